@@ -1,0 +1,89 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Language rules shared by every target, tests included (STYLE.md, example 2).
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "shared-context-server",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "scs", targets: ["scs"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // Domain: depends on nothing of ours.
+        .target(
+            name: "SCSCore",
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "SCSWire", dependencies: ["SCSCore"], swiftSettings: swiftSettings),
+        .target(name: "SCSStorage", dependencies: ["SCSCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "SCSStorageSQLite",
+            dependencies: [
+                "SCSCore", "SCSStorage",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "SCSSearch", dependencies: ["SCSCore", "SCSStorage"], swiftSettings: swiftSettings),
+        .target(name: "SCSMemory", dependencies: ["SCSCore", "SCSStorage"], swiftSettings: swiftSettings),
+        .target(
+            name: "SCSWorker",
+            dependencies: ["SCSCore", "SCSWire", "SCSSearch", "SCSMemory"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SCSSupervisor",
+            dependencies: ["SCSCore", "SCSWire", "SCSStorage"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SCSAuth",
+            dependencies: ["SCSCore", "SCSStorage"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SCSMCP",
+            dependencies: ["SCSCore", "SCSAuth", "SCSStorage"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SCSHTTP",
+            dependencies: ["SCSCore", "SCSMCP", "SCSSupervisor", "SCSAuth"],
+            swiftSettings: swiftSettings
+        ),
+        // The executable: the only place that picks drivers and logging.
+        .executableTarget(
+            name: "scs",
+            dependencies: [
+                "SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSAuth", "SCSSupervisor", "SCSHTTP",
+                "SCSWorker",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "SCSCoreTests", dependencies: ["SCSCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SCSStorageSQLiteTests",
+            dependencies: ["SCSCore", "SCSStorage", "SCSStorageSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "SCSAuthTests", dependencies: ["SCSCore", "SCSAuth"], swiftSettings: swiftSettings),
+        // Spawns the built `scs` (depending on it makes `swift build --build-tests` build it).
+        .testTarget(name: "IntegrationTests", dependencies: ["SCSCore", "scs"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,40 @@
+/// One key/value entry of an agent's memory.
+public struct MemoryEntry: Sendable, Hashable {
+    public var agentID: String
+    public var key: String
+    public var scope: MemoryScope
+    /// Any JSON value.
+    public var value: JSONValue
+    public var metadata: JSONObject?
+    public var createdAt: Double
+    public var updatedAt: Double
+    /// Unix seconds after which the entry no longer exists; nil = permanent.
+    public var expiresAt: Double?
+
+    public init(
+        agentID: String, key: String, scope: MemoryScope, value: JSONValue, metadata: JSONObject? = nil,
+        createdAt: Double, updatedAt: Double, expiresAt: Double? = nil
+    ) {
+        self.agentID = agentID
+        self.key = key
+        self.scope = scope
+        self.value = value
+        self.metadata = metadata
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.expiresAt = expiresAt
+    }
+
+    public func isExpired(at now: Double) -> Bool {
+        guard let expiresAt else { return false }
+        return expiresAt <= now
+    }
+
+    /// Size of the stored value in characters, as `list_memory` reports it.
+    public var valueSize: Int { value.compactText.unicodeScalars.count }
+
+    /// Longest key after trimming.
+    public static let maxKeyLength = 255
+    /// Longest TTL: one year.
+    public static let maxTTLSeconds: Int64 = 31_536_000
+}

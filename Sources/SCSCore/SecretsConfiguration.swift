@@ -1,0 +1,51 @@
+/// The three mandatory secrets. There is no fallback value for any of them anywhere.
+public struct SecretsConfiguration: Sendable {
+    /// Compared with the `X-API-Key` header of every `/mcp` request.
+    public var apiKey: String
+    /// HS256 signing key of agent JWTs.
+    public var jwtSecretKey: String
+    /// Key that encrypts stored JWTs at rest.
+    public var jwtEncryptionKey: String
+
+    public init(apiKey: String, jwtSecretKey: String, jwtEncryptionKey: String) {
+        self.apiKey = apiKey
+        self.jwtSecretKey = jwtSecretKey
+        self.jwtEncryptionKey = jwtEncryptionKey
+    }
+
+    /// Shortest accepted secret, in bytes.
+    public static let minimumLength = 32
+
+    public static let names = ["API_KEY", "JWT_SECRET_KEY", "JWT_ENCRYPTION_KEY"]
+
+    /// Reads and checks the secrets; any missing or shorter than 32 bytes is a configuration error
+    /// naming `scs setup`. The message names the variables, never their values.
+    public init(environment: ConfigEnvironment) throws(ConfigurationError) {
+        var missing: [String] = []
+        var short: [String] = []
+        for name in Self.names {
+            guard let value = environment[name] else {
+                missing.append(name)
+                continue
+            }
+            if value.utf8.count < Self.minimumLength { short.append(name) }
+        }
+        guard missing.isEmpty, short.isEmpty else {
+            var parts: [String] = []
+            if !missing.isEmpty { parts.append("missing: \(missing.joined(separator: ", "))") }
+            if !short.isEmpty {
+                parts.append("shorter than \(Self.minimumLength) bytes: \(short.joined(separator: ", "))")
+            }
+            let files = environment.files.isEmpty ? "no env file was found" : "read: \(environment.files.joined(separator: ", "))"
+            throw ConfigurationError(
+                "secrets are not configured (\(parts.joined(separator: "; "))); \(files). "
+                    + "Run `scs setup` to generate them into an env file (mode 0600), "
+                    + "or set them in the environment."
+            )
+        }
+        self.init(
+            apiKey: environment["API_KEY"]!, jwtSecretKey: environment["JWT_SECRET_KEY"]!,
+            jwtEncryptionKey: environment["JWT_ENCRYPTION_KEY"]!
+        )
+    }
+}

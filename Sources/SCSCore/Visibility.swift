@@ -1,0 +1,28 @@
+/// Who may read a message (CONTRACT.md A.2–A.4).
+public enum Visibility: String, Sendable, CaseIterable, Hashable {
+    /// Everyone, anonymous callers included.
+    case `public`
+    /// The sender and admins.
+    case `private`
+    /// The sender, agents of the same `agent_type` as the sender, and admins.
+    case agentOnly = "agent_only"
+    /// Admins only (only admins may write it).
+    case adminOnly = "admin_only"
+
+    /// The four values in the order the Python server lists them in errors.
+    public static let allowedValues: [String] = allCases.map(\.rawValue)
+
+    /// Whether `reader` may see a message with this visibility sent by `sender` (of `senderType`).
+    /// The SQL of every storage driver applies exactly this rule; this form serves in-memory paths
+    /// (search index, live notifications) and tests.
+    public func isVisible(to reader: AgentIdentity, sender: String, senderType: String) -> Bool {
+        if reader.isAdmin { return true }
+        switch self {
+        case .public: return true
+        case .private: return sender == reader.agentID
+        case .agentOnly:
+            return sender == reader.agentID || AgentIdentity.fold(senderType) == reader.foldedAgentType
+        case .adminOnly: return false
+        }
+    }
+}

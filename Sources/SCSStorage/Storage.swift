@@ -1,0 +1,73 @@
+public import SCSCore
+
+/// Sessions. Domain failures are thrown as `SCSError` (e.g. SESSION_NOT_FOUND); driver failures as
+/// `StorageError`.
+public protocol SessionStore: Sendable {
+    func createSession(_ new: NewSession) async throws -> Session
+    func session(id: String) async throws -> Session?
+    /// Newest first; counts and last activity only over messages `reader` may see.
+    func listSessions(_ query: SessionListQuery, reader: AgentIdentity) async throws -> SessionListPage
+    /// Closes a session (idempotent: a closed session keeps its original `closedAt`).
+    func closeSession(id: String, at time: Double) async throws -> Session
+}
+
+/// Messages, always read through the visibility rules of CONTRACT.md A.2–A.4.
+public protocol MessageStore: Sendable {
+    /// Appends a message: the session must exist and be open, a parent must exist in the same
+    /// session, content must fit. Ids follow commit order; timestamps never decrease with id.
+    func appendMessage(_ new: NewMessage) async throws -> Message
+    /// One message regardless of visibility (callers apply `Message.isVisible`).
+    func message(id: Int64) async throws -> Message?
+    func messages(_ query: MessageQuery, reader: AgentIdentity) async throws -> MessagePage
+    /// Every message of a session with id > `afterID`, oldest first, no visibility applied
+    /// (for trusted indexers such as the search worker).
+    func allMessages(sessionID: String, afterID: Int64, limit: Int) async throws -> [Message]
+    /// Changes a message's visibility and returns the previous one.
+    func setVisibility(messageID: Int64, to visibility: Visibility) async throws -> Visibility
+}
+
+/// Agent memory: one namespace per agent, scoped global or per session, TTL enforced on read.
+public protocol MemoryStore: Sendable {
+    /// Upserts; with `overwrite: false` exactly one of any number of concurrent writers wins.
+    func putMemory(_ write: MemoryWrite, now: Double) async throws -> MemoryEntry
+    /// The live entry, or nil (expired entries are never returned).
+    func memory(agentID: String, key: String, scope: MemoryScope, now: Double) async throws -> MemoryEntry?
+    /// Live entries, newest update first; `prefix` is literal and case-sensitive.
+    func listMemory(agentID: String, scope: MemoryScopeFilter, prefix: String?, limit: Int, now: Double) async throws -> [MemoryEntry]
+    /// Deletes a live entry; false when there was none.
+    func deleteMemory(agentID: String, key: String, scope: MemoryScope, now: Double) async throws -> Bool
+    /// Deletes up to `limit` expired entries and returns them.
+    func deleteExpiredMemory(now: Double, limit: Int) async throws -> [MemoryEntry]
+}
+
+public protocol AuditStore: Sendable {
+    @discardableResult
+    func appendAudit(_ event: NewAuditEvent) async throws -> Int64
+    func auditEvents(_ query: AuditQuery) async throws -> [AuditEvent]
+    /// Deletes rows older than `cutoff`; returns how many.
+    func deleteAudit(before cutoff: Double) async throws -> Int
+}
+
+public protocol TokenStore: Sendable {
+    func insertToken(_ record: TokenRecord) async throws
+    func token(id: String) async throws -> TokenRecord?
+    /// Atomically removes `oldID` and inserts `replacement`; false (and nothing inserted) when
+    /// `oldID` was already gone — so a token can be refreshed once only.
+    func replaceToken(oldID: String, with replacement: TokenRecord) async throws -> Bool
+    func deleteToken(id: String) async throws -> Bool
+    func deleteExpiredTokens(now: Double) async throws -> Int
+}
+
+/// Everything the server stores, behind one driver.
+public protocol Storage: SessionStore, MessageStore, MemoryStore, AuditStore, TokenStore {
+    /// `"sqlite"` or `"postgresql"`.
+    var backendName: String { get }
+    /// Size of the database, bytes (0 when unknown).
+    func sizeBytes() async throws -> Int64
+    /// Cheap liveness probe.
+    func ping() async throws
+    /// The ids of applied migrations, in order.
+    func appliedMigrations() async throws -> [Int]
+    /// Flushes and releases resources (for SQLite: checkpoints the WAL).
+    func close() async throws
+}

@@ -1,0 +1,134 @@
+public import SCSCore
+
+/// A session to create.
+public struct NewSession: Sendable {
+    public var id: String
+    public var purpose: String
+    public var createdBy: String
+    public var metadata: JSONObject?
+    public var createdAt: Double
+
+    public init(id: String = Session.newID(), purpose: String, createdBy: String, metadata: JSONObject? = nil, createdAt: Double) {
+        self.id = id
+        self.purpose = purpose
+        self.createdBy = createdBy
+        self.metadata = metadata
+        self.createdAt = createdAt
+    }
+}
+
+/// A message to append. `timestamp` is the proposed time; the store raises it if needed so that
+/// timestamps never decrease with id.
+public struct NewMessage: Sendable {
+    public var sessionID: String
+    public var sender: String
+    public var senderType: String
+    public var content: String
+    public var visibility: Visibility
+    public var metadata: JSONObject?
+    public var parentMessageID: Int64?
+    public var timestamp: Double
+
+    public init(
+        sessionID: String, sender: String, senderType: String, content: String, visibility: Visibility = .public,
+        metadata: JSONObject? = nil, parentMessageID: Int64? = nil, timestamp: Double
+    ) {
+        self.sessionID = sessionID
+        self.sender = sender
+        self.senderType = senderType
+        self.content = content
+        self.visibility = visibility
+        self.metadata = metadata
+        self.parentMessageID = parentMessageID
+        self.timestamp = timestamp
+    }
+}
+
+/// Which messages of one session to read, always after the reader's visibility rules.
+public struct MessageQuery: Sendable {
+    public enum Order: Sendable { case ascending, descending }
+
+    public var sessionID: String
+    /// Narrows to one visibility (never widens what the reader may see).
+    public var visibility: Visibility?
+    /// Exact, case-sensitive sender.
+    public var sender: String?
+    /// Inclusive time bounds, unix seconds.
+    public var since: Double?
+    public var until: Double?
+    /// Only messages with a greater id.
+    public var afterID: Int64?
+    public var order: Order
+    public var limit: Int
+    public var offset: Int
+    /// Also count every matching message (without limit/offset).
+    public var countTotal: Bool
+
+    public init(
+        sessionID: String, visibility: Visibility? = nil, sender: String? = nil, since: Double? = nil,
+        until: Double? = nil, afterID: Int64? = nil, order: Order = .ascending, limit: Int = 50, offset: Int = 0,
+        countTotal: Bool = false
+    ) {
+        self.sessionID = sessionID
+        self.visibility = visibility
+        self.sender = sender
+        self.since = since
+        self.until = until
+        self.afterID = afterID
+        self.order = order
+        self.limit = limit
+        self.offset = offset
+        self.countTotal = countTotal
+    }
+}
+
+/// A page of messages; `totalCount` is set when the query asked for it.
+public struct MessagePage: Sendable {
+    public var messages: [Message]
+    public var totalCount: Int?
+
+    public init(messages: [Message], totalCount: Int? = nil) {
+        self.messages = messages
+        self.totalCount = totalCount
+    }
+}
+
+/// Which sessions to list.
+public struct SessionListQuery: Sendable {
+    public var activeOnly: Bool
+    public var createdBy: String?
+    public var limit: Int
+    public var offset: Int
+
+    public init(activeOnly: Bool = true, createdBy: String? = nil, limit: Int = 50, offset: Int = 0) {
+        self.activeOnly = activeOnly
+        self.createdBy = createdBy
+        self.limit = limit
+        self.offset = offset
+    }
+}
+
+/// A listed session with the activity the reader may see.
+public struct SessionSummary: Sendable {
+    public var session: Session
+    /// Messages the reader may see.
+    public var messageCount: Int
+    /// Timestamp of the newest message the reader may see, else `createdAt`.
+    public var lastActivity: Double
+
+    public init(session: Session, messageCount: Int, lastActivity: Double) {
+        self.session = session
+        self.messageCount = messageCount
+        self.lastActivity = lastActivity
+    }
+}
+
+public struct SessionListPage: Sendable {
+    public var sessions: [SessionSummary]
+    public var totalCount: Int
+
+    public init(sessions: [SessionSummary], totalCount: Int) {
+        self.sessions = sessions
+        self.totalCount = totalCount
+    }
+}

@@ -1,0 +1,114 @@
+import GRDB
+import SCSCore
+import SCSStorage
+
+/// Decoding of rows written by this server or by the Python server (text times, JSON strings).
+enum SQLiteRow {
+    /// Unix seconds from a REAL/INTEGER column, or from text in ISO / `CURRENT_TIMESTAMP` form.
+    static func time(_ value: DatabaseValue) -> Double? {
+        switch value.storage {
+        case .double(let d): return d
+        case .int64(let i): return Double(i)
+        case .string(let s): return Timestamp.parseISO(s)
+        case .null, .blob: return nil
+        }
+    }
+
+    static func string(_ value: DatabaseValue) -> String? {
+        switch value.storage {
+        case .string(let s): return s
+        case .int64(let i): return String(i)
+        case .double(let d): return String(d)
+        case .blob(let data): return String(decoding: data, as: UTF8.self)
+        case .null: return nil
+        }
+    }
+
+    static func int(_ value: DatabaseValue) -> Int64? {
+        switch value.storage {
+        case .int64(let i): return i
+        case .double(let d): return Int64(exactly: d)
+        case .string(let s): return Int64(s)
+        default: return nil
+        }
+    }
+
+    /// A metadata column: a JSON object, or nil (absent, empty object, or not an object).
+    static func object(_ value: DatabaseValue) -> JSONObject? {
+        guard let text = string(value), let parsed = try? JSONValue.parse(text) else { return nil }
+        guard case .object(let object) = parsed, !object.isEmpty else { return nil }
+        return object
+    }
+
+    /// A stored memory value: JSON when it parses, else the raw text (Python stored strings raw).
+    static func jsonValue(_ value: DatabaseValue) -> JSONValue {
+        guard let text = string(value) else { return .null }
+        return (try? JSONValue.parse(text)) ?? .string(text)
+    }
+
+    /// Metadata to store: compact JSON, with absent or empty objects stored as NULL.
+    static func metadataText(_ object: JSONObject?) -> String? {
+        guard let object, !object.isEmpty else { return nil }
+        return JSONValue.object(object).compactText
+    }
+
+    static let messageColumns =
+        "id, session_id, sender, sender_type, content, visibility, message_type, metadata, timestamp, parent_message_id"
+
+    static func message(_ row: Row) throws -> Message {
+        guard let id = int(row[0]), let sessionID = string(row[1]), let sender = string(row[2]),
+            let content = string(row[4]), let visibility = Visibility(rawValue: string(row[5]) ?? "")
+        else { throw StorageError(.corruptRow, "unreadable message row") }
+        return Message(
+            id: id, sessionID: sessionID, sender: sender, senderType: string(row[3]) ?? "generic",
+            content: content, visibility: visibility, messageType: string(row[6]) ?? Message.defaultType,
+            metadata: object(row[7]), timestamp: time(row[8]) ?? 0, parentMessageID: int(row[9])
+        )
+    }
+
+    static let sessionColumns = "id, purpose, created_by, created_at, updated_at, is_active, metadata, closed_at"
+
+    static func session(_ row: Row, offset: Int = 0) throws -> Session {
+        guard let id = string(row[offset]), let purpose = string(row[offset + 1]),
+            let createdBy = string(row[offset + 2])
+        else { throw StorageError(.corruptRow, "unreadable session row") }
+        let createdAt = time(row[offset + 3]) ?? 0
+        return Session(
+            id: id, purpose: purpose, createdBy: createdBy, createdAt: createdAt,
+            updatedAt: time(row[offset + 4]) ?? createdAt, isActive: (int(row[offset + 5]) ?? 1) != 0,
+            metadata: object(row[offset + 6]), closedAt: time(row[offset + 7])
+        )
+    }
+
+    static let memoryColumns = "agent_id, session_id, key, value, metadata, created_at, updated_at, expires_at"
+
+    static func memory(_ row: Row) throws -> MemoryEntry {
+        guard let agentID = string(row[0]), let key = string(row[2]) else {
+            throw StorageError(.corruptRow, "unreadable memory row")
+        }
+        let createdAt = time(row[5]) ?? 0
+        return MemoryEntry(
+            agentID: agentID, key: key, scope: MemoryScope(sessionID: string(row[1])), value: jsonValue(row[3]),
+            metadata: object(row[4]), createdAt: createdAt, updatedAt: time(row[6]) ?? createdAt,
+            expiresAt: time(row[7])
+        )
+    }
+}
+
+/// The visibility rule of CONTRACT.md A.2–A.4 as a SQL condition over `messages` columns.
+struct VisibilityClause {
+    let sql: String
+    let arguments: [any DatabaseValueConvertible]
+
+    init(reader: AgentIdentity, table alias: String = "") {
+        let p = alias.isEmpty ? "" : alias + "."
+        if reader.isAdmin {
+            sql = "1"
+            arguments = []
+        } else {
+            sql = "(\(p)visibility = 'public' OR (\(p)visibility = 'private' AND \(p)sender = ?) OR "
+                + "(\(p)visibility = 'agent_only' AND (\(p)sender = ? OR lower(\(p)sender_type) = ?)))"
+            arguments = [reader.agentID, reader.agentID, reader.foldedAgentType]
+        }
+    }
+}

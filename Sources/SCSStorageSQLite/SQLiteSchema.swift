@@ -1,0 +1,129 @@
+/// The SQL of each migration of `Migrations.all`, for SQLite.
+enum SQLiteSchema {
+    static func sql(for id: Int) -> String? {
+        switch id {
+        case 1: return pythonBaseline
+        case 2: return scsExtensions
+        default: return nil
+        }
+    }
+
+    /// 1 — the Python server's tables, constraints and indexes (`database_sqlite.sql`), all
+    /// `IF NOT EXISTS`: on a database the Python server wrote it only adds the two indexes that
+    /// server's schema splitter skipped.
+    static let pythonBaseline = """
+        CREATE TABLE IF NOT EXISTS sessions (
+            id TEXT PRIMARY KEY,
+            purpose TEXT NOT NULL CHECK (length(trim(purpose)) > 0),
+            created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+            updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+            is_active BOOLEAN DEFAULT TRUE,
+            created_by TEXT NOT NULL CHECK (length(trim(created_by)) > 0),
+            metadata TEXT CHECK (metadata IS NULL OR json_valid(metadata))
+        );
+        CREATE TABLE IF NOT EXISTS messages (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            session_id TEXT NOT NULL CHECK (length(trim(session_id)) > 0),
+            sender TEXT NOT NULL CHECK (length(trim(sender)) > 0),
+            sender_type TEXT DEFAULT 'generic' CHECK (length(trim(sender_type)) > 0),
+            content TEXT NOT NULL CHECK (length(trim(content)) > 0 AND length(content) <= 100000),
+            visibility TEXT DEFAULT 'public' CHECK (visibility IN ('public', 'private', 'agent_only', 'admin_only')),
+            message_type TEXT DEFAULT 'agent_response',
+            metadata TEXT CHECK (metadata IS NULL OR json_valid(metadata)),
+            timestamp TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+            parent_message_id INTEGER,
+            FOREIGN KEY (session_id) REFERENCES sessions(id) ON DELETE CASCADE,
+            FOREIGN KEY (parent_message_id) REFERENCES messages(id) ON DELETE SET NULL
+        );
+        CREATE TABLE IF NOT EXISTS agent_memory (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            agent_id TEXT NOT NULL CHECK (length(trim(agent_id)) > 0),
+            session_id TEXT,
+            key TEXT NOT NULL CHECK (length(trim(key)) > 0 AND length(key) <= 255),
+            value TEXT NOT NULL CHECK (length(trim(value)) > 0),
+            metadata TEXT CHECK (metadata IS NULL OR json_valid(metadata)),
+            created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+            updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+            expires_at TIMESTAMP,
+            FOREIGN KEY (session_id) REFERENCES sessions(id) ON DELETE CASCADE,
+            CHECK (expires_at IS NULL OR expires_at > created_at)
+        );
+        CREATE TABLE IF NOT EXISTS audit_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            timestamp TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+            event_type TEXT NOT NULL CHECK (length(trim(event_type)) > 0),
+            agent_id TEXT NOT NULL CHECK (length(trim(agent_id)) > 0),
+            session_id TEXT,
+            resource TEXT,
+            action TEXT,
+            result TEXT,
+            metadata TEXT CHECK (metadata IS NULL OR json_valid(metadata)),
+            FOREIGN KEY (session_id) REFERENCES sessions(id) ON DELETE SET NULL
+        );
+        CREATE TABLE IF NOT EXISTS secure_tokens (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            token_id TEXT UNIQUE NOT NULL CHECK (length(trim(token_id)) > 0),
+            encrypted_jwt BLOB NOT NULL,
+            agent_id TEXT NOT NULL CHECK (length(trim(agent_id)) > 0),
+            expires_at TIMESTAMP NOT NULL,
+            created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP
+        );
+        CREATE TABLE IF NOT EXISTS schema_version (
+            version INTEGER PRIMARY KEY,
+            applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+            description TEXT
+        );
+        CREATE INDEX IF NOT EXISTS idx_messages_session_id ON messages(session_id);
+        CREATE INDEX IF NOT EXISTS idx_messages_session_time ON messages(session_id, timestamp);
+        CREATE INDEX IF NOT EXISTS idx_messages_sender_timestamp ON messages(sender, timestamp);
+        CREATE INDEX IF NOT EXISTS idx_messages_visibility_session ON messages(visibility, session_id);
+        CREATE INDEX IF NOT EXISTS idx_messages_parent_id ON messages(parent_message_id) WHERE parent_message_id IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS idx_messages_sender_type ON messages(sender_type, timestamp);
+        CREATE INDEX IF NOT EXISTS idx_agent_memory_lookup ON agent_memory(agent_id, session_id, key);
+        CREATE INDEX IF NOT EXISTS idx_agent_memory_agent_global ON agent_memory(agent_id) WHERE session_id IS NULL;
+        CREATE INDEX IF NOT EXISTS idx_agent_memory_expiry ON agent_memory(expires_at) WHERE expires_at IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS idx_agent_memory_session ON agent_memory(session_id) WHERE session_id IS NOT NULL;
+        CREATE UNIQUE INDEX IF NOT EXISTS idx_agent_memory_unique_global ON agent_memory(agent_id, key) WHERE session_id IS NULL;
+        CREATE UNIQUE INDEX IF NOT EXISTS idx_agent_memory_unique_session ON agent_memory(agent_id, session_id, key) WHERE session_id IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS idx_audit_log_timestamp ON audit_log(timestamp);
+        CREATE INDEX IF NOT EXISTS idx_audit_log_agent_time ON audit_log(agent_id, timestamp);
+        CREATE INDEX IF NOT EXISTS idx_audit_log_session_time ON audit_log(session_id, timestamp) WHERE session_id IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS idx_audit_log_event_type ON audit_log(event_type, timestamp);
+        CREATE INDEX IF NOT EXISTS idx_sessions_created_by ON sessions(created_by);
+        CREATE INDEX IF NOT EXISTS idx_sessions_active ON sessions(is_active) WHERE is_active = TRUE;
+        CREATE INDEX IF NOT EXISTS idx_sessions_updated_at ON sessions(updated_at);
+        CREATE INDEX IF NOT EXISTS idx_token_id ON secure_tokens(token_id);
+        CREATE INDEX IF NOT EXISTS idx_agent_expires ON secure_tokens(agent_id, expires_at);
+        CREATE INDEX IF NOT EXISTS idx_expires_cleanup ON secure_tokens(expires_at);
+        """
+
+    /// Converts a text timestamp (`YYYY-MM-DD HH:MM:SS` or ISO with offset) to unix seconds; other
+    /// values are left as they are.
+    static func realTimestamp(_ column: String) -> String {
+        "CASE WHEN typeof(\(column)) = 'text' AND julianday(\(column)) IS NOT NULL "
+            + "THEN (julianday(\(column)) - 2440587.5) * 86400.0 ELSE \(column) END"
+    }
+
+    static func normalise(_ table: String, _ columns: [String]) -> String {
+        let sets = columns.map { "\($0) = \(realTimestamp($0))" }.joined(separator: ", ")
+        let anyText = columns.map { "typeof(\($0)) = 'text'" }.joined(separator: " OR ")
+        return "UPDATE \(table) SET \(sets) WHERE \(anyText);"
+    }
+
+    /// 2 — what this server adds: closed sessions; every time stored as REAL unix seconds (the
+    /// Python triggers that rewrote `updated_at` as text are dropped and existing text times
+    /// converted, so ordering by time is correct); an index for thread and id-order reads.
+    static let scsExtensions = """
+        DROP TRIGGER IF EXISTS sessions_updated_at_trigger;
+        DROP TRIGGER IF EXISTS agent_memory_updated_at_trigger;
+        ALTER TABLE sessions ADD COLUMN closed_at REAL;
+        \(normalise("sessions", ["created_at", "updated_at"]))
+        \(normalise("messages", ["timestamp"]))
+        \(normalise("agent_memory", ["created_at", "updated_at", "expires_at"]))
+        \(normalise("audit_log", ["timestamp"]))
+        \(normalise("secure_tokens", ["expires_at", "created_at"]))
+        CREATE INDEX IF NOT EXISTS idx_messages_session_order ON messages(session_id, id);
+        CREATE INDEX IF NOT EXISTS idx_sessions_created_at ON sessions(created_at, id);
+        INSERT OR REPLACE INTO schema_version (version, description) VALUES (4, 'scs: closed sessions, REAL timestamps');
+        """
+}

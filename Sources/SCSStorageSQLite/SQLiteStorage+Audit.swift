@@ -1,0 +1,123 @@
+import Foundation
+import GRDB
+import SCSCore
+public import SCSStorage
+
+extension SQLiteStorage {
+    @discardableResult
+    public func appendAudit(_ event: NewAuditEvent) async throws -> Int64 {
+        try await write { db in
+            try db.cachedStatement(
+                sql: "INSERT INTO audit_log (timestamp, event_type, agent_id, session_id, metadata) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [
+                event.timestamp, event.eventType, event.agentID, event.sessionID,
+                SQLiteRow.metadataText(event.metadata),
+            ])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func auditEvents(_ query: AuditQuery) async throws -> [AuditEvent] {
+        try await read { db in
+            var conditions: [String] = []
+            var arguments: [any DatabaseValueConvertible] = []
+            if let agentID = query.agentID {
+                conditions.append("agent_id = ?")
+                arguments.append(agentID)
+            }
+            if let sessionID = query.sessionID {
+                conditions.append("session_id = ?")
+                arguments.append(sessionID)
+            }
+            if let eventType = query.eventType {
+                conditions.append("event_type = ?")
+                arguments.append(eventType)
+            }
+            if let since = query.since {
+                conditions.append("timestamp >= ?")
+                arguments.append(since)
+            }
+            let whereSQL = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, timestamp, event_type, agent_id, session_id, metadata FROM audit_log \(whereSQL)
+                    ORDER BY timestamp DESC, id DESC LIMIT ?
+                    """,
+                arguments: StatementArguments(arguments + [query.limit])
+            )
+            return rows.map { row in
+                AuditEvent(
+                    id: SQLiteRow.int(row[0]) ?? 0, timestamp: SQLiteRow.time(row[1]) ?? 0,
+                    eventType: SQLiteRow.string(row[2]) ?? "", agentID: SQLiteRow.string(row[3]) ?? "",
+                    sessionID: SQLiteRow.string(row[4]), metadata: SQLiteRow.object(row[5])
+                )
+            }
+        }
+    }
+
+    public func deleteAudit(before cutoff: Double) async throws -> Int {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM audit_log WHERE timestamp < ?", arguments: [cutoff])
+            return db.changesCount
+        }
+    }
+
+    // MARK: - Tokens
+
+    public func insertToken(_ record: TokenRecord) async throws {
+        try await write { db in try Self.insert(record, db) }
+    }
+
+    static func insert(_ record: TokenRecord, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: "INSERT INTO secure_tokens (token_id, encrypted_jwt, agent_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [
+            record.tokenID, Data(record.encryptedJWT), record.agentID, record.expiresAt, record.createdAt,
+        ])
+    }
+
+    public func token(id: String) async throws -> TokenRecord? {
+        try await read { db in
+            guard let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT token_id, encrypted_jwt, agent_id, expires_at, created_at FROM secure_tokens WHERE token_id = ?"
+                ),
+                arguments: [id]
+            ) else { return nil }
+            let blob: [UInt8]
+            switch (row[1] as DatabaseValue).storage {
+            case .blob(let data): blob = Array(data)
+            case .string(let text): blob = Array(text.utf8)
+            default: blob = []
+            }
+            return TokenRecord(
+                tokenID: SQLiteRow.string(row[0]) ?? id, encryptedJWT: blob, agentID: SQLiteRow.string(row[2]) ?? "",
+                expiresAt: SQLiteRow.time(row[3]) ?? 0, createdAt: SQLiteRow.time(row[4]) ?? 0
+            )
+        }
+    }
+
+    public func replaceToken(oldID: String, with replacement: TokenRecord) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM secure_tokens WHERE token_id = ?", arguments: [oldID])
+            guard db.changesCount > 0 else { return false }
+            try Self.insert(replacement, db)
+            return true
+        }
+    }
+
+    public func deleteToken(id: String) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM secure_tokens WHERE token_id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func deleteExpiredTokens(now: Double) async throws -> Int {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM secure_tokens WHERE expires_at <= ?", arguments: [now])
+            return db.changesCount
+        }
+    }
+}

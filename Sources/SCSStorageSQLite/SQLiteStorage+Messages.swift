@@ -1,0 +1,119 @@
+import GRDB
+public import SCSCore
+public import SCSStorage
+
+extension SQLiteStorage {
+    public func appendMessage(_ new: NewMessage) async throws -> Message {
+        let length = new.content.unicodeScalars.count
+        guard length <= Message.maxContentLength else { throw SCSError.contentTooLarge(length: length) }
+        guard !TextSanitizer.trimmed(new.content).isEmpty else { throw SCSError.emptyAfterSanitization(field: "content") }
+        let metadata = new.metadata?.isEmpty == true ? nil : new.metadata
+        return try await write { db in
+            let sessionRow = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT closed_at FROM sessions WHERE id = ?"), arguments: [new.sessionID]
+            )
+            guard let sessionRow else { throw SCSError.sessionNotFound(new.sessionID) }
+            guard SQLiteRow.time(sessionRow[0]) == nil else { throw SCSError.sessionClosed(new.sessionID) }
+            if let parent = new.parentMessageID {
+                let parentSession = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT session_id FROM messages WHERE id = ?"), arguments: [parent]
+                )
+                guard parentSession == new.sessionID else {
+                    throw SCSError.invalidParentMessage(parent, sessionID: new.sessionID)
+                }
+            }
+            let last = try DatabaseValue.fetchOne(
+                db.cachedStatement(sql: "SELECT timestamp FROM messages ORDER BY id DESC LIMIT 1")
+            ).flatMap(SQLiteRow.time)
+            let timestamp = max(new.timestamp, last ?? new.timestamp)
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO messages (session_id, sender, sender_type, content, visibility, message_type, metadata, timestamp, parent_message_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                new.sessionID, new.sender, new.senderType, new.content, new.visibility.rawValue, Message.defaultType,
+                SQLiteRow.metadataText(metadata), timestamp, new.parentMessageID,
+            ])
+            return Message(
+                id: db.lastInsertedRowID, sessionID: new.sessionID, sender: new.sender, senderType: new.senderType,
+                content: new.content, visibility: new.visibility, metadata: metadata, timestamp: timestamp,
+                parentMessageID: new.parentMessageID
+            )
+        }
+    }
+
+    public func message(id: Int64) async throws -> Message? {
+        try await read { db in
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT \(SQLiteRow.messageColumns) FROM messages WHERE id = ?"), arguments: [id]
+            ).map(SQLiteRow.message)
+        }
+    }
+
+    public func messages(_ query: MessageQuery, reader: AgentIdentity) async throws -> MessagePage {
+        try await read { db in
+            let visibility = VisibilityClause(reader: reader)
+            var conditions = ["session_id = ?", visibility.sql]
+            var arguments: [any DatabaseValueConvertible] = [query.sessionID] + visibility.arguments
+            if let only = query.visibility {
+                conditions.append("visibility = ?")
+                arguments.append(only.rawValue)
+            }
+            if let sender = query.sender {
+                conditions.append("sender = ?")
+                arguments.append(sender)
+            }
+            if let since = query.since {
+                conditions.append("timestamp >= ?")
+                arguments.append(since)
+            }
+            if let until = query.until {
+                conditions.append("timestamp <= ?")
+                arguments.append(until)
+            }
+            if let afterID = query.afterID {
+                conditions.append("id > ?")
+                arguments.append(afterID)
+            }
+            let whereSQL = conditions.joined(separator: " AND ")
+            let order = query.order == .ascending ? "ASC" : "DESC"
+            let rows = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT \(SQLiteRow.messageColumns) FROM messages WHERE \(whereSQL) ORDER BY id \(order) LIMIT ? OFFSET ?"
+                ),
+                arguments: StatementArguments(arguments + [query.limit, query.offset])
+            )
+            let messages = try rows.map(SQLiteRow.message)
+            var total: Int?
+            if query.countTotal {
+                total = try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM messages WHERE \(whereSQL)"),
+                    arguments: StatementArguments(arguments)
+                )
+            }
+            return MessagePage(messages: messages, totalCount: total)
+        }
+    }
+
+    public func allMessages(sessionID: String, afterID: Int64, limit: Int) async throws -> [Message] {
+        try await read { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT \(SQLiteRow.messageColumns) FROM messages WHERE session_id = ? AND id > ? ORDER BY id LIMIT ?"
+                ),
+                arguments: [sessionID, afterID, limit]
+            ).map(SQLiteRow.message)
+        }
+    }
+
+    public func setVisibility(messageID: Int64, to visibility: Visibility) async throws -> Visibility {
+        try await write { db in
+            guard let current = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT visibility FROM messages WHERE id = ?"), arguments: [messageID]
+            ), let previous = Visibility(rawValue: current) else { throw SCSError.messageNotFound(messageID) }
+            try db.execute(sql: "UPDATE messages SET visibility = ? WHERE id = ?", arguments: [visibility.rawValue, messageID])
+            return previous
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import GRDB
+public import SCSCore
+public import SCSStorage
+
+/// Storage over a SQLite file through the system libsqlite3: WAL, a bounded pool of reader
+/// connections plus one writer, foreign keys on, busy timeout, `synchronous` from configuration.
+public final class SQLiteStorage: Storage {
+    /// What to do about the schema when opening.
+    public enum SchemaMode: Sendable {
+        /// Apply pending migrations (the supervisor does this, once, at start-up).
+        case migrate
+        /// Refuse to open unless every migration is applied (workers).
+        case requireCurrent
+    }
+
+    public let path: String
+    let pool: DatabasePool
+
+    public var backendName: String { "sqlite" }
+
+    /// Opens (creating if needed) the database at `configuration.backend`'s path.
+    public init(configuration: StorageConfiguration, schema: SchemaMode) throws {
+        guard case .sqlite(let path) = configuration.backend else {
+            throw StorageError(.unavailable, "SQLiteStorage needs a sqlite backend")
+        }
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]
+            )
+        }
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(configuration.busyTimeout)
+        config.maximumReaderCount = configuration.maxReaders
+        config.label = "scs"
+        let synchronous = configuration.synchronous.rawValue
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch {
+            throw Self.wrap(error, "could not open the database file")
+        }
+        switch schema {
+        case .migrate: try migrate()
+        case .requireCurrent:
+            let applied = try pool.read { db in try Self.readApplied(db) }
+            guard try Migrations.pending(applied: applied).isEmpty else {
+                throw StorageError(.schemaMismatch, "the database schema is not current; start `scs serve` to migrate it")
+            }
+        }
+    }
+
+    /// Applies pending migrations in one IMMEDIATE transaction, recording each in `scs_migrations`.
+    func migrate() throws {
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    try db.execute(sql: """
+                        CREATE TABLE IF NOT EXISTS scs_migrations (
+                            id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)
+                        """)
+                    let pending = try Migrations.pending(applied: try Self.readApplied(db))
+                    for entry in pending {
+                        guard let sql = SQLiteSchema.sql(for: entry.id) else {
+                            throw StorageError(.schemaMismatch, "no SQLite migration for \(entry.id) \(entry.name)")
+                        }
+                        try db.execute(sql: sql)
+                        try db.execute(
+                            sql: "INSERT INTO scs_migrations (id, name, applied_at) VALUES (?, ?, ?)",
+                            arguments: [entry.id, entry.name, SystemClock().now()]
+                        )
+                    }
+                    return .commit
+                }
+            }
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw Self.wrap(error, "migration failed")
+        }
+    }
+
+    static func readApplied(_ db: Database) throws -> [Int] {
+        guard try db.tableExists("scs_migrations") else { return [] }
+        return try Int.fetchAll(db, sql: "SELECT id FROM scs_migrations ORDER BY id")
+    }
+
+    public func appliedMigrations() async throws -> [Int] {
+        try await read { db in try Self.readApplied(db) }
+    }
+
+    public func ping() async throws {
+        _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    public func sizeBytes() async throws -> Int64 {
+        var total: Int64 = 0
+        for suffix in ["", "-wal"] {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path + suffix)
+            total += (attributes?[.size] as? NSNumber)?.int64Value ?? 0
+        }
+        return total
+    }
+
+    public func close() async throws {
+        do {
+            // Checkpointing is what shutdown needs: the WAL is folded into the database file.
+            // Connections close when the pool is released (an explicit `DatabasePool.close()` was
+            // seen to crash inside libsqlite3 while GRDB still scheduled work on a reader).
+            _ = try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        } catch {
+            throw Self.wrap(error, "could not close the database")
+        }
+    }
+
+    // MARK: - Access helpers (map driver errors, keep domain errors)
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as SCSError {
+            throw error
+        } catch {
+            throw Self.wrap(error, "read failed")
+        }
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as SCSError {
+            throw error
+        } catch {
+            throw Self.wrap(error, "write failed")
+        }
+    }
+
+    /// A `StorageError` whose message never includes statement arguments.
+    static func wrap(_ error: any Error, _ message: String) -> StorageError {
+        if let error = error as? StorageError { return error }
+        if let error = error as? DatabaseError {
+            return StorageError(.unavailable, message, underlying: "SQLite error \(error.resultCode.rawValue): \(error.message ?? "")")
+        }
+        return StorageError(.unavailable, message, underlying: String(describing: type(of: error)))
+    }
+}
