@@ -82,6 +82,10 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "SCSSearchTests", dependencies: ["SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSSearch"], resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SCSAuthTests", dependencies: ["SCSCore", "SCSAuth"], swiftSettings: swiftSettings),
         // Spawns the built `scs` (depending on it makes `swift build --build-tests` build it).
         .testTarget(name: "IntegrationTests", dependencies: ["SCSCore", "scs"], swiftSettings: swiftSettings),

@@ -9,6 +9,7 @@ public enum Migrations {
     public static let all: [Entry] = [
         Entry(id: 1, name: "python_baseline"),
         Entry(id: 2, name: "scs_extensions"),
+        Entry(id: 3, name: "message_changes"),
     ]
 
     /// Checks that `applied` (ids recorded in a database) is a prefix of `all`, and returns what remains.

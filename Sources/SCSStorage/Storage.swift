@@ -22,8 +22,12 @@ public protocol MessageStore: Sendable {
     /// Every message of a session with id > `afterID`, oldest first, no visibility applied
     /// (for trusted indexers such as the search worker).
     func allMessages(sessionID: String, afterID: Int64, limit: Int) async throws -> [Message]
-    /// Changes a message's visibility and returns the previous one.
-    func setVisibility(messageID: Int64, to visibility: Visibility) async throws -> Visibility
+    /// Changes a message's visibility (recorded in the change feed) and returns the previous one.
+    func setVisibility(messageID: Int64, to visibility: Visibility, at time: Double) async throws -> Visibility
+    /// For search indexes: messages with id > `afterMessageID` (oldest first, at most `limit`) and
+    /// the current rows of messages whose visibility changed after `afterChangeID`, read in one
+    /// transaction so that nothing committed is missed.
+    func searchDelta(sessionID: String, afterMessageID: Int64, afterChangeID: Int64, limit: Int) async throws -> SearchDelta
 }
 
 /// Agent memory: one namespace per agent, scoped global or per session, TTL enforced on read.

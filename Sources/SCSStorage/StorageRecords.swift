@@ -132,3 +132,19 @@ public struct SessionListPage: Sendable {
         self.totalCount = totalCount
     }
 }
+
+/// What changed in a session since an index last looked (see `MessageStore.searchDelta`).
+public struct SearchDelta: Sendable {
+    /// New messages, oldest first.
+    public var messages: [Message]
+    /// Current rows of messages whose visibility changed.
+    public var changed: [Message]
+    /// The newest change id seen (the cursor for the next call).
+    public var lastChangeID: Int64
+
+    public init(messages: [Message], changed: [Message], lastChangeID: Int64) {
+        self.messages = messages
+        self.changed = changed
+        self.lastChangeID = lastChangeID
+    }
+}

@@ -4,6 +4,7 @@ enum SQLiteSchema {
         switch id {
         case 1: return pythonBaseline
         case 2: return scsExtensions
+        case 3: return messageChanges
         default: return nil
         }
     }
@@ -125,5 +126,16 @@ enum SQLiteSchema {
         CREATE INDEX IF NOT EXISTS idx_messages_session_order ON messages(session_id, id);
         CREATE INDEX IF NOT EXISTS idx_sessions_created_at ON sessions(created_at, id);
         INSERT OR REPLACE INTO schema_version (version, description) VALUES (4, 'scs: closed sessions, REAL timestamps');
+        """
+
+    /// 3 — a feed of visibility changes, so search indexes never serve a stale visibility.
+    static let messageChanges = """
+        CREATE TABLE IF NOT EXISTS message_changes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            message_id INTEGER NOT NULL,
+            session_id TEXT NOT NULL,
+            changed_at REAL NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS idx_message_changes_session ON message_changes(session_id, id);
         """
 }

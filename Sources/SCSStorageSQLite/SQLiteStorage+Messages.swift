@@ -107,13 +107,45 @@ extension SQLiteStorage {
         }
     }
 
-    public func setVisibility(messageID: Int64, to visibility: Visibility) async throws -> Visibility {
+    public func setVisibility(messageID: Int64, to visibility: Visibility, at time: Double) async throws -> Visibility {
         try await write { db in
-            guard let current = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT visibility FROM messages WHERE id = ?"), arguments: [messageID]
-            ), let previous = Visibility(rawValue: current) else { throw SCSError.messageNotFound(messageID) }
+            guard let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT visibility, session_id FROM messages WHERE id = ?"), arguments: [messageID]
+            ), let previous = Visibility(rawValue: SQLiteRow.string(row[0]) ?? ""), let sessionID = SQLiteRow.string(row[1])
+            else { throw SCSError.messageNotFound(messageID) }
             try db.execute(sql: "UPDATE messages SET visibility = ? WHERE id = ?", arguments: [visibility.rawValue, messageID])
+            try db.execute(
+                sql: "INSERT INTO message_changes (message_id, session_id, changed_at) VALUES (?, ?, ?)",
+                arguments: [messageID, sessionID, time]
+            )
             return previous
+        }
+    }
+
+    public func searchDelta(sessionID: String, afterMessageID: Int64, afterChangeID: Int64, limit: Int) async throws -> SearchDelta {
+        try await read { db in
+            let messages = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT \(SQLiteRow.messageColumns) FROM messages WHERE session_id = ? AND id > ? ORDER BY id LIMIT ?"
+                ),
+                arguments: [sessionID, afterMessageID, limit]
+            ).map(SQLiteRow.message)
+            let lastChange = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT MAX(id) FROM message_changes WHERE session_id = ?"), arguments: [sessionID]
+            ) ?? afterChangeID
+            var changed: [Message] = []
+            if lastChange > afterChangeID {
+                changed = try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT \(SQLiteRow.messageColumns) FROM messages WHERE id IN
+                            (SELECT message_id FROM message_changes WHERE session_id = ? AND id > ?)
+                            """
+                    ),
+                    arguments: [sessionID, afterChangeID]
+                ).map(SQLiteRow.message)
+            }
+            return SearchDelta(messages: messages, changed: changed, lastChangeID: max(lastChange, afterChangeID))
         }
     }
 }

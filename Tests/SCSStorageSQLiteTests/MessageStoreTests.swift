@@ -131,9 +131,9 @@ struct MessageStoreTests {
         try await TestDatabase.with { storage in
             let session = try await storage.makeSession()
             let message = try await storage.post("note", in: session.id, by: Agents.alice, .public)
-            #expect(try await storage.setVisibility(messageID: message.id, to: .adminOnly) == .public)
+            #expect(try await storage.setVisibility(messageID: message.id, to: .adminOnly, at: 3) == .public)
             #expect(try await storage.messages(MessageQuery(sessionID: session.id), reader: Agents.alice).messages.isEmpty)
-            _ = try await expectSCSError(.messageNotFound) { _ = try await storage.setVisibility(messageID: 424_242, to: .public) }
+            _ = try await expectSCSError(.messageNotFound) { _ = try await storage.setVisibility(messageID: 424_242, to: .public, at: 3) }
         }
     }
 
@@ -147,6 +147,29 @@ struct MessageStoreTests {
             }
             #expect(try await storage.allMessages(sessionID: session.id, afterID: 0, limit: 100).map(\.id) == ids)
             #expect(try await storage.allMessages(sessionID: session.id, afterID: ids[1], limit: 1).map(\.id) == [ids[2]])
+        }
+    }
+
+    @Test("search delta: new messages after a cursor and current rows of re-visibled messages, per session")
+    func searchDelta() async throws {
+        try await TestDatabase.with { storage in
+            let session = try await storage.makeSession()
+            let other = try await storage.makeSession()
+            let first = try await storage.post("one", in: session.id, by: Agents.alice)
+            let second = try await storage.post("two", in: session.id, by: Agents.alice, .private)
+            let elsewhere = try await storage.post("elsewhere", in: other.id, by: Agents.alice)
+            let initial = try await storage.searchDelta(sessionID: session.id, afterMessageID: 0, afterChangeID: 0, limit: 100)
+            #expect(initial.messages.map(\.id) == [first.id, second.id] && initial.changed.isEmpty && initial.lastChangeID == 0)
+            _ = try await storage.setVisibility(messageID: second.id, to: .public, at: 5)
+            _ = try await storage.setVisibility(messageID: elsewhere.id, to: .private, at: 5)
+            let third = try await storage.post("three", in: session.id, by: Agents.bob)
+            let delta = try await storage.searchDelta(
+                sessionID: session.id, afterMessageID: second.id, afterChangeID: initial.lastChangeID, limit: 100)
+            #expect(delta.messages.map(\.id) == [third.id])
+            #expect(delta.changed.map(\.id) == [second.id] && delta.changed[0].visibility == .public)
+            let quiet = try await storage.searchDelta(
+                sessionID: session.id, afterMessageID: third.id, afterChangeID: delta.lastChangeID, limit: 100)
+            #expect(quiet.messages.isEmpty && quiet.changed.isEmpty && quiet.lastChangeID == delta.lastChangeID)
         }
     }
 }

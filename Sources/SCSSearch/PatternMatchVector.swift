@@ -1,0 +1,87 @@
+/// Bit masks of where each character occurs in a pattern, one 64-bit word per 64 characters,
+/// for bit-parallel LCS (Hyyrö). ASCII is looked up in a table, other scalars in a dictionary.
+struct PatternMatchVector {
+    let length: Int
+    let words: Int
+    private var ascii: [UInt64]
+    private var other: [UInt32: [UInt64]]
+    private let empty: [UInt64]
+
+    init(_ pattern: ArraySlice<UInt32>) {
+        length = pattern.count
+        words = max(1, (pattern.count + 63) / 64)
+        ascii = [UInt64](repeating: 0, count: 128 * words)
+        other = [:]
+        empty = [UInt64](repeating: 0, count: words)
+        for (offset, scalar) in pattern.enumerated() {
+            let word = offset / 64
+            let bit = UInt64(1) << UInt64(offset % 64)
+            if scalar < 128 {
+                ascii[Int(scalar) * words + word] |= bit
+            } else {
+                other[scalar, default: empty][word] |= bit
+            }
+        }
+    }
+
+    init(_ pattern: [UInt32]) { self.init(pattern[...]) }
+
+    /// Whether `scalar` occurs in the pattern.
+    @inline(__always)
+    func contains(_ scalar: UInt32) -> Bool {
+        if scalar < 128 {
+            let base = Int(scalar) * words
+            for word in 0..<words where ascii[base + word] != 0 { return true }
+            return false
+        }
+        return other[scalar] != nil
+    }
+
+    /// Length of the longest common subsequence of the pattern and `text`.
+    func lcs(_ text: ArraySlice<UInt32>) -> Int {
+        if words == 1 { return lcsSingleWord(text) }
+        var state = [UInt64](repeating: ~0, count: words)
+        for scalar in text {
+            var carry: UInt64 = 0
+            if scalar < 128 {
+                let base = Int(scalar) * words
+                for word in 0..<words {
+                    step(&state[word], ascii[base + word], &carry)
+                }
+            } else if let masks = other[scalar] {
+                for word in 0..<words { step(&state[word], masks[word], &carry) }
+            } else {
+                // No match: S + 0 + carry with carry = 0 leaves S unchanged.
+                continue
+            }
+        }
+        return state.reduce(0) { $0 + (~$1).nonzeroBitCount }
+    }
+
+    @inline(__always)
+    private func step(_ s: inout UInt64, _ matches: UInt64, _ carry: inout UInt64) {
+        let u = s & matches
+        let (sum1, overflow1) = s.addingReportingOverflow(u)
+        let (sum2, overflow2) = sum1.addingReportingOverflow(carry)
+        carry = (overflow1 || overflow2) ? 1 : 0
+        s = sum2 | (s &- u)
+    }
+
+    @inline(__always)
+    private func lcsSingleWord(_ text: ArraySlice<UInt32>) -> Int {
+        var s: UInt64 = ~0
+        for scalar in text {
+            let matches: UInt64
+            if scalar < 128 {
+                matches = ascii[Int(scalar)]
+            } else if let masks = other[scalar] {
+                matches = masks[0]
+            } else {
+                continue
+            }
+            let u = s & matches
+            s = (s &+ u) | (s &- u)
+        }
+        return (~s).nonzeroBitCount
+    }
+}

@@ -1,0 +1,77 @@
+import SCSCore
+public import SCSStorage
+import Synchronization
+
+/// Fuzzy search over whole sessions (no time window, no row cap), with per-session indexes that
+/// load lazily and catch up on every search. Least recently used sessions are dropped when more
+/// than `maxSessions` are held.
+public final class SearchService: Sendable {
+    private let storage: any MessageStore
+    private let maxSessions: Int
+    private let state = Mutex(State())
+
+    private struct State {
+        var indexes: [String: SessionIndex] = [:]
+        var lastUse: [String: UInt64] = [:]
+        var tick: UInt64 = 0
+    }
+
+    public init(storage: any MessageStore, maxSessions: Int = 512) {
+        self.storage = storage
+        self.maxSessions = maxSessions
+    }
+
+    /// Number of sessions currently indexed.
+    public var indexedSessions: Int { state.withLock { $0.indexes.count } }
+
+    public func search(_ query: SearchQuery) async throws -> SearchOutcome {
+        let entries = try await index(for: query.sessionID).current(from: storage)
+        let scorer = FuzzyScorer(query: query.query)
+        var candidates = 0
+        var hits: [RankedHit] = []
+        for (position, entry) in entries.enumerated() where entry.isCandidate(for: query.reader, scope: query.scope) {
+            candidates += 1
+            let text = query.searchMetadata ? entry.text[...] : entry.text[..<entry.baseLength]
+            let score = scorer.score(text, cutoff: query.threshold)
+            if score >= query.threshold { hits.append(RankedHit(position: position, score: score)) }
+        }
+        let top = Self.best(hits, limit: query.limit).map {
+            SearchHit(message: entries[$0.position].message, score: $0.score)
+        }
+        return SearchOutcome(hits: top, candidates: candidates)
+    }
+
+    struct RankedHit {
+        let position: Int
+        let score: Double
+    }
+
+    /// Best first; equal scores newest (highest position) first — the order of RapidFuzz
+    /// `process.extract` over newest-first choices, as the Python server calls it.
+    static func best(_ hits: [RankedHit], limit: Int) -> [RankedHit] {
+        Array(hits.sorted { $0.score != $1.score ? $0.score > $1.score : $0.position > $1.position }.prefix(max(0, limit)))
+    }
+
+    /// Forgets a session's index (it reloads on the next search).
+    public func evict(sessionID: String) {
+        _ = state.withLock { state in
+            state.lastUse.removeValue(forKey: sessionID)
+            return state.indexes.removeValue(forKey: sessionID)
+        }
+    }
+
+    private func index(for sessionID: String) -> SessionIndex {
+        state.withLock { state in
+            state.tick += 1
+            state.lastUse[sessionID] = state.tick
+            if let index = state.indexes[sessionID] { return index }
+            let index = SessionIndex(sessionID: sessionID)
+            state.indexes[sessionID] = index
+            if state.indexes.count > maxSessions, let oldest = state.lastUse.min(by: { $0.value < $1.value })?.key {
+                state.indexes.removeValue(forKey: oldest)
+                state.lastUse.removeValue(forKey: oldest)
+            }
+            return index
+        }
+    }
+}
