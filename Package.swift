@@ -86,6 +86,10 @@ let package = Package(
             name: "SCSSearchTests", dependencies: ["SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSSearch"], resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "SCSMemoryTests", dependencies: ["SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSMemory"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SCSAuthTests", dependencies: ["SCSCore", "SCSAuth"], swiftSettings: swiftSettings),
         // Spawns the built `scs` (depending on it makes `swift build --build-tests` build it).
         .testTarget(name: "IntegrationTests", dependencies: ["SCSCore", "scs"], swiftSettings: swiftSettings),

@@ -1,0 +1,136 @@
+public import SCSCore
+public import SCSStorage
+
+/// Agent memory with the Python server's validation order and messages (anchor-behaviour.md
+/// §4.10–4.12), TTL enforced on every read, and a literal list prefix. Callers pass the
+/// already authenticated identity; the service enforces the write permission itself too.
+public struct MemoryService: Sendable {
+    let store: any MemoryStore
+    let clock: any WallClock
+
+    public init(store: any MemoryStore, clock: any WallClock = SystemClock()) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// A `set_memory` call. `expiresIn` is seconds as an integer or numeric string; 0 or nil = permanent.
+    public struct SetRequest: Sendable {
+        public var agent: AgentIdentity
+        public var key: String
+        public var value: JSONValue
+        public var sessionID: String?
+        public var expiresIn: JSONValue?
+        public var metadata: JSONObject?
+        public var overwrite: Bool
+
+        public init(
+            agent: AgentIdentity, key: String, value: JSONValue, sessionID: String? = nil, expiresIn: JSONValue? = nil,
+            metadata: JSONObject? = nil, overwrite: Bool = true
+        ) {
+            self.agent = agent
+            self.key = key
+            self.value = value
+            self.sessionID = sessionID
+            self.expiresIn = expiresIn
+            self.metadata = metadata
+            self.overwrite = overwrite
+        }
+    }
+
+    public func set(_ request: SetRequest) async throws -> MemoryEntry {
+        let key = try Self.validatedKey(request.key)
+        guard request.agent.canWrite else { throw SCSError.writeRequired(request.agent.permissions) }
+        let ttl = try Self.ttlSeconds(request.expiresIn)
+        let now = clock.now()
+        return try await store.putMemory(
+            MemoryWrite(
+                agentID: request.agent.agentID, key: key, scope: MemoryScope(sessionID: request.sessionID),
+                value: request.value, metadata: request.metadata, expiresAt: ttl.map { now + Double($0) },
+                overwrite: request.overwrite
+            ),
+            now: now
+        )
+    }
+
+    /// The caller's live entry in exactly that scope, else MEMORY_NOT_FOUND.
+    public func get(agent: AgentIdentity, key: String, sessionID: String?) async throws -> MemoryEntry {
+        guard let entry = try await store.memory(
+            agentID: agent.agentID, key: key, scope: MemoryScope(sessionID: sessionID), now: clock.now()
+        ) else { throw SCSError.memoryNotFound(key) }
+        return entry
+    }
+
+    /// `sessionID`: nil = global only, `"all"` = every scope, else that session.
+    public func list(agent: AgentIdentity, sessionID: String?, prefix: String?, limit: Int) async throws -> [MemoryEntry] {
+        let scope: MemoryScopeFilter
+        switch sessionID {
+        case nil: scope = .global
+        case "all"?: scope = .all
+        case let id?: scope = .session(id)
+        }
+        return try await store.listMemory(agentID: agent.agentID, scope: scope, prefix: prefix, limit: limit, now: clock.now())
+    }
+
+    public func delete(agent: AgentIdentity, key: String, sessionID: String?) async throws {
+        guard agent.canWrite else { throw SCSError.writeRequired(agent.permissions) }
+        let deleted = try await store.deleteMemory(
+            agentID: agent.agentID, key: key, scope: MemoryScope(sessionID: sessionID), now: clock.now()
+        )
+        guard deleted else { throw SCSError.memoryNotFound(key) }
+    }
+
+    /// Trimmed key, 1–255 characters, no space, newline or tab.
+    public static func validatedKey(_ raw: String) throws -> String {
+        let key = TextSanitizer.trimmed(raw)
+        guard !key.isEmpty else {
+            throw SCSError.invalidKey(
+                "Memory key cannot be empty after trimming whitespace", context: ["field": "key", "requirement": "non_empty_string"])
+        }
+        let length = key.unicodeScalars.count
+        guard length <= MemoryEntry.maxKeyLength else {
+            throw SCSError.invalidKey(
+                "Memory key too long (max 255 characters)", context: ["key_length": .int(Int64(length)), "max_length": 255])
+        }
+        guard !key.unicodeScalars.contains(where: { $0 == " " || $0 == "\n" || $0 == "\t" }) else {
+            throw SCSError.invalidKey(
+                "Memory key contains invalid characters. Keys cannot contain spaces, newlines, or tabs",
+                context: ["invalid_key": .string(key), "allowed_characters": "alphanumeric, underscore, dash"])
+        }
+        return key
+    }
+
+    /// nil for permanent; throws INVALID_TTL_FORMAT / INVALID_TTL_VALUE like the Python server.
+    public static func ttlSeconds(_ value: JSONValue?) throws -> Int64? {
+        let seconds: Int64
+        switch value {
+        case nil, .null?: return nil
+        case .int(let i)?: seconds = i
+        case .double(let d)? where d.rounded(.towardZero) == d && abs(d) < 9e15: seconds = Int64(d)
+        case .string(let text)?:
+            guard let parsed = Int64(TextSanitizer.trimmed(text).replacingUnderscoresForPython()) else {
+                throw SCSError(
+                    code: .invalidTTLFormat, message: "Invalid expires_in format: invalid literal for int() with base 10: '\(text)'",
+                    severity: .warning)
+            }
+            seconds = parsed
+        case let other?:
+            throw SCSError(code: .invalidTTLFormat, message: "Invalid expires_in format: \(other.typeName) is not an integer", severity: .warning)
+        }
+        guard seconds >= 0 else { throw SCSError(code: .invalidTTLValue, message: "expires_in cannot be negative") }
+        guard seconds <= MemoryEntry.maxTTLSeconds else {
+            throw SCSError(code: .invalidTTLValue, message: "expires_in cannot exceed 1 year (31536000 seconds)")
+        }
+        return seconds == 0 ? nil : seconds
+    }
+}
+
+extension String {
+    /// Python's `int()` accepts digit-group underscores (`1_000`) and a leading `+`.
+    func replacingUnderscoresForPython() -> String {
+        var text = self
+        if text.hasPrefix("+") { text.removeFirst() }
+        guard text.contains("_") else { return text }
+        let parts = text.split(separator: "_", omittingEmptySubsequences: false)
+        return parts.allSatisfy { !$0.isEmpty } ? parts.joined() : text
+    }
+}
