@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Domain: depends on nothing of ours.
@@ -26,7 +29,14 @@ let package = Package(
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "SCSWire", dependencies: ["SCSCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "SCSWire",
+            dependencies: [
+                "SCSCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "SCSStorage", dependencies: ["SCSCore"], swiftSettings: swiftSettings),
         .target(
             name: "SCSStorageSQLite",
@@ -88,6 +98,15 @@ let package = Package(
         ),
         .testTarget(
             name: "SCSMemoryTests", dependencies: ["SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSMemory"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SCSWireTests",
+            dependencies: [
+                "SCSCore", "SCSWire", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SCSAuthTests", dependencies: ["SCSCore", "SCSAuth"], swiftSettings: swiftSettings),

@@ -1,0 +1,159 @@
+import NIOConcurrencyHelpers
+public import NIOCore
+import NIOPosix
+public import SCSCore
+
+/// A connection to a worker: hello exchange, pipelined calls answered by id, events delivered to
+/// a callback. When the connection closes every call in flight fails with `connectionLost`.
+public final class WireClient: Sendable {
+    struct State {
+        var nextID: Int64 = 0
+        var pending: [Int64: EventLoopPromise<Result<JSONValue, WireFailure>>] = [:]
+        var closed = false
+    }
+
+    let channel: any Channel
+    let state: NIOLockedValueBox<State>
+    /// The worker's hello.
+    public let peer: Hello
+
+    init(channel: any Channel, state: NIOLockedValueBox<State>, peer: Hello) {
+        self.channel = channel
+        self.state = state
+        self.peer = peer
+    }
+
+    /// Connects to `path`, sends `hello`, and waits (at most `timeout` seconds) for the worker's.
+    public static func connect(
+        path: String, hello: Hello, maximumFrameBytes: Int = WireProtocol.defaultMaximumFrameBytes,
+        timeout: Double = 5, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        onEvent: @escaping @Sendable (String, JSONValue) -> Void = { _, _ in },
+        onClose: @escaping @Sendable () -> Void = {}
+    ) async throws -> WireClient {
+        let state = NIOLockedValueBox(State())
+        let helloPromise = group.next().makePromise(of: Hello.self)
+        let handler = WireClientHandler(state: state, hello: helloPromise, onEvent: onEvent, onClose: onClose)
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: group)
+                .connectTimeout(.milliseconds(Int64(timeout * 1000)))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addFrameCodec(maximumFrameBytes: maximumFrameBytes)
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                    }
+                }
+                .connect(unixDomainSocketPath: path).get()
+        } catch {
+            helloPromise.fail(WireError.handshakeFailed("cannot connect"))
+            throw WireError.handshakeFailed("cannot connect to \(path): \(error)")
+        }
+        let timer = channel.eventLoop.scheduleTask(in: .milliseconds(Int64(timeout * 1000))) {
+            helloPromise.fail(WireError.handshakeFailed("no hello within \(timeout) s"))
+        }
+        do {
+            try await channel.writeAndFlush(WireEnvelope.hello(hello).buffer())
+            let peer = try await helloPromise.futureResult.get()
+            timer.cancel()
+            return WireClient(channel: channel, state: state, peer: peer)
+        } catch {
+            timer.cancel()
+            try? await channel.close()
+            throw error
+        }
+    }
+
+    /// Calls method `M`. Domain errors come back as `SCSError`; a dead connection as `connectionLost`.
+    public func call<M: WireMethod>(_ method: M.Type, _ params: M.Params) async throws -> M.Result {
+        let result = try await send(method: M.name, params: params.wire)
+        switch result {
+        case .success(let value): return try M.Result(wire: value)
+        case .failure(let failure):
+            if let error = SCSError(wire: failure.payload) { throw error }
+            throw WireError.remote(
+                code: failure.payload["code"]?.stringValue ?? "UNKNOWN", message: failure.payload["message"]?.stringValue ?? "")
+        }
+    }
+
+    func send(method: String, params: JSONValue) async throws -> Result<JSONValue, WireFailure> {
+        let promise = channel.eventLoop.makePromise(of: Result<JSONValue, WireFailure>.self)
+        let id: Int64? = state.withLockedValue { state in
+            guard !state.closed else { return nil }
+            state.nextID += 1
+            state.pending[state.nextID] = promise
+            return state.nextID
+        }
+        guard let id else {
+            promise.fail(WireError.connectionLost)
+            throw WireError.connectionLost
+        }
+        channel.writeAndFlush(WireEnvelope.request(id: id, method: method, params: params).buffer()).whenFailure { [state] _ in
+            let pending = state.withLockedValue { $0.pending.removeValue(forKey: id) }
+            pending?.fail(WireError.connectionLost)
+        }
+        return try await promise.futureResult.get()
+    }
+
+    /// Calls waiting for an answer.
+    public var inFlight: Int { state.withLockedValue { $0.pending.count } }
+
+    public var isOpen: Bool { !state.withLockedValue { $0.closed } }
+
+    public func close() async {
+        try? await channel.close()
+    }
+}
+
+final class WireClientHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+
+    let state: NIOLockedValueBox<WireClient.State>
+    let hello: EventLoopPromise<Hello>
+    let onEvent: @Sendable (String, JSONValue) -> Void
+    let onClose: @Sendable () -> Void
+
+    init(
+        state: NIOLockedValueBox<WireClient.State>, hello: EventLoopPromise<Hello>,
+        onEvent: @escaping @Sendable (String, JSONValue) -> Void, onClose: @escaping @Sendable () -> Void
+    ) {
+        self.state = state
+        self.hello = hello
+        self.onEvent = onEvent
+        self.onClose = onClose
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        do {
+            switch try WireEnvelope(frame: unwrapInboundIn(data)) {
+            case .hello(let peer): hello.succeed(peer)
+            case .response(let id, let result): complete(id, .success(result))
+            case .failure(let id, let error): complete(id, .failure(WireFailure(error)))
+            case .event(let name, let data): onEvent(name, data)
+            case .request: throw WireError.protocolError("workers do not send requests")
+            }
+        } catch {
+            context.close(promise: nil)
+        }
+    }
+
+    func complete(_ id: Int64, _ result: Result<JSONValue, WireFailure>) {
+        let promise = state.withLockedValue { $0.pending.removeValue(forKey: id) }
+        promise?.succeed(result)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let pending = state.withLockedValue { state -> [EventLoopPromise<Result<JSONValue, WireFailure>>] in
+            state.closed = true
+            defer { state.pending.removeAll() }
+            return Array(state.pending.values)
+        }
+        for promise in pending { promise.fail(WireError.connectionLost) }
+        hello.fail(WireError.handshakeFailed("connection closed before hello"))
+        onClose()
+        context.fireChannelInactive()
+    }
+}

@@ -1,0 +1,93 @@
+public import NIOCore
+public import SCSCore
+
+/// Protocol constants.
+public enum WireProtocol {
+    public static let version: Int64 = 1
+    public static let defaultMaximumFrameBytes = 16 << 20
+}
+
+/// Who is speaking on a connection.
+public enum WireRole: String, Sendable, CaseIterable {
+    case search, memory, supervisor
+}
+
+/// The first frame each way.
+public struct Hello: Sendable, Equatable {
+    public var role: WireRole
+    public var pid: Int32
+    public var version: String
+    public var protocolVersion: Int64
+
+    public init(role: WireRole, pid: Int32, version: String, protocolVersion: Int64 = WireProtocol.version) {
+        self.role = role
+        self.pid = pid
+        self.version = version
+        self.protocolVersion = protocolVersion
+    }
+}
+
+/// One frame's JSON object.
+public enum WireEnvelope: Sendable, Equatable {
+    case hello(Hello)
+    case request(id: Int64, method: String, params: JSONValue)
+    case response(id: Int64, result: JSONValue)
+    case failure(id: Int64, error: JSONValue)
+    case event(name: String, data: JSONValue)
+
+    public var json: JSONValue {
+        switch self {
+        case .hello(let hello):
+            return ["hello": [
+                "protocol": .int(hello.protocolVersion), "role": .string(hello.role.rawValue),
+                "pid": .int(Int64(hello.pid)), "version": .string(hello.version),
+            ]]
+        case .request(let id, let method, let params): return ["id": .int(id), "method": .string(method), "params": params]
+        case .response(let id, let result): return ["id": .int(id), "result": result]
+        case .failure(let id, let error): return ["id": .int(id), "error": error]
+        case .event(let name, let data): return ["event": .string(name), "data": data]
+        }
+    }
+
+    /// Parses a frame payload; anything that is not one of the five shapes is a protocol error.
+    public init(frame: ByteBuffer) throws(WireError) {
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(frame.readableBytesView)
+        } catch {
+            throw WireError.protocolError("frame is not valid JSON (\(error.reason) at byte \(error.offset))")
+        }
+        try self.init(json: value)
+    }
+
+    public init(json value: JSONValue) throws(WireError) {
+        guard case .object(let object) = value else { throw WireError.protocolError("frame is not a JSON object") }
+        if let hello = object["hello"] {
+            guard let role = hello["role"]?.stringValue.flatMap(WireRole.init(rawValue:)),
+                let version = hello["protocol"]?.intValue, let pid = hello["pid"]?.intValue
+            else { throw WireError.protocolError("malformed hello") }
+            self = .hello(Hello(role: role, pid: Int32(truncatingIfNeeded: pid), version: hello["version"]?.stringValue ?? "", protocolVersion: version))
+        } else if let name = object["event"]?.stringValue {
+            self = .event(name: name, data: object["data"] ?? .null)
+        } else if let id = object["id"]?.intValue {
+            if let method = object["method"]?.stringValue {
+                self = .request(id: id, method: method, params: object["params"] ?? [:])
+            } else if let result = object["result"] {
+                self = .response(id: id, result: result)
+            } else if let error = object["error"] {
+                self = .failure(id: id, error: error)
+            } else {
+                throw WireError.protocolError("frame with an id but no method, result or error")
+            }
+        } else {
+            throw WireError.protocolError("frame is not a hello, request, response or event")
+        }
+    }
+
+    public func buffer(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
+        let bytes = json.compactBytes
+        var buffer = allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        return buffer
+    }
+}

@@ -1,0 +1,215 @@
+public import SCSCore
+
+/// `health.ping`: the heartbeat. Any worker answers with its pid and in-flight count.
+public enum PingMethod: WireMethod {
+    public static let name = "health.ping"
+    public static let role = WireRole.search
+    public static let isIdempotentRead = true
+
+    public struct Result: WireCodable, Equatable {
+        public var pid: Int32
+        public var inFlight: Int
+        public init(pid: Int32, inFlight: Int) {
+            self.pid = pid
+            self.inFlight = inFlight
+        }
+        public init(wire: JSONValue) throws(WireError) {
+            self.init(pid: Int32(truncatingIfNeeded: try wire.int("pid")), inFlight: Int(try wire.int("in_flight")))
+        }
+        public var wire: JSONValue { ["pid": .int(Int64(pid)), "in_flight": .int(Int64(inFlight))] }
+    }
+    public typealias Params = WireEmpty
+}
+
+/// `search.query`: fuzzy search of one session for an authenticated caller.
+public enum SearchMethod: WireMethod {
+    public static let name = "search.query"
+    public static let role = WireRole.search
+    public static let isIdempotentRead = true
+
+    public struct Params: WireCodable {
+        public var identity: AgentIdentity
+        public var sessionID: String
+        public var query: String
+        public var threshold: Double
+        public var limit: Int
+        public var searchMetadata: Bool
+        /// `all`, `public` or `private`.
+        public var scope: String
+
+        public init(
+            identity: AgentIdentity, sessionID: String, query: String, threshold: Double = 60, limit: Int = 10,
+            searchMetadata: Bool = true, scope: String = "all"
+        ) {
+            self.identity = identity
+            self.sessionID = sessionID
+            self.query = query
+            self.threshold = threshold
+            self.limit = limit
+            self.searchMetadata = searchMetadata
+            self.scope = scope
+        }
+
+        public init(wire: JSONValue) throws(WireError) {
+            self.init(
+                identity: try AgentIdentity(wire: try wire.required("identity")), sessionID: try wire.string("session_id"),
+                query: try wire.string("query"), threshold: try wire.double("threshold"), limit: Int(try wire.int("limit")),
+                searchMetadata: try wire.bool("search_metadata"), scope: try wire.string("search_scope")
+            )
+        }
+
+        public var wire: JSONValue {
+            [
+                "identity": identity.wire, "session_id": .string(sessionID), "query": .string(query),
+                "threshold": .double(threshold), "limit": .int(Int64(limit)), "search_metadata": .bool(searchMetadata),
+                "search_scope": .string(scope),
+            ]
+        }
+    }
+
+    public struct Hit: WireCodable {
+        public var message: Message
+        public var score: Double
+        public init(message: Message, score: Double) {
+            self.message = message
+            self.score = score
+        }
+        public init(wire: JSONValue) throws(WireError) {
+            self.init(message: try Message(wire: try wire.required("message")), score: try wire.double("score"))
+        }
+        public var wire: JSONValue { ["message": message.wire, "score": .double(score)] }
+    }
+
+    public struct Result: WireCodable {
+        public var hits: [Hit]
+        public var candidates: Int
+        public init(hits: [Hit], candidates: Int) {
+            self.hits = hits
+            self.candidates = candidates
+        }
+        public init(wire: JSONValue) throws(WireError) {
+            self.init(hits: try WireList<Hit>(wire: ["items": wire["hits"] ?? []]).items, candidates: Int(try wire.int("candidates")))
+        }
+        public var wire: JSONValue { ["hits": .array(hits.map(\.wire)), "candidates": .int(Int64(candidates))] }
+    }
+}
+
+/// Parameters naming one memory entry of the caller.
+public struct MemoryKeyParams: WireCodable {
+    public var identity: AgentIdentity
+    public var key: String
+    public var sessionID: String?
+
+    public init(identity: AgentIdentity, key: String, sessionID: String?) {
+        self.identity = identity
+        self.key = key
+        self.sessionID = sessionID
+    }
+
+    public init(wire: JSONValue) throws(WireError) {
+        self.init(identity: try AgentIdentity(wire: try wire.required("identity")), key: try wire.string("key"),
+                  sessionID: wire.optionalString("session_id"))
+    }
+
+    public var wire: JSONValue { ["identity": identity.wire, "key": .string(key), "session_id": .string(sessionID)] }
+}
+
+/// `memory.set`: an idempotent upsert (`overwrite:false` fails with KEY_EXISTS on a live entry).
+public enum MemorySetMethod: WireMethod {
+    public static let name = "memory.set"
+    public static let role = WireRole.memory
+
+    public struct Params: WireCodable {
+        public var identity: AgentIdentity
+        public var key: String
+        public var value: JSONValue
+        public var sessionID: String?
+        public var expiresIn: JSONValue
+        public var metadata: JSONObject?
+        public var overwrite: Bool
+
+        public init(
+            identity: AgentIdentity, key: String, value: JSONValue, sessionID: String? = nil, expiresIn: JSONValue = .null,
+            metadata: JSONObject? = nil, overwrite: Bool = true
+        ) {
+            self.identity = identity
+            self.key = key
+            self.value = value
+            self.sessionID = sessionID
+            self.expiresIn = expiresIn
+            self.metadata = metadata
+            self.overwrite = overwrite
+        }
+
+        public init(wire: JSONValue) throws(WireError) {
+            self.init(
+                identity: try AgentIdentity(wire: try wire.required("identity")), key: try wire.string("key"),
+                value: try wire.required("value"), sessionID: wire.optionalString("session_id"),
+                expiresIn: wire["expires_in"] ?? .null, metadata: wire["metadata"]?.objectValue,
+                overwrite: wire["overwrite"]?.boolValue ?? true
+            )
+        }
+
+        public var wire: JSONValue {
+            [
+                "identity": identity.wire, "key": .string(key), "value": value, "session_id": .string(sessionID),
+                "expires_in": expiresIn, "metadata": metadata.map(JSONValue.object) ?? .null, "overwrite": .bool(overwrite),
+            ]
+        }
+    }
+    public typealias Result = MemoryEntry
+}
+
+/// `memory.get`: the caller's live entry in exactly that scope.
+public enum MemoryGetMethod: WireMethod {
+    public static let name = "memory.get"
+    public static let role = WireRole.memory
+    public static let isIdempotentRead = true
+    public typealias Params = MemoryKeyParams
+    public typealias Result = MemoryEntry
+}
+
+/// `memory.list`: the caller's live entries (session_id nil = global, "all" = every scope).
+public enum MemoryListMethod: WireMethod {
+    public static let name = "memory.list"
+    public static let role = WireRole.memory
+    public static let isIdempotentRead = true
+
+    public struct Params: WireCodable {
+        public var identity: AgentIdentity
+        public var sessionID: String?
+        public var prefix: String?
+        public var limit: Int
+
+        public init(identity: AgentIdentity, sessionID: String?, prefix: String?, limit: Int) {
+            self.identity = identity
+            self.sessionID = sessionID
+            self.prefix = prefix
+            self.limit = limit
+        }
+
+        public init(wire: JSONValue) throws(WireError) {
+            self.init(identity: try AgentIdentity(wire: try wire.required("identity")), sessionID: wire.optionalString("session_id"),
+                      prefix: wire.optionalString("prefix"), limit: Int(try wire.int("limit")))
+        }
+
+        public var wire: JSONValue {
+            ["identity": identity.wire, "session_id": .string(sessionID), "prefix": .string(prefix), "limit": .int(Int64(limit))]
+        }
+    }
+    public typealias Result = WireList<MemoryEntry>
+}
+
+/// `memory.delete`: removes the caller's live entry (MEMORY_NOT_FOUND when none).
+public enum MemoryDeleteMethod: WireMethod {
+    public static let name = "memory.delete"
+    public static let role = WireRole.memory
+    public typealias Params = MemoryKeyParams
+    public typealias Result = WireEmpty
+}
+
+/// Event names sent by workers.
+public enum WireEvents {
+    /// Data: `{"items": [MemoryEntry…]}` of entries the sweeper deleted.
+    public static let memoryExpired = "memory.expired"
+}
