@@ -50,12 +50,15 @@ let package = Package(
         .target(name: "SCSMemory", dependencies: ["SCSCore", "SCSStorage"], swiftSettings: swiftSettings),
         .target(
             name: "SCSWorker",
-            dependencies: ["SCSCore", "SCSWire", "SCSSearch", "SCSMemory"],
+            dependencies: [
+                "SCSCore", "SCSWire", "SCSSearch", "SCSMemory", "SCSStorage",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "SCSSupervisor",
-            dependencies: ["SCSCore", "SCSWire", "SCSStorage"],
+            dependencies: ["SCSCore", "SCSWire", "SCSStorage", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -109,8 +112,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "SCSSupervisorTests", dependencies: ["SCSSupervisor"], swiftSettings: swiftSettings),
         .testTarget(name: "SCSAuthTests", dependencies: ["SCSCore", "SCSAuth"], swiftSettings: swiftSettings),
         // Spawns the built `scs` (depending on it makes `swift build --build-tests` build it).
-        .testTarget(name: "IntegrationTests", dependencies: ["SCSCore", "scs"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSWire", "SCSSupervisor", "scs",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -16,10 +16,13 @@ public protocol WireMethod: Sendable {
     static var role: WireRole { get }
     /// Whether a request may be re-sent to another worker when its worker dies (read-only).
     static var isIdempotentRead: Bool { get }
+    /// Whether these parameters may be re-sent after the outcome of a first attempt is unknown.
+    static func isSafeToRetry(_ params: Params) -> Bool
 }
 
 extension WireMethod {
     public static var isIdempotentRead: Bool { false }
+    public static func isSafeToRetry(_ params: Params) -> Bool { isIdempotentRead }
 }
 
 /// Field access that turns absence or a wrong type into a protocol error naming the field.

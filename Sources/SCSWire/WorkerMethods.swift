@@ -158,6 +158,10 @@ public enum MemorySetMethod: WireMethod {
         }
     }
     public typealias Result = MemoryEntry
+
+    /// An upsert that overwrites is idempotent; `overwrite: false` is not (a retry could report
+    /// KEY_EXISTS for its own first attempt).
+    public static func isSafeToRetry(_ params: Params) -> Bool { params.overwrite }
 }
 
 /// `memory.get`: the caller's live entry in exactly that scope.

@@ -1,0 +1,139 @@
+import Logging
+import SCSCore
+public import SCSWire
+import Synchronization
+
+/// The workers of one role and the routing of requests to them.
+public final class WorkerPool: Sendable {
+    public let role: WireRole
+    let options: SupervisorOptions
+    let clock: any WallClock
+    let logger: Logger
+    let routes = RoutingTable()
+    let onEvent: @Sendable (String, JSONValue) -> Void
+    private let slots = Mutex<(all: [WorkerSlot], nextID: Int)>(([], 0))
+    /// Serializes rolling restarts of this role.
+    private let restarting = Mutex(false)
+
+    init(role: WireRole, options: SupervisorOptions, clock: any WallClock, logger: Logger, onEvent: @escaping @Sendable (String, JSONValue) -> Void) {
+        self.role = role
+        self.options = options
+        self.clock = clock
+        self.logger = logger
+        self.onEvent = onEvent
+    }
+
+    private func makeSlot() -> WorkerSlot {
+        let id = slots.withLock { state in
+            state.nextID += 1
+            return state.nextID
+        }
+        return WorkerSlot(role: role, id: id, options: options, clock: clock, logger: logger, routes: routes, onEvent: onEvent)
+    }
+
+    func start(count: Int) async {
+        for _ in 0..<count {
+            let slot = makeSlot()
+            slots.withLock { $0.all.append(slot) }
+            await slot.start()
+        }
+    }
+
+    var currentSlots: [WorkerSlot] { slots.withLock { $0.all } }
+
+    public func status() async -> [WorkerStatus] {
+        var result: [WorkerStatus] = []
+        for slot in currentSlots { result.append(await slot.status()) }
+        return result
+    }
+
+    /// Ready workers right now.
+    public var readyCount: Int { routes.count }
+
+    /// Waits (bounded) until every slot is ready; false on timeout.
+    func waitUntilAllReady(timeout: Double) async -> Bool {
+        let deadline = clock.now() + timeout
+        while clock.now() < deadline {
+            var all = true
+            for slot in currentSlots where !(await slot.isReady) { all = false }
+            if all { return true }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return false
+    }
+
+    /// Sends a request to a ready worker. With none ready it waits up to `requestWait` seconds for
+    /// one, then answers WORKER_UNAVAILABLE. If the worker dies with the request in flight, a
+    /// read (or a write that is safe to repeat) is sent once more to another worker; otherwise
+    /// the caller gets a retryable WORKER_UNAVAILABLE (the outcome is unknown).
+    public func call<M: WireMethod>(_ method: M.Type, _ params: M.Params) async throws -> M.Result {
+        let deadline = clock.now() + options.requestWait
+        var failed: ObjectIdentifier?
+        var retried = false
+        while true {
+            if let client = routes.pick(excluding: failed) {
+                do {
+                    return try await client.call(method, params)
+                } catch WireError.connectionLost {
+                    guard !retried, M.isSafeToRetry(params) else {
+                        throw SCSError.workerUnavailable(role: role.rawValue, retryAfter: 1)
+                    }
+                    retried = true
+                    failed = ObjectIdentifier(client)
+                    continue
+                }
+            }
+            guard clock.now() < deadline else {
+                throw SCSError.workerUnavailable(role: role.rawValue, retryAfter: Int(options.policy.maximumBackoff.rounded(.up)))
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    /// Replaces every worker, one at a time: the new one must be ready before the old one stops
+    /// receiving requests; the old one drains, then stops. No request fails.
+    public func rollingRestart() async throws {
+        guard restarting.withLock({ busy in
+            if busy { return false }
+            busy = true
+            return true
+        }) else { throw SupervisorError.restartInProgress(role) }
+        defer { restarting.withLock { $0 = false } }
+        for old in currentSlots {
+            let replacement = makeSlot()
+            await replacement.start()
+            let deadline = clock.now() + options.helloTimeout
+            while !(await replacement.isReady) {
+                guard clock.now() < deadline else {
+                    await replacement.stop()
+                    throw SupervisorError.replacementNotReady(role)
+                }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            slots.withLock { state in
+                if let index = state.all.firstIndex(where: { $0 === old }) { state.all[index] = replacement }
+            }
+            await old.drainAndStop()
+        }
+    }
+
+    func stopAll() async {
+        await withTaskGroup(of: Void.self) { group in
+            for slot in currentSlots { group.addTask { await slot.drainAndStop() } }
+        }
+    }
+}
+
+public enum SupervisorError: Error, CustomStringConvertible, Sendable {
+    case restartInProgress(WireRole)
+    case replacementNotReady(WireRole)
+    case alreadyRunning(String)
+
+    public var description: String {
+        switch self {
+        case .restartInProgress(let role): return "a restart of the \(role.rawValue) workers is already in progress"
+        case .replacementNotReady(let role): return "the new \(role.rawValue) worker did not become ready; the old one keeps serving"
+        case .alreadyRunning(let detail): return detail
+        }
+    }
+}

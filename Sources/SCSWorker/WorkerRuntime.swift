@@ -1,0 +1,149 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+import Foundation
+public import Logging
+import NIOCore
+import SCSCore
+import SCSMemory
+import SCSSearch
+public import SCSStorage
+public import SCSWire
+import Synchronization
+
+/// A worker process: serves SCSSearch or SCSMemory over its Unix socket. It holds no secrets: it
+/// receives the already authenticated identity with every request. It exits when its lifeline to
+/// the supervisor closes (the supervisor died) or on SIGTERM.
+public struct WorkerRuntime: Sendable {
+    public let role: WireRole
+    public let socketPath: String
+    public let storage: any Storage
+    public let logger: Logger
+    public let maximumFrameBytes: Int
+    /// Seconds between memory sweeps.
+    public let sweepInterval: Double
+
+    public init(
+        role: WireRole, socketPath: String, storage: any Storage, logger: Logger,
+        maximumFrameBytes: Int = WireProtocol.defaultMaximumFrameBytes, sweepInterval: Double = 30
+    ) {
+        self.role = role
+        self.socketPath = socketPath
+        self.storage = storage
+        self.logger = logger
+        self.maximumFrameBytes = maximumFrameBytes
+        self.sweepInterval = sweepInterval
+    }
+
+    /// Serves until cancelled.
+    public func run(version: String) async throws {
+        let sinks = EventSinks()
+        let inFlight = RequestCounter()
+        var router = WireRouter()
+        router.register(PingMethod.self) { _ in PingMethod.Result(pid: getpid(), inFlight: inFlight.current) }
+        switch role {
+        case .search: Self.registerSearch(&router, SearchService(storage: storage), inFlight)
+        case .memory: Self.registerMemory(&router, MemoryService(store: storage), inFlight)
+        case .supervisor: throw WireError.handshakeFailed("a worker cannot take the supervisor role")
+        }
+        let server = WireServer(
+            path: socketPath, hello: Hello(role: role, pid: getpid(), version: version), router: router,
+            maximumFrameBytes: maximumFrameBytes, logger: logger)
+        let logger = logger
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await server.run(onBound: { logger.info("worker ready", metadata: ["socket": "\(socketPath)"]) }) { sink in
+                    sinks.add(sink)
+                }
+            }
+            if role == .memory {
+                let sweeper = MemorySweeper(store: storage, interval: sweepInterval)
+                group.addTask {
+                    await sweeper.run { expired in
+                        logger.debug("swept expired memory", metadata: ["count": "\(expired.count)"])
+                        await sinks.broadcast(.event(name: WireEvents.memoryExpired, data: WireList(expired).wire))
+                    } failure: { error in
+                        logger.error("memory sweep failed", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    static func registerSearch(_ router: inout WireRouter, _ service: SearchService, _ inFlight: RequestCounter) {
+        router.register(SearchMethod.self) { params in
+            try await inFlight.counting {
+                guard let scope = SearchScope(rawValue: params.scope) else {
+                    throw SCSError(code: .invalidInput, message: "Invalid search_scope: \(params.scope)", severity: .warning)
+                }
+                let outcome = try await service.search(SearchQuery(
+                    sessionID: params.sessionID, query: params.query, reader: params.identity, threshold: params.threshold,
+                    limit: params.limit, searchMetadata: params.searchMetadata, scope: scope))
+                return SearchMethod.Result(
+                    hits: outcome.hits.map { SearchMethod.Hit(message: $0.message, score: $0.score) }, candidates: outcome.candidates)
+            }
+        }
+    }
+
+    static func registerMemory(_ router: inout WireRouter, _ service: MemoryService, _ inFlight: RequestCounter) {
+        router.register(MemorySetMethod.self) { params in
+            try await inFlight.counting {
+                try await service.set(MemoryService.SetRequest(
+                    agent: params.identity, key: params.key, value: params.value, sessionID: params.sessionID,
+                    expiresIn: params.expiresIn, metadata: params.metadata, overwrite: params.overwrite))
+            }
+        }
+        router.register(MemoryGetMethod.self) { params in
+            try await inFlight.counting { try await service.get(agent: params.identity, key: params.key, sessionID: params.sessionID) }
+        }
+        router.register(MemoryListMethod.self) { params in
+            try await inFlight.counting {
+                WireList(try await service.list(
+                    agent: params.identity, sessionID: params.sessionID, prefix: params.prefix, limit: params.limit))
+            }
+        }
+        router.register(MemoryDeleteMethod.self) { params in
+            try await inFlight.counting {
+                try await service.delete(agent: params.identity, key: params.key, sessionID: params.sessionID)
+                return WireEmpty()
+            }
+        }
+    }
+}
+
+/// Requests being served (reported by the heartbeat).
+final class RequestCounter: Sendable {
+    private let value = Atomic<Int>(0)
+
+    var current: Int { value.load(ordering: .relaxed) }
+
+    func counting<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
+        value.add(1, ordering: .relaxed)
+        defer { value.subtract(1, ordering: .relaxed) }
+        return try await body()
+    }
+}
+
+/// The event sinks of the connected supervisors; a sink whose connection is gone is dropped.
+final class EventSinks: Sendable {
+    private let sinks = Mutex<(next: Int, all: [Int: WireEventSink])>((0, [:]))
+
+    func add(_ sink: WireEventSink) {
+        sinks.withLock { state in
+            state.next += 1
+            state.all[state.next] = sink
+        }
+    }
+
+    func broadcast(_ envelope: WireEnvelope) async {
+        for (id, sink) in sinks.withLock({ $0.all }) {
+            do {
+                try await sink.send(envelope)
+            } catch {
+                _ = sinks.withLock { $0.all.removeValue(forKey: id) }
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import SCSCore
+import SCSStorage
+import SCSSupervisor
+import SCSWire
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite("Supervision of real worker processes", .serialized)
+struct SupervisionTests {
+    @Test("kill -9 of a search worker under continuous search: back within a second, no request fails")
+    func killSearchWorker() async throws {
+        let harness = try SupervisorHarness(searchWorkers: 2)
+        do {
+            let started = Date()
+            #expect(await harness.supervisor.start())
+            let readyAfter = Date().timeIntervalSince(started)
+            #expect(readyAfter < 1.0, "ready after \(readyAfter) s")
+            let session = try await harness.storage.createSession(NewSession(purpose: "load", createdBy: "tester", createdAt: 1))
+            for index in 0..<200 {
+                _ = try await harness.storage.appendMessage(NewMessage(
+                    sessionID: session.id, sender: "tester", senderType: "claude", content: "needle number \(index)", timestamp: 2))
+            }
+            let before = await harness.pids(.search)
+            #expect(before.count == 2)
+            let load = LoadCounters()
+            let sessionID = session.id
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        while !load.stopped {
+                            do {
+                                let result = try await harness.search(sessionID, "needle")
+                                if result.hits.count == 10 { load.success() } else { load.failure("\(result.hits.count) hits") }
+                            } catch {
+                                load.failure("\(error)")
+                            }
+                        }
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(300))
+                let victim = before[0]
+                let killedAt = Date()
+                kill(victim, SIGKILL)
+                let back = await SupervisorHarness.eventually(timeout: 5) {
+                    let now = await harness.pids(.search)
+                    return now.count == 2 && !now.contains(victim)
+                }
+                let recovery = Date().timeIntervalSince(killedAt)
+                #expect(back && recovery < 1.0, "recovered after \(recovery) s")
+                try await Task.sleep(for: .milliseconds(300))
+                load.halt()
+                try await group.waitForAll()
+            }
+            #expect(load.failures == 0, "\(load.errors)")
+            #expect(load.successes > 50)
+            let restarts = await harness.supervisor.search.status().map(\.restarts).reduce(0, +)
+            #expect(restarts == 1)
+        } catch {
+            await harness.finish()
+            throw error
+        }
+        await harness.finish()
+    }
+}
