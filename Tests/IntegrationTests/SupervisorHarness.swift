@@ -16,7 +16,10 @@ struct SupervisorHarness: Sendable {
 
     static let identity = AgentIdentity(agentID: "tester", agentType: "claude", permissions: [.read, .write])
 
-    init(searchWorkers: Int = 2, executables: [WireRole: String] = [:], heartbeatInterval: Double = 0.2) throws {
+    init(
+        searchWorkers: Int = 2, executables: [WireRole: String] = [:], heartbeatInterval: Double = 0.2,
+        onEvent: @escaping @Sendable (String, JSONValue) -> Void = { _, _ in }
+    ) throws {
         sandbox = try Sandbox()
         databasePath = sandbox.root + "/scs.db"
         storage = try SQLiteStorage(configuration: StorageConfiguration(backend: .sqlite(path: databasePath)), schema: .migrate)
@@ -27,7 +30,7 @@ struct SupervisorHarness: Sendable {
             executables: [.search: SCSProcess.binary, .memory: SCSProcess.binary].merging(executables) { $1 },
             workerEnvironment: ["DATABASE_PATH": databasePath, "LOG_LEVEL": "warning", "PATH": "/usr/bin:/bin", "SCS_SWEEP_INTERVAL": "0.2"],
             heartbeatInterval: heartbeatInterval, version: "test")
-        supervisor = Supervisor(options: options, logger: Logger(label: "test.supervisor"))
+        supervisor = Supervisor(options: options, logger: Logger(label: "test.supervisor"), onEvent: onEvent)
     }
 
     func finish() async {
@@ -71,4 +74,12 @@ final class LoadCounters: Sendable {
     var successes: Int { state.withLock { $0.successes } }
     var failures: Int { state.withLock { $0.failures } }
     var errors: [String] { state.withLock { $0.errors } }
+}
+
+/// A list appended to from many tasks.
+final class Recorder<Element: Sendable>: Sendable {
+    private let items = Mutex<[Element]>([])
+    func append(_ element: Element) { items.withLock { $0.append(element) } }
+    func append(contentsOf elements: [Element]) { items.withLock { $0 += elements } }
+    var all: [Element] { items.withLock { $0 } }
 }
