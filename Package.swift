@@ -73,7 +73,10 @@ let package = Package(
         ),
         .target(
             name: "SCSHTTP",
-            dependencies: ["SCSCore", "SCSMCP", "SCSSupervisor", "SCSAuth"],
+            dependencies: [
+                "SCSCore", "SCSMCP", "SCSSupervisor", "SCSAuth", "SCSStorage", "SCSWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The executable: the only place that picks drivers and logging.
@@ -81,8 +84,10 @@ let package = Package(
             name: "scs",
             dependencies: [
                 "SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSAuth", "SCSSupervisor", "SCSHTTP",
-                "SCSWorker",
+                "SCSWorker", "SCSWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -1,9 +1,12 @@
 import ArgumentParser
 import Foundation
+import Hummingbird
 import Logging
 import SCSCore
+import SCSHTTP
 import SCSStorage
-import SCSStorageSQLite
+import SCSSupervisor
+import ServiceLifecycle
 
 /// `scs serve`: the supervisor.
 struct ServeCommand: AsyncParsableCommand {
@@ -19,8 +22,11 @@ struct ServeCommand: AsyncParsableCommand {
               HTTP_HOST, HTTP_PORT   listen address (default 127.0.0.1:23456)
               LOG_LEVEL         DEBUG, INFO, WARNING, ERROR, CRITICAL (default INFO)
               SCS_SQLITE_SYNCHRONOUS   NORMAL (default) or FULL
-              JWT_TOKEN_EXPIRY, AUDIT_LOG_RETENTION_DAYS, CORS_ORIGINS, SCS_SEARCH_WORKERS
-            Exits 78 when the configuration is unusable (e.g. missing secrets).
+              SCS_SEARCH_WORKERS       search worker processes (default: number of cores)
+              JWT_TOKEN_EXPIRY, AUDIT_LOG_RETENTION_DAYS, CORS_ORIGINS
+            Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP restarts all workers (rolling).
+            Exits 78 when the configuration is unusable (e.g. missing secrets), 75 when another
+            scs serve holds the data directory.
             """
     )
 
@@ -29,7 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Listen address (overrides HTTP_HOST).")
     var host: String?
 
-    @Option(help: "Listen port (overrides HTTP_PORT).")
+    @Option(help: "Listen port (overrides HTTP_PORT; 0 picks a free port).")
     var port: Int?
 
     func run() async throws {
@@ -42,7 +48,15 @@ struct ServeCommand: AsyncParsableCommand {
             printError("scs serve: \(error.message)")
             throw ExitCode(ConfigurationError.exitCode)
         }
-        let logger = Logger.bootstrapped(label: "scs.supervisor", level: settings.configuration.logging.level)
+        let configuration = settings.configuration
+        let logger = Logger.bootstrapped(label: "scs.supervisor", level: configuration.logging.level)
+        let lock: DataDirectoryLock
+        do {
+            lock = try DataDirectoryLock(directory: configuration.dataDirectory)
+        } catch {
+            printError("scs serve: \(error)")
+            throw ExitCode(75)
+        }
         let storage: any Storage
         do {
             storage = try settings.openStorage()
@@ -53,17 +67,29 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("cannot open storage", metadata: ["error": "\(error)"])
             throw ExitCode(69)
         }
-        let migrations = try await storage.appliedMigrations()
-        logger.info(
-            "storage ready",
-            metadata: [
-                "backend": "\(storage.backendName)", "migrations": "\(migrations)",
-                "data_dir": "\(settings.configuration.dataDirectory)",
-            ]
-        )
-        logger.info("scs serve running; stop with SIGTERM or Ctrl-C", metadata: ["pid": "\(getpid())"])
-        let signal = await SignalWaiter.wait(for: [SIGTERM, SIGINT])
-        logger.info("shutting down", metadata: ["signal": "\(signal)"])
+        let supervisor = Supervisor(options: try settings.supervisorOptions(), logger: logger)
+        let health = HealthEndpoint(supervisor: supervisor, storage: storage, version: SCSVersion.current)
+        let router = Router()
+        health.register(on: router)
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: nil),
+            onServerRunning: { channel in
+                logger.info("listening", metadata: ["address": "http://\(configuration.http.host):\(channel.localAddress?.port ?? 0)"])
+            },
+            logger: logger)
+        let services = ServiceGroup(configuration: .init(
+            services: [
+                .init(service: SupervisorService(supervisor: supervisor, notifier: SystemdNotifier(environment: settings.processEnvironment), logger: logger)),
+                .init(service: app),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        logger.info("scs serve starting", metadata: ["pid": "\(getpid())", "data_dir": "\(configuration.dataDirectory)", "backend": "\(storage.backendName)"])
+        do {
+            try await services.run()
+        } catch is CancellationError {}
         try await storage.close()
+        withExtendedLifetime(lock) {}
+        logger.info("scs serve stopped")
     }
 }

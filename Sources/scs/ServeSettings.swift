@@ -2,12 +2,14 @@ import Foundation
 import SCSCore
 import SCSStorage
 import SCSStorageSQLite
+import SCSSupervisor
 
 /// Everything `scs serve` reads before it starts anything.
 struct ServeSettings {
     var configuration: SCSConfiguration
     var secrets: SecretsConfiguration
     var environment: ConfigEnvironment
+    var processEnvironment: [String: String] { ProcessInfo.processInfo.environment }
 
     /// Reads env files and the environment; throws `ConfigurationError` (exit 78) on any problem.
     static func load(environment options: EnvironmentOptions, host: String?, port: Int?) throws -> ServeSettings {
@@ -38,5 +40,31 @@ struct ServeSettings {
         case .postgres:
             throw ConfigurationError("DATABASE_URL names PostgreSQL, which this build does not support yet; use sqlite:///path")
         }
+    }
+
+    /// Worker options: a private runtime directory and an environment with only what workers
+    /// need (database location, log level) — never the secrets.
+    func supervisorOptions() throws -> SupervisorOptions {
+        let runtime = configuration.workers.runtimeDirectory
+        try FileManager.default.createDirectory(atPath: runtime, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        chmod(runtime, 0o700)
+        for stale in (try? FileManager.default.contentsOfDirectory(atPath: runtime)) ?? [] where stale.hasSuffix(".sock") {
+            unlink(runtime + "/" + stale)
+        }
+        guard case .sqlite(let path) = configuration.storage.backend else {
+            throw ConfigurationError("only SQLite storage is supported by this build")
+        }
+        var workerEnvironment = [
+            "DATABASE_PATH": path, "LOG_LEVEL": configuration.logging.level.rawValue,
+            "SCS_SQLITE_SYNCHRONOUS": configuration.storage.synchronous.rawValue,
+            "SCS_MAX_FRAME_BYTES": String(configuration.workers.maxFrameBytes), "PATH": "/usr/bin:/bin",
+        ]
+        for passthrough in ["SCS_SWEEP_INTERVAL", "LANG", "TZ"] {
+            if let value = environment[passthrough] { workerEnvironment[passthrough] = value }
+        }
+        return SupervisorOptions(
+            runtimeDirectory: runtime, searchWorkers: configuration.workers.searchPoolSize,
+            workerEnvironment: workerEnvironment, maximumFrameBytes: configuration.workers.maxFrameBytes,
+            version: SCSVersion.current)
     }
 }
