@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The worker processes the supervisor runs.
 public struct WorkerConfiguration: Sendable, Equatable {
     /// Number of search workers (`SCS_SEARCH_WORKERS`, default = number of cores).
@@ -25,8 +29,17 @@ public struct WorkerConfiguration: Sendable, Equatable {
         }
         self.init(
             searchPoolSize: Int(try env.number("SCS_SEARCH_WORKERS", default: Double(max(1, cores)), range: 1...64)),
-            runtimeDirectory: runtime,
+            runtimeDirectory: Self.usableRuntimeDirectory(runtime),
             maxFrameBytes: Int(try env.number("SCS_MAX_FRAME_BYTES", default: Double(16 << 20), range: 1024...Double(1 << 30)))
         )
+    }
+
+    /// Unix socket paths are limited to 107 bytes. When `configured` is too deep for the sockets
+    /// it must hold, a short private directory under /tmp (per user and configured path) is used.
+    public static func usableRuntimeDirectory(_ configured: String) -> String {
+        guard configured.utf8.count + 24 > 107 else { return configured }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in configured.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return "/tmp/scs-\(getuid())-\(String(hash, radix: 16).prefix(12))"
     }
 }

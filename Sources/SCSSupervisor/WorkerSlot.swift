@@ -80,7 +80,7 @@ actor WorkerSlot {
 
     private func spawn() {
         generation += 1
-        let path = "\(options.runtimeDirectory)/\(role.rawValue)-\(id)-\(generation).sock"
+        let path = "\(options.runtimeDirectory)/\(role.rawValue.prefix(1))\(id)-\(generation).sock"
         unlink(path)
         socketPath = path
         let executable = options.executables[role] ?? ChildProcess.currentExecutable

@@ -47,6 +47,10 @@ struct ServeSettings {
     func supervisorOptions() throws -> SupervisorOptions {
         let runtime = configuration.workers.runtimeDirectory
         try FileManager.default.createDirectory(atPath: runtime, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var info = stat()
+        guard lstat(runtime, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, info.st_uid == getuid() else {
+            throw ConfigurationError("the runtime directory \(runtime) is not a directory owned by this user")
+        }
         chmod(runtime, 0o700)
         for stale in (try? FileManager.default.contentsOfDirectory(atPath: runtime)) ?? [] where stale.hasSuffix(".sock") {
             unlink(runtime + "/" + stale)

@@ -84,7 +84,7 @@ struct Sandbox {
     var work: String { root + "/work" }
 
     init() throws {
-        root = NSTemporaryDirectory() + "scs-it-\(UUID().uuidString)"
+        root = NSTemporaryDirectory() + "scs-it-\(UUID().uuidString.prefix(8))"
         for directory in [root + "/home", root + "/work"] {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }

@@ -1,4 +1,7 @@
 import Foundation
+import SCSCore
+import SCSStorage
+import SCSStorageSQLite
 import Testing
 
 @Suite("scs setup and scs serve as a new user runs them", .serialized)
@@ -34,12 +37,13 @@ struct SetupAndServeTests {
         for key in keys { #expect(keysAfter.contains(key)) }
 
         let serve = try SCSProcess(["serve", "--port", "0"], environment: sandbox.environment(), directory: sandbox.work)
-        #expect(try await serve.waitForOutput("scs serve running"))
+        #expect(try await serve.waitForOutput("all workers ready"))
         kill(serve.process.processIdentifier, SIGTERM)
         #expect(try await serve.waitForExit() == 0)
-        #expect(serve.stderr.contains("migrations=[1, 2]"))
         for key in keys { #expect(!serve.stderr.contains(key) && !serve.stdout.contains(key)) }
-        #expect(FileManager.default.fileExists(atPath: sandbox.home + "/.local/share/shared-context-server/scs.db"))
+        let database = sandbox.home + "/.local/share/shared-context-server/scs.db"
+        let storage = try SQLiteStorage(configuration: StorageConfiguration(backend: .sqlite(path: database)), schema: .requireCurrent)
+        #expect(try await storage.appliedMigrations() == Migrations.all.map(\.id))
     }
 
     @Test("a short secret or an unsupported database exits 78 without echoing the value")

@@ -138,7 +138,7 @@ struct SupervisionScenarioTests {
         do {
             #expect(await harness.supervisor.start())
             let runtime = harness.sandbox.root + "/run"
-            let sockets = try FileManager.default.contentsOfDirectory(atPath: runtime).filter { $0.hasPrefix("search-") }
+            let sockets = try FileManager.default.contentsOfDirectory(atPath: runtime).filter { $0.hasPrefix("s") && $0.hasSuffix(".sock") }
             let socket = try #require(sockets.first.map { runtime + "/" + $0 })
             let pid = await harness.pids(.search)
             for attack: [UInt8] in [Array("garbage\r\n".utf8), [0, 0, 0, 0], [0xFF, 0xFF, 0xFF, 0xFF], [0, 0, 1, 0, 65, 66]] {
