@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "scs", targets: ["scs"]),
+        .executable(name: "scs-bench", targets: ["SCSBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -93,6 +94,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Benchmarks (scripts/bench-search); not used by the tests.
+        .executableTarget(
+            name: "SCSBench",
+            dependencies: [
+                "SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSSupervisor", "SCSWire",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(name: "SCSCoreTests", dependencies: ["SCSCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SCSStorageSQLiteTests",
@@ -118,6 +129,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SCSSupervisorTests", dependencies: ["SCSSupervisor"], swiftSettings: swiftSettings),
+        .testTarget(name: "SCSStorageTests", dependencies: ["SCSStorage"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SCSWorkerTests",
+            dependencies: [
+                "SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSWire", "SCSWorker", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SCSHTTPTests",
+            dependencies: [
+                "SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSSupervisor", "SCSHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SCSAuthTests", dependencies: ["SCSCore", "SCSAuth"], swiftSettings: swiftSettings),
         // Spawns the built `scs` (depending on it makes `swift build --build-tests` build it).
         .testTarget(

@@ -1,0 +1,38 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import SCSCore
+import SCSHTTP
+import SCSStorage
+import SCSStorageSQLite
+import SCSSupervisor
+import Testing
+
+@Suite("GET /health")
+struct HealthEndpointTests {
+    @Test("reports the database and (no) workers; degraded when a role has no ready worker")
+    func degradedWithoutWorkers() async throws {
+        let directory = NSTemporaryDirectory() + "scs-http-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let storage = try SQLiteStorage(configuration: StorageConfiguration(backend: .sqlite(path: directory + "/scs.db")), schema: .migrate)
+        let supervisor = Supervisor(
+            options: SupervisorOptions(runtimeDirectory: directory, searchWorkers: 1, workerEnvironment: [:], version: "t"),
+            logger: Logger(label: "t"))
+        let router = Router()
+        HealthEndpoint(supervisor: supervisor, storage: storage, version: "9.9.9").register(on: router)
+        let app = Application(router: router)
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/health", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/json")
+                let body = try JSONValue.parse(Array(response.body.readableBytesView))
+                #expect(body["status"] == "degraded" && body["version"] == "9.9.9")
+                #expect(body["database"]?["status"] == "healthy" && body["database"]?["backend"] == "sqlite")
+                #expect((body["database"]?["size_bytes"]?.intValue ?? 0) > 0)
+                #expect(body["workers"] == [])
+            }
+        }
+        try await storage.close()
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Logging
+import SCSCore
+import SCSStorage
+import SCSStorageSQLite
+import SCSWire
+import SCSWorker
+import Synchronization
+import Testing
+
+/// The worker runtime in this process (no spawn): real SQLite, real Unix socket, real framing.
+@Suite("Worker runtime over its socket")
+struct WorkerRuntimeTests {
+    static let alice = AgentIdentity(agentID: "alice", agentType: "claude", permissions: [.read, .write])
+
+    static func withWorker(_ role: WireRole, _ body: (WireClient, SQLiteStorage) async throws -> Void) async throws {
+        let directory = NSTemporaryDirectory() + "scs-wk-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let storage = try SQLiteStorage(configuration: StorageConfiguration(backend: .sqlite(path: directory + "/scs.db")), schema: .migrate)
+        let runtime = WorkerRuntime(
+            role: role, socketPath: directory + "/w.sock", storage: storage, logger: Logger(label: "test"), sweepInterval: 0.05)
+        let task = Task { try await runtime.run(version: "test") }
+        var client: WireClient?
+        for _ in 0..<200 where client == nil {
+            client = try? await WireClient.connect(path: directory + "/w.sock", hello: Hello(role: .supervisor, pid: getpid(), version: "t"))
+            if client == nil { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        let connected = try #require(client)
+        do {
+            try await body(connected, storage)
+        } catch {
+            task.cancel()
+            throw error
+        }
+        await connected.close()
+        task.cancel()
+        _ = await task.result
+        try await storage.close()
+    }
+
+    @Test("a search worker answers search.query and health.ping; refuses memory methods")
+    func search() async throws {
+        try await Self.withWorker(.search) { client, storage in
+            #expect(client.peer.role == .search)
+            let session = try await storage.createSession(NewSession(purpose: "p", createdBy: "alice", createdAt: 1))
+            let message = try await storage.appendMessage(NewMessage(
+                sessionID: session.id, sender: "alice", senderType: "claude", content: "the migration finished", timestamp: 2))
+            let result = try await client.call(SearchMethod.self, .init(identity: Self.alice, sessionID: session.id, query: "migraton"))
+            #expect(result.hits.map(\.message.id) == [message.id] && result.candidates == 1)
+            #expect(result.hits[0].score > 80 && result.hits[0].message.content == "the migration finished")
+            await #expect(throws: SCSError.self) {
+                _ = try await client.call(SearchMethod.self, .init(identity: Self.alice, sessionID: session.id, query: "x", scope: "secret"))
+            }
+            #expect(try await client.call(PingMethod.self, WireEmpty()).pid == getpid())
+            await #expect(throws: WireError.self) {
+                _ = try await client.call(MemoryGetMethod.self, .init(identity: Self.alice, key: "k", sessionID: nil))
+            }
+        }
+    }
+
+    @Test("a memory worker serves set/get/list/delete and pushes memory.expired events")
+    func memory() async throws {
+        let events = EventLog()
+        let directory = NSTemporaryDirectory() + "scs-wk-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let storage = try SQLiteStorage(configuration: StorageConfiguration(backend: .sqlite(path: directory + "/scs.db")), schema: .migrate)
+        let runtime = WorkerRuntime(role: .memory, socketPath: directory + "/m.sock", storage: storage, logger: Logger(label: "t"), sweepInterval: 0.05)
+        let task = Task { try await runtime.run(version: "test") }
+        var client: WireClient?
+        for _ in 0..<200 where client == nil {
+            client = try? await WireClient.connect(
+                path: directory + "/m.sock", hello: Hello(role: .supervisor, pid: getpid(), version: "t"),
+                onEvent: { name, data in events.add(name, data) })
+            if client == nil { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        let memory = try #require(client)
+        let entry = try await memory.call(MemorySetMethod.self, .init(identity: Self.alice, key: "plan", value: ["step": 1]))
+        #expect(entry.key == "plan" && entry.value == ["step": 1])
+        #expect(try await memory.call(MemoryGetMethod.self, .init(identity: Self.alice, key: "plan", sessionID: nil)).value == ["step": 1])
+        #expect(try await memory.call(MemoryListMethod.self, .init(identity: Self.alice, sessionID: nil, prefix: "pl", limit: 10)).items.count == 1)
+        _ = try await memory.call(MemoryDeleteMethod.self, .init(identity: Self.alice, key: "plan", sessionID: nil))
+        let missing = await #expect(throws: SCSError.self) {
+            _ = try await memory.call(MemoryGetMethod.self, .init(identity: Self.alice, key: "plan", sessionID: nil))
+        }
+        #expect(missing?.code == .memoryNotFound)
+        _ = try await memory.call(MemorySetMethod.self, .init(identity: Self.alice, key: "brief", value: 1, expiresIn: 1))
+        let deadline = Date().addingTimeInterval(5)
+        while events.names.isEmpty && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(events.names == ["memory.expired"])
+        #expect(events.keys == ["brief"])
+        await memory.close()
+        task.cancel()
+        _ = await task.result
+        try await storage.close()
+    }
+}
+
+final class EventLog: Sendable {
+    private let state = LockedEvents()
+    func add(_ name: String, _ data: JSONValue) { state.add(name, data) }
+    var names: [String] { state.names }
+    var keys: [String] { state.keys }
+}
+
+final class LockedEvents: Sendable {
+    private let items = Mutex<[(String, JSONValue)]>([])
+    func add(_ name: String, _ data: JSONValue) { items.withLock { $0.append((name, data)) } }
+    var names: [String] { items.withLock { $0.map(\.0) } }
+    var keys: [String] { items.withLock { $0.flatMap { $0.1["items"]?.arrayValue?.compactMap { $0["key"]?.stringValue } ?? [] } } }
+}
