@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
 import GRDB
 import Logging
 import SCSCore
@@ -66,7 +69,10 @@ struct SearchBenchmark {
                 runtimeDirectory: runtime, searchWorkers: 1, executables: [.search: scs, .memory: scs],
                 workerEnvironment: ["DATABASE_PATH": databasePath, "LOG_LEVEL": "warning", "PATH": "/usr/bin:/bin"], version: "bench"),
             logger: logger)
-        guard await supervisor.start() else {
+        let spawnStart = ContinuousClock.now
+        let started = await supervisor.start()
+        let readyMilliseconds = (ContinuousClock.now - spawnStart).milliseconds
+        guard started else {
             FileHandle.standardError.write(Data("bench: workers did not start\n".utf8))
             exit(1)
         }
@@ -86,9 +92,24 @@ struct SearchBenchmark {
             }
             samples.sort()
             report.append([
+                "workers_ready_ms": .double(readyMilliseconds),
                 "size": .int(Int64(size)), "p50_ms": .double(percentile(samples, 0.50)), "p95_ms": .double(percentile(samples, 0.95)),
                 "index_load_ms": .double(load.milliseconds), "hits": .int(Int64(hits)),
             ])
+        }
+        // Recovery: kill -9 one search worker and time until a new one is ready.
+        if let victim = await supervisor.search.status().first?.pid {
+            let killedAt = ContinuousClock.now
+            kill(victim, SIGKILL)
+            while await supervisor.search.status().first.map({ $0.state != "ready" || $0.pid == victim }) ?? true {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            let recovery = (ContinuousClock.now - killedAt).milliseconds
+            report = report.map { row in
+                guard case .object(var object) = row else { return row }
+                object["worker_recovery_ms"] = .double(recovery)
+                return .object(object)
+            }
         }
         await supervisor.shutdown()
         try await storage.close()

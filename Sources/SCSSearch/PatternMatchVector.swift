@@ -37,6 +37,28 @@ struct PatternMatchVector {
         return other[scalar] != nil
     }
 
+    /// LCS over raw memory (single-word patterns; the hot path of threshold scoring).
+    @inline(__always)
+    func lcs(_ text: UnsafeBufferPointer<UInt32>) -> Int {
+        guard words == 1 else { return lcs(ArraySlice(text)) }
+        return ascii.withUnsafeBufferPointer { table in
+            var s: UInt64 = ~0
+            for scalar in text {
+                let matches: UInt64
+                if scalar < 128 {
+                    matches = table[Int(scalar)]
+                } else if let masks = other[scalar] {
+                    matches = masks[0]
+                } else {
+                    continue
+                }
+                let u = s & matches
+                s = (s &+ u) | (s &- u)
+            }
+            return (~s).nonzeroBitCount
+        }
+    }
+
     /// Length of the longest common subsequence of the pattern and `text`.
     func lcs(_ text: ArraySlice<UInt32>) -> Int {
         if words == 1 { return lcsSingleWord(text) }

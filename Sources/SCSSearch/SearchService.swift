@@ -1,3 +1,4 @@
+import Foundation
 import SCSCore
 public import SCSStorage
 import Synchronization
@@ -26,22 +27,45 @@ public final class SearchService: Sendable {
 
     public func search(_ query: SearchQuery) async throws -> SearchOutcome {
         let entries = try await index(for: query.sessionID).current(from: storage)
-        let scorer = FuzzyScorer(query: query.query)
-        var candidates = 0
-        var hits: [RankedHit] = []
-        for (position, entry) in entries.enumerated() where entry.isCandidate(for: query.reader, scope: query.scope) {
-            candidates += 1
-            let text = query.searchMetadata ? entry.text[...] : entry.text[..<entry.baseLength]
-            let score = scorer.score(text, cutoff: query.threshold)
-            if score >= query.threshold { hits.append(RankedHit(position: position, score: score)) }
+        // Large sessions are scored in parallel slices (each with its own scorer and scratch).
+        let slices = entries.count >= 4_096 ? min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)) : 1
+        let sliceSize = (entries.count + slices - 1) / max(1, slices)
+        let results = await withTaskGroup(of: (Int, [RankedHit]).self) { group in
+            for slice in 0..<slices {
+                let range = (slice * sliceSize)..<min(entries.count, (slice + 1) * sliceSize)
+                group.addTask { Self.score(entries, range, query) }
+            }
+            var all: [(Int, [RankedHit])] = []
+            for await result in group { all.append(result) }
+            return all
         }
+        let candidates = results.reduce(0) { $0 + $1.0 }
+        let hits = results.flatMap(\.1)
         let top = Self.best(hits, limit: query.limit).map {
             SearchHit(message: entries[$0.position].message, score: $0.score)
         }
         return SearchOutcome(hits: top, candidates: candidates)
     }
 
-    struct RankedHit {
+    static func score(_ entries: [SearchableMessage], _ range: Range<Int>, _ query: SearchQuery) -> (Int, [RankedHit]) {
+        let scorer = FuzzyScorer(query: query.query)
+        var candidates = 0
+        var hits: [RankedHit] = []
+        entries.withUnsafeBufferPointer { buffer in
+            for position in range {
+                let entry = buffer[position]
+                guard entry.isCandidate(for: query.reader, scope: query.scope) else { continue }
+                candidates += 1
+                let score = query.searchMetadata
+                    ? scorer.scoreIfAtLeast(entry.text[...], threshold: query.threshold, histogram: entry.histogram)
+                    : scorer.scoreIfAtLeast(entry.text[..<entry.baseLength], threshold: query.threshold, histogram: entry.baseHistogram)
+                if score >= query.threshold { hits.append(RankedHit(position: position, score: score)) }
+            }
+        }
+        return (candidates, hits)
+    }
+
+    struct RankedHit: Sendable {
         let position: Int
         let score: Double
     }

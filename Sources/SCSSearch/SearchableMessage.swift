@@ -9,6 +9,10 @@ struct SearchableMessage: Sendable {
     let baseLength: Int
     /// Sender type folded for the agent_only rule.
     let foldedSenderType: String
+    /// Saturating counts of the ASCII characters of `text` (the whole-text bound of the scorer).
+    let histogram: [UInt8]
+    /// The same for the text without metadata values.
+    let baseHistogram: [UInt8]
 
     init(_ message: Message) {
         self.message = message
@@ -21,7 +25,15 @@ struct SearchableMessage: Sendable {
         }
         text = full
         baseLength = baseScalars.count
+        baseHistogram = Self.histogram(baseScalars[...])
+        histogram = full.count == baseScalars.count ? baseHistogram : Self.histogram(full[...])
         foldedSenderType = AgentIdentity.fold(message.senderType)
+    }
+
+    static func histogram(_ scalars: ArraySlice<UInt32>) -> [UInt8] {
+        var counts = [UInt8](repeating: 0, count: 128)
+        for scalar in scalars where scalar < 128 && counts[Int(scalar)] < 255 { counts[Int(scalar)] += 1 }
+        return counts
     }
 
     /// The values of top-level metadata entries that are truthy scalars, as Python's `str()` prints

@@ -132,7 +132,7 @@ struct SearchServiceTests {
             let scorer = FuzzyScorer(query: query)
             let oldestFirst = Array(choices.reversed())
             let hits = oldestFirst.enumerated().compactMap { position, text -> SearchService.RankedHit? in
-                let score = scorer.score(FuzzyScorer.scalars(text), cutoff: threshold)
+                let score = scorer.scoreIfAtLeast(FuzzyScorer.scalars(text)[...], threshold: threshold)
                 return score >= threshold ? SearchService.RankedHit(position: position, score: score) : nil
             }
             let ranked = SearchService.best(hits, limit: limit)
