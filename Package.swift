@@ -77,6 +77,8 @@ let package = Package(
             dependencies: [
                 "SCSCore", "SCSMCP", "SCSSupervisor", "SCSAuth", "SCSStorage", "SCSWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -71,18 +71,30 @@ struct ServeCommand: AsyncParsableCommand {
         let health = HealthEndpoint(supervisor: supervisor, storage: storage, version: SCSVersion.current)
         let router = Router()
         health.register(on: router)
+        // Socket activation: systemd's listening sockets are spliced to the HTTP server on a
+        // private Unix socket; otherwise the HTTP server binds HTTP_HOST:HTTP_PORT itself.
+        let activated = SocketActivation.listeningDescriptors(environment: settings.processEnvironment)
+        let privateSocket = supervisor.options.runtimeDirectory + "/http.sock"
+        let address: BindAddress = activated.isEmpty
+            ? .hostname(configuration.http.host, port: configuration.http.port) : .unixDomainSocket(path: privateSocket)
         let app = Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: nil),
+            configuration: .init(address: address, serverName: nil),
             onServerRunning: { channel in
-                logger.info("listening", metadata: ["address": "http://\(configuration.http.host):\(channel.localAddress?.port ?? 0)"])
+                if activated.isEmpty {
+                    logger.info("listening", metadata: ["address": "http://\(configuration.http.host):\(channel.localAddress?.port ?? 0)"])
+                } else {
+                    logger.info("listening on the sockets passed by systemd", metadata: ["count": "\(activated.count)"])
+                }
             },
             logger: logger)
+        var serviceList: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: SupervisorService(supervisor: supervisor, notifier: SystemdNotifier(environment: settings.processEnvironment), logger: logger)),
+            .init(service: app),
+        ]
+        serviceList += activated.map { .init(service: ActivatedListener(descriptor: $0, target: privateSocket, logger: logger)) }
         let services = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: SupervisorService(supervisor: supervisor, notifier: SystemdNotifier(environment: settings.processEnvironment), logger: logger)),
-                .init(service: app),
-            ],
+            services: serviceList,
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("scs serve starting", metadata: ["pid": "\(getpid())", "data_dir": "\(configuration.dataDirectory)", "backend": "\(storage.backendName)"])
         do {
