@@ -91,19 +91,6 @@ struct PatternMatchVector {
 
     @inline(__always)
     private func lcsSingleWord(_ text: ArraySlice<UInt32>) -> Int {
-        var s: UInt64 = ~0
-        for scalar in text {
-            let matches: UInt64
-            if scalar < 128 {
-                matches = ascii[Int(scalar)]
-            } else if let masks = other[scalar] {
-                matches = masks[0]
-            } else {
-                continue
-            }
-            let u = s & matches
-            s = (s &+ u) | (s &- u)
-        }
-        return (~s).nonzeroBitCount
+        text.withUnsafeBufferPointer { lcs($0) }
     }
 }

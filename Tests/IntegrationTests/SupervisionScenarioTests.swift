@@ -14,8 +14,7 @@ import Testing
 struct SupervisionScenarioTests {
     @Test("kill -9 of the memory worker: no acknowledged write is lost")
     func killMemoryWorker() async throws {
-        let harness = try SupervisorHarness(searchWorkers: 1)
-        do {
+        try await SupervisorHarness.with(searchWorkers: 1) { harness in
             #expect(await harness.supervisor.start())
             let acknowledged = Recorder<String>()
             let load = LoadCounters()
@@ -51,17 +50,12 @@ struct SupervisionScenarioTests {
             #expect(Set(keys).isSubset(of: Set(stored.map(\.key))))
             // Idempotent upserts (overwrite: true) are retried by the supervisor, so callers rarely see an error.
             #expect(load.failures <= 4)
-        } catch {
-            await harness.finish()
-            throw error
         }
-        await harness.finish()
     }
 
     @Test("rolling restart under continuous search load: zero failed requests, all new pids")
     func rollingRestart() async throws {
-        let harness = try SupervisorHarness(searchWorkers: 2)
-        do {
+        try await SupervisorHarness.with(searchWorkers: 2) { harness in
             #expect(await harness.supervisor.start())
             let session = try await harness.storage.createSession(NewSession(purpose: "r", createdBy: "tester", createdAt: 1))
             for index in 0..<50 {
@@ -96,17 +90,12 @@ struct SupervisionScenarioTests {
             #expect(after.count == 3 && Set(after).isDisjoint(with: Set(before)))
             #expect(load.failures == 0, "\(load.errors)")
             #expect(load.successes > 20)
-        } catch {
-            await harness.finish()
-            throw error
         }
-        await harness.finish()
     }
 
     @Test("a worker that crashes on start ends up degraded while the rest keeps serving")
     func crashOnStart() async throws {
-        let harness = try SupervisorHarness(searchWorkers: 1, executables: [.search: "/bin/false"])
-        do {
+        try await SupervisorHarness.with(searchWorkers: 1, executables: [.search: "/bin/false"]) { harness in
             #expect(await harness.supervisor.start(readyTimeout: 0.5) == false)
             #expect(await SupervisorHarness.eventually(timeout: 10) {
                 await harness.supervisor.search.status().first?.degraded == true
@@ -125,17 +114,12 @@ struct SupervisionScenarioTests {
             }
             #expect(error?.code == .workerUnavailable && error?.retryAfter != nil)
             #expect(Date().timeIntervalSince(started) < 3)
-        } catch {
-            await harness.finish()
-            throw error
         }
-        await harness.finish()
     }
 
     @Test("garbage, oversized and truncated frames sent to a worker socket: it keeps serving")
     func hostileFramesToWorker() async throws {
-        let harness = try SupervisorHarness(searchWorkers: 1)
-        do {
+        try await SupervisorHarness.with(searchWorkers: 1) { harness in
             #expect(await harness.supervisor.start())
             let runtime = harness.sandbox.root + "/run"
             let sockets = try FileManager.default.contentsOfDirectory(atPath: runtime).filter { $0.hasPrefix("s") && $0.hasSuffix(".sock") }
@@ -147,30 +131,21 @@ struct SupervisionScenarioTests {
             let session = try await harness.storage.createSession(NewSession(purpose: "g", createdBy: "tester", createdAt: 1))
             for _ in 0..<10 { _ = try await harness.search(session.id, "anything") }
             #expect(await harness.pids(.search) == pid)  // same process, never restarted
-        } catch {
-            await harness.finish()
-            throw error
         }
-        await harness.finish()
     }
 
     @Test("the sweeper's memory.expired events reach the supervisor")
     func expiredEvents() async throws {
         let events = Recorder<String>()
-        let harness = try SupervisorHarness(searchWorkers: 1, onEvent: { name, data in
+        try await SupervisorHarness.with(searchWorkers: 1, onEvent: { name, data in
             let keys = data["items"]?.arrayValue?.compactMap { $0["key"]?.stringValue } ?? []
             events.append(contentsOf: keys.map { "\(name):\($0)" })
-        })
-        do {
+        }) { harness in
             #expect(await harness.supervisor.start())
             _ = try await harness.supervisor.call(MemorySetMethod.self, .init(
                 identity: SupervisorHarness.identity, key: "short", value: 1, expiresIn: 1))
             #expect(await SupervisorHarness.eventually(timeout: 5) { events.all == ["memory.expired:short"] })
-        } catch {
-            await harness.finish()
-            throw error
         }
-        await harness.finish()
     }
 }
 

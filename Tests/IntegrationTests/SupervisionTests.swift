@@ -14,8 +14,7 @@ import Testing
 struct SupervisionTests {
     @Test("kill -9 of a search worker under continuous search: it comes back and no request fails")
     func killSearchWorker() async throws {
-        let harness = try SupervisorHarness(searchWorkers: 2)
-        do {
+        try await SupervisorHarness.with(searchWorkers: 2) { harness in
             let started = Date()
             #expect(await harness.supervisor.start())
             let readyAfter = Date().timeIntervalSince(started)
@@ -60,10 +59,6 @@ struct SupervisionTests {
             #expect(load.successes > 50)
             let restarts = await harness.supervisor.search.status().map(\.restarts).reduce(0, +)
             #expect(restarts == 1)
-        } catch {
-            await harness.finish()
-            throw error
         }
-        await harness.finish()
     }
 }

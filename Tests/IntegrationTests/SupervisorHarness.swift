@@ -30,7 +30,25 @@ struct SupervisorHarness: Sendable {
             executables: [.search: SCSProcess.binary, .memory: SCSProcess.binary].merging(executables) { $1 },
             workerEnvironment: ["DATABASE_PATH": databasePath, "LOG_LEVEL": "warning", "PATH": "/usr/bin:/bin", "SCS_SWEEP_INTERVAL": "0.2"],
             heartbeatInterval: heartbeatInterval, version: "test")
-        supervisor = Supervisor(options: options, logger: Logger(label: "test.supervisor"), onEvent: onEvent)
+        var logger = Logger(label: "test.supervisor")
+        logger.logLevel = .warning
+        supervisor = Supervisor(options: options, logger: logger, onEvent: onEvent)
+    }
+
+    /// Runs `body` with a fresh harness and always cleans up (workers stopped, files removed).
+    static func with(
+        searchWorkers: Int = 2, executables: [WireRole: String] = [:],
+        onEvent: @escaping @Sendable (String, JSONValue) -> Void = { _, _ in },
+        _ body: (SupervisorHarness) async throws -> Void
+    ) async throws {
+        let harness = try SupervisorHarness(searchWorkers: searchWorkers, executables: executables, onEvent: onEvent)
+        do {
+            try await body(harness)
+        } catch {
+            await harness.finish()
+            throw error
+        }
+        await harness.finish()
     }
 
     func finish() async {
