@@ -148,6 +148,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "SCSMCPTests", dependencies: ["SCSCore", "SCSMCP"], resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SCSAuthTests", dependencies: ["SCSCore", "SCSAuth"], swiftSettings: swiftSettings),
         // Spawns the built `scs` (depending on it makes `swift build --build-tests` build it).
         .testTarget(
