@@ -52,13 +52,17 @@ public final class SearchService: Sendable {
         var candidates = 0
         var hits: [RankedHit] = []
         entries.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
             for position in range {
-                let entry = buffer[position]
-                guard entry.isCandidate(for: query.reader, scope: query.scope) else { continue }
+                // Through the pointer: fields are read in place, the entry is not copied.
+                let entry = base + position
+                guard entry.pointee.isCandidate(for: query.reader, scope: query.scope) else { continue }
                 candidates += 1
                 let score = query.searchMetadata
-                    ? scorer.scoreIfAtLeast(entry.text[...], threshold: query.threshold, histogram: entry.histogram)
-                    : scorer.scoreIfAtLeast(entry.text[..<entry.baseLength], threshold: query.threshold, histogram: entry.baseHistogram)
+                    ? scorer.scoreIfAtLeast(entry.pointee.text[...], threshold: query.threshold, histogram: entry.pointee.histogram)
+                    : scorer.scoreIfAtLeast(
+                        entry.pointee.text[..<entry.pointee.baseLength], threshold: query.threshold,
+                        histogram: entry.pointee.baseHistogram)
                 if score >= query.threshold { hits.append(RankedHit(position: position, score: score)) }
             }
         }
