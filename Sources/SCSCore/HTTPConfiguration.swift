@@ -18,18 +18,8 @@ public struct HTTPConfiguration: Sendable, Equatable {
     public init(environment env: ConfigEnvironment) throws(ConfigurationError) {
         let port = try env.number("HTTP_PORT", default: 23456, range: 0...65535)
         let body = try env.number("SCS_MAX_BODY_BYTES", default: Double(4 << 20), range: 1024...1_073_741_824)
-        let origins = (env["CORS_ORIGINS"] ?? "").split(separator: ",").map {
-            String($0).trimmingPrefixAndSuffix(" ")
-        }.filter { !$0.isEmpty && $0 != "*" }
+        let origins = (env["CORS_ORIGINS"] ?? "").split(separator: ",").map { TextSanitizer.trimmed(String($0)) }
+            .filter { !$0.isEmpty && $0 != "*" }
         self.init(host: env["HTTP_HOST"] ?? "127.0.0.1", port: Int(port), corsOrigins: origins, maxBodyBytes: Int(body))
-    }
-}
-
-extension String {
-    func trimmingPrefixAndSuffix(_ character: Character) -> String {
-        var text = Substring(self)
-        while text.first == character { text = text.dropFirst() }
-        while text.last == character { text = text.dropLast() }
-        return String(text)
     }
 }

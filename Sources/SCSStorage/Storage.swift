@@ -72,6 +72,6 @@ public protocol Storage: SessionStore, MessageStore, MemoryStore, AuditStore, To
     func ping() async throws
     /// The ids of applied migrations, in order.
     func appliedMigrations() async throws -> [Int]
-    /// Flushes and releases resources (for SQLite: checkpoints the WAL).
+    /// Makes everything durable before the process exits (for SQLite: checkpoints the WAL).
     func close() async throws
 }
