@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Domain: depends on nothing of ours.
@@ -64,7 +66,7 @@ let package = Package(
         ),
         .target(
             name: "SCSAuth",
-            dependencies: ["SCSCore", "SCSStorage"],
+            dependencies: ["SCSCore", "SCSStorage", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -73,10 +75,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SCSTools",
+            dependencies: [
+                "SCSCore", "SCSMCP", "SCSAuth", "SCSStorage", "SCSWire", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SCSHTTP",
             dependencies: [
-                "SCSCore", "SCSMCP", "SCSSupervisor", "SCSAuth", "SCSStorage", "SCSWire",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "SCSCore", "SCSMCP", "SCSSupervisor", "SCSAuth", "SCSStorage", "SCSWire", "SCSTools",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -87,7 +96,7 @@ let package = Package(
             name: "scs",
             dependencies: [
                 "SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSAuth", "SCSSupervisor", "SCSHTTP",
-                "SCSWorker", "SCSWire",
+                "SCSWorker", "SCSWire", "SCSMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

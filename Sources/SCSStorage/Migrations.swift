@@ -10,6 +10,7 @@ public enum Migrations {
         Entry(id: 1, name: "python_baseline"),
         Entry(id: 2, name: "scs_extensions"),
         Entry(id: 3, name: "message_changes"),
+        Entry(id: 4, name: "mcp_sessions_and_activity"),
     ]
 
     /// Checks that `applied` (ids recorded in a database) is a prefix of `all`, and returns what remains.

@@ -63,7 +63,7 @@ public protocol TokenStore: Sendable {
 }
 
 /// Everything the server stores, behind one driver.
-public protocol Storage: SessionStore, MessageStore, MemoryStore, AuditStore, TokenStore {
+public protocol Storage: SessionStore, MessageStore, MemoryStore, AuditStore, TokenStore, MCPSessionStore, ActivityStore {
     /// `"sqlite"` or `"postgresql"`.
     var backendName: String { get }
     /// Size of the database, bytes (0 when unknown).

@@ -5,6 +5,7 @@ enum SQLiteSchema {
         case 1: return pythonBaseline
         case 2: return scsExtensions
         case 3: return messageChanges
+        case 4: return mcpSessionsAndActivity
         default: return nil
         }
     }
@@ -137,5 +138,25 @@ enum SQLiteSchema {
             changed_at REAL NOT NULL
         );
         CREATE INDEX IF NOT EXISTS idx_message_changes_session ON message_changes(session_id, id);
+        """
+
+    /// 4 — MCP sessions survive a supervisor restart; per-session agent activity.
+    static let mcpSessionsAndActivity = """
+        CREATE TABLE IF NOT EXISTS mcp_sessions (
+            id TEXT PRIMARY KEY,
+            protocol_version TEXT NOT NULL,
+            bound_token TEXT,
+            created_at REAL NOT NULL,
+            last_seen REAL NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS idx_mcp_sessions_last_seen ON mcp_sessions(last_seen);
+        CREATE TABLE IF NOT EXISTS agent_activity (
+            session_id TEXT NOT NULL,
+            agent_id TEXT NOT NULL,
+            agent_type TEXT NOT NULL,
+            last_seen REAL NOT NULL,
+            PRIMARY KEY (session_id, agent_id)
+        );
+        CREATE INDEX IF NOT EXISTS idx_agent_activity_seen ON agent_activity(session_id, last_seen);
         """
 }

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import SCSCore
 import SCSHTTP
+import SCSMCP
 import SCSStorage
 import SCSSupervisor
 import ServiceLifecycle
@@ -67,10 +68,17 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("cannot open storage", metadata: ["error": "\(error)"])
             throw ExitCode(69)
         }
-        let supervisor = Supervisor(options: try settings.supervisorOptions(), logger: logger)
+        let hub = NotificationHub()
+        let supervisor = Supervisor(options: try settings.supervisorOptions(), logger: logger) { event, data in
+            MCPApplication.handle(event: event, data: data, hub: hub)
+        }
+        let mcp = MCPApplication(
+            storage: storage, workers: SupervisorGateway(supervisor), secrets: settings.secrets, configuration: configuration,
+            hub: hub, version: SCSVersion.current, logger: logger, workerStatus: MCPApplication.workerStatus(supervisor))
         let health = HealthEndpoint(supervisor: supervisor, storage: storage, version: SCSVersion.current)
         let router = Router()
         health.register(on: router)
+        mcp.endpoint.register(on: router)
         // Socket activation: systemd's listening sockets are spliced to the HTTP server on a
         // private Unix socket; otherwise the HTTP server binds HTTP_HOST:HTTP_PORT itself.
         let activated = SocketActivation.listeningDescriptors(environment: settings.processEnvironment)
@@ -91,6 +99,8 @@ struct ServeCommand: AsyncParsableCommand {
         var serviceList: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: SupervisorService(supervisor: supervisor, notifier: SystemdNotifier(environment: settings.processEnvironment), logger: logger)),
             .init(service: app),
+            .init(service: HousekeepingService(
+                application: mcp, storage: storage, retentionDays: configuration.auth.auditRetentionDays, logger: logger)),
         ]
         serviceList += activated.map { .init(service: ActivatedListener(descriptor: $0, target: privateSocket, logger: logger)) }
         let services = ServiceGroup(configuration: .init(

@@ -1,0 +1,157 @@
+import Foundation
+public import SCSCore
+public import SCSStorage
+
+/// A freshly issued agent token.
+public struct IssuedToken: Sendable {
+    /// `sct_<uuid4>`: the only thing the client ever sees.
+    public var token: String
+    public var identity: AgentIdentity
+    public var issuedAt: Double
+    /// When the `sct_` token stops working (refresh before).
+    public var expiresAt: Double
+}
+
+/// Agent tokens (CONTRACT.md, anchor-behaviour.md §3): an opaque `sct_<uuid4>` id in front of an
+/// HS256 JWT that is stored AES-GCM-encrypted in `secure_tokens`.
+public struct TokenService: Sendable {
+    let store: any TokenStore
+    let codec: JWTCodec
+    let cipher: TokenCipher
+    let policy: PermissionPolicy
+    let configuration: AuthConfiguration
+    let clock: any WallClock
+
+    public init(
+        store: any TokenStore, secrets: SecretsConfiguration, configuration: AuthConfiguration,
+        policy: PermissionPolicy = .standard, clock: any WallClock = SystemClock()
+    ) {
+        self.store = store
+        codec = JWTCodec(secret: secrets.jwtSecretKey)
+        cipher = TokenCipher(encryptionKey: secrets.jwtEncryptionKey)
+        self.policy = policy
+        self.configuration = configuration
+        self.clock = clock
+    }
+
+    /// `^sct_` + lowercase uuid4 with hyphens.
+    public static func isProtectedToken(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 40, text.hasPrefix("sct_") else { return false }
+        for (index, byte) in bytes.dropFirst(4).enumerated() {
+            let isHyphen = [8, 13, 18, 23].contains(index)
+            if isHyphen ? byte != 0x2D : !((0x30...0x39).contains(byte) || (0x61...0x66).contains(byte)) { return false }
+        }
+        return true
+    }
+
+    /// Three dot-separated base64url parts (a raw JWT, accepted for compatibility).
+    public static func looksLikeJWT(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 3 && parts.allSatisfy { part in
+            var body = part
+            var padding = 0
+            while body.hasSuffix("=") { body = body.dropLast(); padding += 1 }
+            return !body.isEmpty && padding <= 2 && body.utf8.allSatisfy {
+                (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D || $0 == 0x5F
+            }
+        }
+    }
+
+    /// A prefix safe to log or return (`sct_1234…`): never the whole token.
+    public static func prefix(_ token: String) -> String { String(token.prefix(8)) }
+
+    /// `authenticate_agent` after the API key was checked.
+    public func issue(agentID: String, agentType: String, requested: [String]) async throws -> IssuedToken {
+        let permissions = policy.grant(agentType: agentType, requested: requested)
+        return try await mint(AgentIdentity(agentID: agentID, agentType: agentType, permissions: permissions))
+    }
+
+    func mint(_ identity: AgentIdentity) async throws -> IssuedToken {
+        let (record, issued) = try makeRecord(identity)
+        try await store.insertToken(record)
+        return issued
+    }
+
+    func makeRecord(_ identity: AgentIdentity) throws -> (TokenRecord, IssuedToken) {
+        let now = clock.now()
+        let claims = AgentClaims(
+            agentID: identity.agentID, agentType: identity.agentType, permissions: identity.permissionNames,
+            issuedAt: now, expiresAt: now + configuration.jwtTokenExpiry, jwtID: UUID().uuidString.lowercased())
+        let token = "sct_" + UUID().uuidString.lowercased()
+        let expiresAt = now + configuration.protectedTokenLifetime
+        let record = TokenRecord(
+            tokenID: token, encryptedJWT: try cipher.seal(codec.sign(claims), tokenID: token), agentID: identity.agentID,
+            expiresAt: expiresAt, createdAt: now)
+        return (record, IssuedToken(token: token, identity: identity, issuedAt: now, expiresAt: expiresAt))
+    }
+
+    /// The identity behind an `auth_token` argument or bearer token. Throws the envelope errors
+    /// INVALID_TOKEN_FORMAT / TOKEN_AUTHENTICATION_FAILED.
+    public func resolve(_ token: String) async throws -> AgentIdentity {
+        if Self.isProtectedToken(token) {
+            guard let record = try await store.token(id: token), record.expiresAt > clock.now() else {
+                throw SCSError.tokenAuthenticationFailed("Protected token invalid or expired")
+            }
+            return try identity(of: record)
+        }
+        guard Self.looksLikeJWT(token) else { throw SCSError.invalidTokenFormat }
+        return try verifiedIdentity(jwt: token)
+    }
+
+    func identity(of record: TokenRecord) throws -> AgentIdentity {
+        guard let jwt = cipher.open(record.encryptedJWT, tokenID: record.tokenID) else {
+            throw SCSError.tokenAuthenticationFailed("Protected token invalid or expired")
+        }
+        return try verifiedIdentity(jwt: jwt)
+    }
+
+    /// A JWT's identity; its permissions never exceed what its agent type allows.
+    func verifiedIdentity(jwt: String) throws -> AgentIdentity {
+        let claims: AgentClaims
+        do {
+            claims = try codec.verify(jwt, now: clock.now())
+        } catch {
+            throw SCSError.tokenAuthenticationFailed("JWT validation failed: \(error.description)")
+        }
+        let allowed = Set(policy.allowed(for: claims.agentType))
+        let permissions = claims.permissions.map(Permission.init(rawValue:)).filter { allowed.contains($0) }
+        return AgentIdentity(
+            agentID: claims.agentID, agentType: claims.agentType, permissions: permissions.isEmpty ? policy.defaultPermissions : permissions)
+    }
+
+    /// `refresh_token`: a fresh JWT and token for a live token (the old one stops at once), or for
+    /// an expired `sct_` token whose JWT is still valid (`recovered`).
+    public func refresh(_ token: String) async throws -> (issued: IssuedToken, recovered: Bool) {
+        let prefix = Self.prefix(token)
+        guard Self.isProtectedToken(token), let record = try await store.token(id: token) else {
+            throw SCSError.tokenRefreshFailed(prefix: prefix, detail: "Protected token invalid or expired")
+        }
+        let identity: AgentIdentity
+        do {
+            identity = try self.identity(of: record)
+        } catch {
+            throw SCSError.tokenRefreshFailed(prefix: prefix, detail: "JWT validation failed")
+        }
+        let (replacement, issued) = try makeRecord(identity)
+        guard try await store.replaceToken(oldID: token, with: replacement) else {
+            throw SCSError.tokenRefreshFailed(prefix: prefix, detail: "Token was already refreshed or revoked")
+        }
+        return (issued, record.expiresAt <= clock.now())
+    }
+
+    /// `revoke_token`: the caller's own tokens (same agent_id), or any token for an admin.
+    /// Unknown, foreign or already revoked → TOKEN_NOT_FOUND (nothing revealed).
+    public func revoke(_ token: String, by caller: AgentIdentity) async throws {
+        guard Self.isProtectedToken(token), let record = try await store.token(id: token),
+              record.agentID == caller.agentID || caller.isAdmin,
+              try await store.deleteToken(id: token)
+        else { throw SCSError.tokenNotFound }
+    }
+
+    /// Purges tokens that can no longer be used or refreshed (their JWT has expired too).
+    @discardableResult
+    public func sweep() async throws -> Int {
+        try await store.deleteExpiredTokens(now: clock.now() - configuration.jwtTokenExpiry - JWTCodec.leeway)
+    }
+}

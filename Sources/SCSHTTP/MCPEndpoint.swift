@@ -1,0 +1,200 @@
+import Foundation
+import HTTPTypes
+public import Hummingbird
+public import Logging
+import NIOCore
+public import SCSAuth
+public import SCSCore
+public import SCSMCP
+
+/// MCP Streamable HTTP at `/mcp` and `/mcp/`: POST (JSON or SSE answers), GET (SSE stream of
+/// server notifications), DELETE (end the session). Every request needs the API key (401), an
+/// allowed `Origin` when one is sent (403), and a body within the limit (413).
+public struct MCPEndpoint: Sendable {
+    let server: MCPServer
+    let sessions: MCPSessionRegistry
+    let apiKey: APIKeyVerifier
+    let origins: OriginPolicy
+    let bodyLimit: Int
+    let logger: Logger
+    let keepAlive: Duration
+
+    public init(
+        server: MCPServer, sessions: MCPSessionRegistry, apiKey: APIKeyVerifier, http: HTTPConfiguration, logger: Logger,
+        keepAlive: Duration = .seconds(15)
+    ) {
+        self.server = server
+        self.sessions = sessions
+        self.apiKey = apiKey
+        origins = OriginPolicy(extraOrigins: http.corsOrigins)
+        bodyLimit = http.maxBodyBytes
+        self.logger = logger
+        self.keepAlive = keepAlive
+    }
+
+    static let sessionHeader = HTTPField.Name("Mcp-Session-Id")!
+    static let versionHeader = HTTPField.Name("MCP-Protocol-Version")!
+    static let apiKeyHeader = HTTPField.Name("X-API-Key")!
+
+    public func register(on router: Router<some RequestContext>) {
+        // The router matches `/mcp/` to the same route (no redirect).
+        router.post("/mcp") { request, context in await post(request, context: context) }
+        router.get("/mcp") { request, _ in await get(request) }
+        router.delete("/mcp") { request, _ in await delete(request) }
+    }
+
+    static func failure(_ status: HTTPResponse.Status, _ code: Int64, _ message: String, id: JSONValue = .null) -> Response {
+        JSONResponse.make(status: status, body: ["jsonrpc": "2.0", "id": id, "error": ["code": .int(code), "message": .string(message)]])
+    }
+
+    /// API key and Origin; nil when the request may go on.
+    func gate(_ request: Request) -> Response? {
+        guard origins.allows(request.headers[.origin]) else {
+            return Self.failure(.forbidden, -32000, "Forbidden: Origin not allowed")
+        }
+        guard apiKey.isValid(request.headers[Self.apiKeyHeader]) else {
+            return Self.failure(.unauthorized, -32000, "Unauthorized: a valid X-API-Key header is required")
+        }
+        return nil
+    }
+
+    static func bearer(_ request: Request) -> String? {
+        guard let value = request.headers[.authorization] else { return nil }
+        let parts = value.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+
+    func context(_ request: Request, session: String?, boundToken: String?) -> MCPClientContext {
+        let registry = sessions
+        return MCPClientContext(
+            mcpSessionID: session ?? UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
+            hasSession: session != nil, bearerToken: Self.bearer(request), boundToken: boundToken, apiKeyValid: true,
+            bindToken: { token in if let session { await registry.bind(session, token: token) } })
+    }
+
+    func post(_ request: Request, context: some RequestContext) async -> Response {
+        if let refused = gate(request) { return refused }
+        let accept = request.headers[.accept] ?? "*/*"
+        let wantsJSON = accept.contains("application/json") || accept.contains("*/*") || accept.contains("application/*")
+        let wantsSSE = accept.contains("text/event-stream")
+        guard wantsJSON || wantsSSE else {
+            return Self.failure(.notAcceptable, -32000, "Not Acceptable: accept application/json or text/event-stream")
+        }
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: bodyLimit)
+        } catch {
+            return Self.failure(.contentTooLarge, -32600, "Request body larger than \(bodyLimit) bytes")
+        }
+        let parsed: [Result<JSONRPC.Message, JSONRPC.Failure>]
+        do {
+            parsed = try JSONRPC.body(Array(body.readableBytesView))
+        } catch {
+            return Self.failure(.badRequest, error.code.rawValue, error.message)
+        }
+        let isBatch = body.readableBytesView.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "[")
+        var headers: HTTPFields = [:]
+        var sessionID = request.headers[Self.sessionHeader]
+        var version = request.headers[Self.versionHeader]
+        var boundToken: String?
+        if let requested = version, !MCPServer.isKnownVersion(requested) {
+            return Self.failure(.badRequest, -32600, "Unsupported MCP-Protocol-Version: \(requested)")
+        }
+        let initialize = parsed.compactMap { try? $0.get() }.first { if case .request(_, "initialize", _) = $0 { return true } else { return false } }
+        if case .request(_, _, let params)? = initialize {
+            guard !isBatch else { return Self.failure(.badRequest, -32600, "Invalid Request: initialize must not be part of a batch") }
+            do {
+                let record = try await sessions.create(protocolVersion: MCPServer.negotiate(params["protocolVersion"]?.stringValue))
+                sessionID = record.id
+                version = record.protocolVersion
+                headers[Self.sessionHeader] = record.id
+            } catch {
+                logger.error("cannot store MCP session", metadata: ["error": "\(error)"])
+                return Self.failure(.serviceUnavailable, -32603, "Session storage unavailable")
+            }
+        } else if let id = sessionID {
+            do {
+                guard let record = try await sessions.lookup(id) else { return Self.failure(.notFound, -32001, "Session not found") }
+                version = version ?? record.protocolVersion
+                boundToken = record.boundToken
+            } catch {
+                return Self.failure(.serviceUnavailable, -32603, "Session storage unavailable")
+            }
+        } else if version != MCPServer.statelessVersion {
+            return Self.failure(.badRequest, -32000, "Bad Request: Mcp-Session-Id header is required (initialize first)")
+        }
+        if isBatch, let version, version >= "2025-06-18" {
+            return Self.failure(.badRequest, -32600, "Invalid Request: batches are not supported in protocol version \(version)")
+        }
+        let client = self.context(request, session: sessionID, boundToken: boundToken)
+        var replies: [JSONValue] = []
+        for item in parsed {
+            switch item {
+            case .failure(let failure):
+                replies.append(JSONRPC.error(id: failure.id, code: failure.code, message: failure.message))
+            case .success(let message):
+                if let reply = await server.handle(message, client: client) { replies.append(reply) }
+            }
+        }
+        guard !replies.isEmpty else { return Response(status: .accepted, headers: headers) }
+        let payload: JSONValue = isBatch ? .array(replies) : replies[0]
+        if wantsSSE && !wantsJSON {
+            headers[.contentType] = "text/event-stream"
+            headers[.cacheControl] = "no-cache"
+            var buffer = ByteBuffer()
+            for reply in replies { buffer.writeString(Self.event(reply)) }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: buffer))
+        }
+        return JSONResponse.make(status: .ok, body: payload, headers: headers)
+    }
+
+    static func event(_ message: JSONValue) -> String { "event: message\ndata: \(message.compactText)\n\n" }
+
+    func get(_ request: Request) async -> Response {
+        if let refused = gate(request) { return refused }
+        guard (request.headers[.accept] ?? "").contains("text/event-stream") else {
+            return Self.failure(.notAcceptable, -32000, "Not Acceptable: the GET stream needs Accept: text/event-stream")
+        }
+        guard let id = request.headers[Self.sessionHeader] else {
+            return Self.failure(.badRequest, -32000, "Bad Request: Mcp-Session-Id header is required")
+        }
+        guard (try? await sessions.lookup(id)) != nil else { return Self.failure(.notFound, -32001, "Session not found") }
+        let hub = server.hub
+        let (streamID, stream) = hub.openStream(mcpSessionID: id)
+        let keepAlive = self.keepAlive
+        let headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache", Self.sessionHeader: id]
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            defer { hub.closeStream(mcpSessionID: id, id: streamID) }
+            try await writer.write(ByteBuffer(string: ": stream open\n\n"))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                let (ticks, tick) = AsyncStream<String>.makeStream()
+                group.addTask {
+                    for await notification in stream { tick.yield(Self.event(notification)) }
+                    tick.finish()
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try await Task.sleep(for: keepAlive)
+                        tick.yield(": keep-alive\n\n")
+                    }
+                }
+                for await chunk in ticks { try await writer.write(ByteBuffer(string: chunk)) }
+                group.cancelAll()
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    func delete(_ request: Request) async -> Response {
+        if let refused = gate(request) { return refused }
+        guard let id = request.headers[Self.sessionHeader] else {
+            return Self.failure(.badRequest, -32000, "Bad Request: Mcp-Session-Id header is required")
+        }
+        let existed = (try? await sessions.end(id)) ?? false
+        server.hub.endSession(id)
+        return existed ? Response(status: .ok) : Self.failure(.notFound, -32001, "Session not found")
+    }
+}

@@ -1,0 +1,33 @@
+public import SCSCore
+
+/// Who is calling, as the transport saw it. Identity precedence (CONTRACT.md C): an explicit
+/// `auth_token` argument, then `bearerToken`, then `boundToken`, else anonymous read-only.
+public struct MCPClientContext: Sendable {
+    /// The MCP session id (a fresh random id for stateless requests); names the anonymous agent.
+    public var mcpSessionID: String
+    /// True when the session id names a stored MCP session (subscriptions need one).
+    public var hasSession: Bool
+    /// `Authorization: Bearer sct_…`, if sent.
+    public var bearerToken: String?
+    /// The token of the agent last authenticated on this MCP session.
+    public var boundToken: String?
+    /// The transport checked the API key (always true over HTTP: requests without it never get here).
+    public var apiKeyValid: Bool
+    /// Binds a freshly issued token to the MCP session (authenticate_agent, refresh_token).
+    public var bindToken: @Sendable (String) async -> Void
+
+    public init(
+        mcpSessionID: String, hasSession: Bool, bearerToken: String? = nil, boundToken: String? = nil, apiKeyValid: Bool,
+        bindToken: @escaping @Sendable (String) async -> Void = { _ in }
+    ) {
+        self.mcpSessionID = mcpSessionID
+        self.hasSession = hasSession
+        self.bearerToken = bearerToken
+        self.boundToken = boundToken
+        self.apiKeyValid = apiKeyValid
+        self.bindToken = bindToken
+    }
+
+    /// The token that identifies the caller when no `auth_token` argument is given.
+    public var ambientToken: String? { bearerToken ?? boundToken }
+}

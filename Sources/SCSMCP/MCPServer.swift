@@ -1,0 +1,168 @@
+import Foundation
+public import SCSCore
+
+/// The MCP protocol, independent of the transport: initialize and version negotiation, ping,
+/// tools (schema-validated), resources (+ subscriptions) and prompts.
+public final class MCPServer: Sendable {
+    public struct Info: Sendable {
+        public var name: String
+        public var version: String
+        public var instructions: String
+
+        public init(name: String = "shared-context-server", version: String, instructions: String = "Centralized memory store for multi-agent collaboration") {
+            self.name = name
+            self.version = version
+            self.instructions = instructions
+        }
+    }
+
+    /// Newest first. The first is offered to clients that ask for a version we do not speak.
+    public static let supportedVersions = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]
+    /// The stateless revision: no initialize, no session, the version sent with each request.
+    public static let statelessVersion = "2026-07-28"
+
+    public let info: Info
+    public let tools: [ToolDefinition]
+    let toolsByName: [String: ToolDefinition]
+    public let resources: (any ResourceProvider)?
+    public let prompts: [PromptDefinition]
+    public let hub: NotificationHub
+    public let metrics: ToolMetrics
+    let clock: any WallClock
+
+    public init(
+        info: Info, tools: [ToolDefinition], resources: (any ResourceProvider)? = nil, prompts: [PromptDefinition] = [],
+        hub: NotificationHub = NotificationHub(), metrics: ToolMetrics = ToolMetrics(), clock: any WallClock = SystemClock()
+    ) {
+        self.info = info
+        self.tools = tools
+        toolsByName = Dictionary(tools.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.resources = resources
+        self.prompts = prompts
+        self.hub = hub
+        self.metrics = metrics
+        self.clock = clock
+    }
+
+    /// The version to answer an `initialize` asking for `requested`.
+    public static func negotiate(_ requested: String?) -> String {
+        guard let requested, supportedVersions.contains(requested) else { return supportedVersions[0] }
+        return requested
+    }
+
+    public static func isKnownVersion(_ version: String) -> Bool {
+        supportedVersions.contains(version) || version == statelessVersion
+    }
+
+    /// Handles one message; nil for notifications and client responses (nothing to answer).
+    public func handle(_ message: JSONRPC.Message, client: MCPClientContext) async -> JSONValue? {
+        guard case .request(let id, let method, let params) = message else { return nil }
+        do {
+            return JSONRPC.result(id: id, try await dispatch(method: method, params: params, client: client))
+        } catch {
+            return JSONRPC.error(id: id, code: error.code, message: error.message)
+        }
+    }
+
+    func dispatch(method: String, params: JSONObject, client: MCPClientContext) async throws(MCPError) -> JSONValue {
+        switch method {
+        case "initialize":
+            return initializeResult(requested: params["protocolVersion"]?.stringValue)
+        case "ping", "logging/setLevel":
+            return [:]
+        case "tools/list":
+            return ["tools": .array(tools.map(\.listing))]
+        case "tools/call":
+            return try await callTool(params: params, client: client)
+        case "resources/list":
+            return ["resources": []]
+        case "resources/templates/list":
+            return ["resourceTemplates": .array((resources?.templates ?? []).map(\.listing))]
+        case "resources/read":
+            let uri = try Self.uri(params)
+            guard let resources else { throw MCPError(.invalidParams, "Unknown resource: \(uri)") }
+            let body = try await resources.read(uri: uri, client: client)
+            return ["contents": [["uri": .string(uri), "mimeType": "application/json", "text": .string(body.compactText)]]]
+        case "resources/subscribe", "resources/unsubscribe":
+            let uri = try Self.uri(params)
+            guard client.hasSession else {
+                throw MCPError(.invalidRequest, "Subscriptions need an MCP session (initialize first)")
+            }
+            if method == "resources/unsubscribe" {
+                hub.unsubscribe(mcpSessionID: client.mcpSessionID, uri: uri)
+            } else {
+                guard let resources else { throw MCPError(.invalidParams, "Unknown resource: \(uri)") }
+                let identity = try await resources.subscriber(uri: uri, client: client)
+                hub.subscribe(mcpSessionID: client.mcpSessionID, uri: uri, identity: identity)
+            }
+            return [:]
+        case "prompts/list":
+            return ["prompts": .array(prompts.map(\.listing))]
+        case "prompts/get":
+            return try await getPrompt(params: params, client: client)
+        default:
+            throw MCPError(.methodNotFound, "Method not found: \(method)")
+        }
+    }
+
+    func initializeResult(requested: String?) -> JSONValue {
+        [
+            "protocolVersion": .string(Self.negotiate(requested)),
+            "capabilities": [
+                "prompts": ["listChanged": false], "resources": ["subscribe": true, "listChanged": false],
+                "tools": ["listChanged": false],
+            ],
+            "serverInfo": ["name": .string(info.name), "version": .string(info.version)],
+            "instructions": .string(info.instructions),
+        ]
+    }
+
+    static func uri(_ params: JSONObject) throws(MCPError) -> String {
+        guard let uri = params["uri"]?.stringValue, !uri.isEmpty else { throw MCPError(.invalidParams, "Invalid params: uri is required") }
+        return uri
+    }
+
+    func callTool(params: JSONObject, client: MCPClientContext) async throws(MCPError) -> JSONValue {
+        guard let name = params["name"]?.stringValue else { throw MCPError(.invalidParams, "Invalid params: name is required") }
+        guard let tool = toolsByName[name] else { throw MCPError(.invalidParams, "Unknown tool: \(name)") }
+        let arguments: JSONObject
+        switch params["arguments"] {
+        case nil, .null?: arguments = [:]
+        case .object(let given)?: arguments = given
+        default: throw MCPError(.invalidParams, "Invalid params: arguments must be an object")
+        }
+        let started = DispatchTime.now().uptimeNanoseconds
+        if let violation = tool.validator.firstError(.object(arguments)) {
+            metrics.record(tool: name, milliseconds: Self.elapsed(since: started), failed: true)
+            return ["content": [["type": "text", "text": .string("Input validation error: \(violation)")]], "isError": true]
+        }
+        let result = await tool.handler(ToolInvocation(arguments: tool.withDefaults(arguments), client: client))
+        metrics.record(tool: name, milliseconds: Self.elapsed(since: started), failed: result["success"] == false)
+        return [
+            "content": [["type": "text", "text": .string(JSONValue.object(result).compactText)]],
+            "structuredContent": .object(result), "isError": false,
+        ]
+    }
+
+    static func elapsed(since start: UInt64) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
+    }
+
+    func getPrompt(params: JSONObject, client: MCPClientContext) async throws(MCPError) -> JSONValue {
+        guard let name = params["name"]?.stringValue, let prompt = prompts.first(where: { $0.name == name }) else {
+            throw MCPError(.invalidParams, "Unknown prompt: \(params["name"]?.stringValue ?? "")")
+        }
+        var arguments: [String: String] = [:]
+        for (key, value) in params["arguments"]?.objectValue ?? [:] {
+            arguments[key] = value.stringValue ?? value.compactText
+        }
+        for argument in prompt.arguments where argument.required && (arguments[argument.name] ?? "").isEmpty {
+            throw MCPError(.invalidParams, "Missing required argument: \(argument.name)")
+        }
+        let text = try await prompt.handler(arguments, client)
+        return [
+            "description": .string(prompt.description),
+            "messages": [["role": "user", "content": ["type": "text", "text": .string(text)]]],
+        ]
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+public import SCSCore
+import Synchronization
+
+/// Server → client notifications: the open SSE streams of each MCP session and its resource
+/// subscriptions (each with the identity that subscribed, so a notification is only sent for
+/// changes that identity may see).
+public final class NotificationHub: Sendable {
+    struct State {
+        var streams: [String: [UUID: AsyncStream<JSONValue>.Continuation]] = [:]
+        var subscriptions: [String: [String: AgentIdentity]] = [:]
+        var closed = false
+    }
+
+    let state = Mutex(State())
+
+    public init() {}
+
+    /// A stream of notifications for one MCP session (the GET SSE stream); ends on `close`.
+    public func openStream(mcpSessionID: String) -> (id: UUID, stream: AsyncStream<JSONValue>) {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream<JSONValue>.makeStream(bufferingPolicy: .bufferingNewest(1_000))
+        let accepted = state.withLock { state -> Bool in
+            guard !state.closed else { return false }
+            state.streams[mcpSessionID, default: [:]][id] = continuation
+            return true
+        }
+        if !accepted { continuation.finish() }
+        continuation.onTermination = { [weak self] _ in self?.closeStream(mcpSessionID: mcpSessionID, id: id) }
+        return (id, stream)
+    }
+
+    public func closeStream(mcpSessionID: String, id: UUID) {
+        let continuation = state.withLock { $0.streams[mcpSessionID]?.removeValue(forKey: id) }
+        continuation?.finish()
+    }
+
+    public func subscribe(mcpSessionID: String, uri: String, identity: AgentIdentity) {
+        state.withLock { $0.subscriptions[mcpSessionID, default: [:]][uri] = identity }
+    }
+
+    public func unsubscribe(mcpSessionID: String, uri: String) {
+        state.withLock { _ = $0.subscriptions[mcpSessionID]?.removeValue(forKey: uri) }
+    }
+
+    /// The MCP session ended (DELETE or expiry): its streams end, its subscriptions go.
+    public func endSession(_ mcpSessionID: String) {
+        let continuations = state.withLock { state -> [AsyncStream<JSONValue>.Continuation] in
+            state.subscriptions[mcpSessionID] = nil
+            return Array((state.streams.removeValue(forKey: mcpSessionID) ?? [:]).values)
+        }
+        continuations.forEach { $0.finish() }
+    }
+
+    /// Shutdown: every stream ends, no new ones open.
+    public func closeAll() {
+        let continuations = state.withLock { state -> [AsyncStream<JSONValue>.Continuation] in
+            state.closed = true
+            defer { state.streams = [:] }
+            return state.streams.values.flatMap(\.values)
+        }
+        continuations.forEach { $0.finish() }
+    }
+
+    public var openStreamCount: Int { state.withLock { $0.streams.values.reduce(0) { $0 + $1.count } } }
+
+    /// Sends `notifications/resources/updated` for every subscription for which `affects` is true.
+    /// Returns how many notifications were queued.
+    @discardableResult
+    public func resourcesChanged(where affects: (_ uri: String, _ subscriber: AgentIdentity) -> Bool) -> Int {
+        let targets = state.withLock { state -> [(AsyncStream<JSONValue>.Continuation, String)] in
+            var targets: [(AsyncStream<JSONValue>.Continuation, String)] = []
+            for (session, uris) in state.subscriptions {
+                for (uri, identity) in uris where affects(uri, identity) {
+                    for continuation in (state.streams[session] ?? [:]).values { targets.append((continuation, uri)) }
+                }
+            }
+            return targets
+        }
+        for (continuation, uri) in targets {
+            continuation.yield([
+                "jsonrpc": "2.0", "method": "notifications/resources/updated", "params": ["uri": .string(uri)],
+            ])
+        }
+        return targets.count
+    }
+}

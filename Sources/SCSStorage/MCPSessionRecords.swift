@@ -1,0 +1,45 @@
+/// A Streamable HTTP MCP session (stored, so a restarted supervisor keeps serving it).
+public struct MCPSessionRecord: Sendable, Hashable {
+    public var id: String
+    public var protocolVersion: String
+    /// The `sct_` token of the agent last authenticated on this MCP session, if any.
+    public var boundToken: String?
+    public var createdAt: Double
+    public var lastSeen: Double
+
+    public init(id: String, protocolVersion: String, boundToken: String? = nil, createdAt: Double, lastSeen: Double) {
+        self.id = id
+        self.protocolVersion = protocolVersion
+        self.boundToken = boundToken
+        self.createdAt = createdAt
+        self.lastSeen = lastSeen
+    }
+}
+
+/// An agent's latest authenticated call on a session.
+public struct AgentActivity: Sendable, Hashable {
+    public var agentID: String
+    public var agentType: String
+    public var lastSeen: Double
+
+    public init(agentID: String, agentType: String, lastSeen: Double) {
+        self.agentID = agentID
+        self.agentType = agentType
+        self.lastSeen = lastSeen
+    }
+}
+
+public protocol MCPSessionStore: Sendable {
+    func createMCPSession(_ record: MCPSessionRecord) async throws
+    func mcpSession(id: String) async throws -> MCPSessionRecord?
+    /// Updates `last_seen`, and the bound token when `boundToken` is non-nil (`.some(nil)` unbinds).
+    func touchMCPSession(id: String, lastSeen: Double, boundToken: String??) async throws
+    func deleteMCPSession(id: String) async throws -> Bool
+    func deleteIdleMCPSessions(lastSeenBefore cutoff: Double) async throws -> Int
+}
+
+public protocol ActivityStore: Sendable {
+    func recordActivity(sessionID: String, agentID: String, agentType: String, at time: Double) async throws
+    /// Agents seen on the session at or after `since`, most recent first.
+    func activeAgents(sessionID: String, since: Double) async throws -> [AgentActivity]
+}

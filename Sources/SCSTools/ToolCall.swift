@@ -1,0 +1,118 @@
+import Logging
+import SCSAuth
+public import SCSCore
+public import SCSMCP
+import SCSStorage
+
+/// One tool invocation with the environment: caller resolution, error wrapping, audit.
+public struct ToolCall: Sendable {
+    public let env: ToolEnvironment
+    public let invocation: ToolInvocation
+
+    public init(env: ToolEnvironment, invocation: ToolInvocation) {
+        self.env = env
+        self.invocation = invocation
+    }
+
+    var arguments: JSONObject { invocation.arguments }
+    func string(_ name: String) -> String? { invocation.string(name) }
+    func int(_ name: String) -> Int? { invocation.int(name) }
+    var now: Double { env.clock.now() }
+    var nowISO: String { Timestamp.iso(now) }
+
+    /// A string argument where the literal `"null"` and `""` mean absent (the Python server's
+    /// normalisation).
+    func optional(_ name: String) -> String? {
+        guard let value = string(name), value != "null", !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// The caller (CONTRACT.md C): `auth_token` argument, then the bearer token, then the token
+    /// bound to the MCP session, else the anonymous read-only agent.
+    func caller() async throws -> AgentIdentity {
+        if let explicit = optional("auth_token") { return try await env.tokens.resolve(explicit) }
+        if let bearer = invocation.client.bearerToken { return try await env.tokens.resolve(bearer) }
+        if let bound = invocation.client.boundToken, let identity = try? await env.tokens.resolve(bound) { return identity }
+        return .anonymous(mcpSessionID: invocation.client.mcpSessionID)
+    }
+
+    /// The caller, with its activity on `sessionID` recorded (get_active_agents).
+    func caller(on sessionID: String) async throws -> AgentIdentity {
+        let identity = try await caller()
+        await env.activity.record(sessionID: sessionID, agent: identity, at: now)
+        return identity
+    }
+
+    func caller(onOptional sessionID: String?) async throws -> AgentIdentity {
+        if let sessionID { return try await caller(on: sessionID) }
+        return try await caller()
+    }
+
+    /// Runs a handler body: application errors become the §2.3 envelope, anything unexpected the
+    /// §2.5 system error of `component` (logged, never with arguments that could hold a token).
+    func run(_ component: String, _ operation: String, _ body: () async throws -> JSONObject) async -> JSONObject {
+        do {
+            return try await body()
+        } catch let error as SCSError {
+            return error.envelope(timestamp: nowISO)
+        } catch {
+            env.logger.error("tool failed", metadata: ["tool": "\(operation)", "error": "\(error)"])
+            return SCSError.system(component: component, operation: operation).envelope(timestamp: nowISO)
+        }
+    }
+
+    /// Writes an audit row; a failure is logged, never returned to the caller.
+    func audit(_ event: String, agentID: String, sessionID: String? = nil, _ metadata: JSONObject = [:]) async {
+        do {
+            try await env.storage.appendAudit(NewAuditEvent(
+                eventType: event, agentID: agentID.isEmpty ? "unknown" : agentID, sessionID: sessionID,
+                metadata: metadata, timestamp: now))
+        } catch {
+            env.logger.warning("audit write failed", metadata: ["event": "\(event)", "error": "\(error)"])
+        }
+    }
+
+    func requireWrite(_ identity: AgentIdentity) throws {
+        guard identity.canWrite else { throw SCSError.writeRequired(identity.permissions) }
+    }
+
+    func requireAdmin(_ identity: AgentIdentity) throws {
+        guard identity.isAdmin else { throw SCSError.adminRequired(identity.permissions) }
+    }
+
+    /// The session, or SESSION_NOT_FOUND.
+    func session(_ id: String) async throws -> Session {
+        guard let session = try await env.storage.session(id: id) else { throw SCSError.sessionNotFound(id) }
+        return session
+    }
+}
+
+/// Result shapes shared by several tools.
+enum ToolJSON {
+    /// A message row (anchor-behaviour.md §5.4; metadata as an object, CONTRACT.md A.6).
+    static func message(_ message: Message) -> JSONValue {
+        [
+            "id": .int(message.id), "session_id": .string(message.sessionID), "sender": .string(message.sender),
+            "sender_type": .string(message.senderType), "content": .string(message.content),
+            "visibility": .string(message.visibility.rawValue), "message_type": .string(message.messageType),
+            "metadata": message.metadata.map(JSONValue.object) ?? .null, "timestamp": .double(message.timestamp),
+            "parent_message_id": message.parentMessageID.map(JSONValue.int) ?? .null,
+        ]
+    }
+
+    static func session(_ session: Session) -> JSONObject {
+        [
+            "id": .string(session.id), "purpose": .string(session.purpose), "created_by": .string(session.createdBy),
+            "created_at": .double(session.createdAt), "updated_at": .double(session.updatedAt),
+            "is_active": .bool(session.isActive && !session.isClosed),
+            "metadata": session.metadata.map(JSONValue.object) ?? .null,
+            "closed_at": session.closedAt.map(JSONValue.double) ?? .null,
+        ]
+    }
+
+    static func ok(_ fields: JSONObject) -> JSONObject {
+        var object: JSONObject = ["success": true]
+        for (key, value) in fields { object[key] = value }
+        return object
+    }
+}

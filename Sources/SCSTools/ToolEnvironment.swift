@@ -1,0 +1,49 @@
+public import Logging
+public import SCSAuth
+public import SCSCore
+public import SCSMCP
+public import SCSStorage
+public import SCSWire
+
+/// Sends typed requests to the workers (the supervisor in production).
+public protocol WorkerGateway: Sendable {
+    func call<M: WireMethod>(_ method: M.Type, _ params: M.Params) async throws -> M.Result
+}
+
+/// Everything the tool handlers use.
+public struct ToolEnvironment: Sendable {
+    public var storage: any Storage
+    public var tokens: TokenService
+    public var workers: any WorkerGateway
+    public var hub: NotificationHub
+    public var metrics: ToolMetrics
+    public var events: SessionEvents
+    public var activity: ActivityRecorder
+    public var policy: PermissionPolicy
+    public var clock: any WallClock
+    public var logger: Logger
+    public var startedAt: Double
+    /// Live worker states for get_performance_metrics (`[{role, pid, state, restarts, uptime_s}]`).
+    public var workerStatus: @Sendable () async -> [JSONValue]
+
+    public init(
+        storage: any Storage, tokens: TokenService, workers: any WorkerGateway, hub: NotificationHub, metrics: ToolMetrics,
+        policy: PermissionPolicy = .standard, clock: any WallClock = SystemClock(), logger: Logger,
+        workerStatus: @escaping @Sendable () async -> [JSONValue] = { [] }
+    ) {
+        self.storage = storage
+        self.tokens = tokens
+        self.workers = workers
+        self.hub = hub
+        self.metrics = metrics
+        events = SessionEvents()
+        activity = ActivityRecorder(store: storage)
+        self.policy = policy
+        self.clock = clock
+        self.logger = logger
+        startedAt = clock.now()
+        self.workerStatus = workerStatus
+    }
+
+    var nowISO: String { Timestamp.iso(clock.now()) }
+}

@@ -1,0 +1,147 @@
+import SCSCore
+import SCSMCP
+import SCSStorage
+
+/// add_message, get_messages, set_message_visibility, wait_for_messages, get_message_thread.
+extension ToolCall {
+    func visibility(_ name: String) throws -> Visibility? {
+        guard let raw = string(name), !raw.isEmpty else { return nil }
+        guard let visibility = Visibility(rawValue: raw) else { throw SCSError.invalidVisibility(raw) }
+        return visibility
+    }
+
+    /// Live updates after a committed change to `message`'s session: long-polls wake, subscribed
+    /// MCP sessions that may see the message get `notifications/resources/updated`.
+    func announce(_ message: Message) {
+        env.events.messageAdded(message.sessionID)
+        let base = "session://\(message.sessionID)"
+        env.hub.resourcesChanged { uri, subscriber in
+            (uri == base || uri.hasPrefix(base + "/messages/")) && message.isVisible(to: subscriber)
+        }
+    }
+
+    func addMessage() async -> JSONObject {
+        await run("database", "add_message") {
+            let sessionID = string("session_id") ?? ""
+            let identity = try await caller(on: sessionID)
+            try requireWrite(identity)
+            let visibility = try visibility("visibility") ?? .public
+            if visibility == .adminOnly { try requireAdmin(identity) }
+            let content = TextSanitizer.sanitize(string("content") ?? "")
+            guard !content.isEmpty else { throw SCSError.emptyAfterSanitization(field: "content") }
+            let message = try await env.storage.appendMessage(NewMessage(
+                sessionID: sessionID, sender: identity.agentID, senderType: identity.agentType, content: content,
+                visibility: visibility, metadata: try metadata(), parentMessageID: arguments["parent_message_id"]?.intValue,
+                timestamp: now))
+            announce(message)
+            await audit("message_added", agentID: identity.agentID, sessionID: sessionID, [
+                "message_id": .int(message.id), "visibility": .string(visibility.rawValue),
+            ])
+            return ToolJSON.ok(["message_id": .int(message.id), "timestamp": .string(Timestamp.iso(message.timestamp))])
+        }
+    }
+
+    func getMessages() async -> JSONObject {
+        await run("database", "get_messages") {
+            let sessionID = string("session_id") ?? ""
+            let identity = try await caller(on: sessionID)
+            let filter = try visibility("visibility_filter")
+            _ = try await session(sessionID)
+            let limit = int("limit") ?? 50
+            let offset = int("offset") ?? 0
+            let page = try await env.storage.messages(
+                MessageQuery(sessionID: sessionID, visibility: filter, limit: limit, offset: offset, countTotal: true), reader: identity)
+            let total = page.totalCount ?? page.messages.count
+            return ToolJSON.ok([
+                "messages": .array(page.messages.map(ToolJSON.message)), "count": .int(Int64(page.messages.count)),
+                "total_count": .int(Int64(total)), "has_more": .bool(offset + limit < total),
+            ])
+        }
+    }
+
+    /// A message the caller may see, else MESSAGE_NOT_FOUND (existence is not revealed).
+    func visibleMessage(_ id: Int64, to identity: AgentIdentity) async throws -> Message {
+        guard let message = try await env.storage.message(id: id), message.isVisible(to: identity) else {
+            throw SCSError.messageNotFound(id)
+        }
+        return message
+    }
+
+    func setMessageVisibility() async -> JSONObject {
+        await run("database", "set_message_visibility") {
+            let identity = try await caller()
+            let messageID = arguments["message_id"]?.intValue ?? 0
+            let target = try visibility("visibility") ?? .public
+            let message = try await visibleMessage(messageID, to: identity)
+            await env.activity.record(sessionID: message.sessionID, agent: identity, at: now)
+            try requireWrite(identity)
+            guard message.sender == identity.agentID || identity.isAdmin else {
+                throw SCSError(
+                    code: .permissionDenied, message: "Only the message's sender or an admin can change its visibility",
+                    recoverable: false, context: ["required_permission": "sender_or_admin"])
+            }
+            if target == .adminOnly { try requireAdmin(identity) }
+            let previous = try await env.storage.setVisibility(messageID: messageID, to: target, at: now)
+            var changed = message
+            changed.visibility = target
+            announce(changed)
+            await audit("message_visibility_changed", agentID: identity.agentID, sessionID: message.sessionID, [
+                "message_id": .int(messageID), "visibility": .string(target.rawValue), "previous_visibility": .string(previous.rawValue),
+            ])
+            return ToolJSON.ok([
+                "message_id": .int(messageID), "visibility": .string(target.rawValue), "previous_visibility": .string(previous.rawValue),
+            ])
+        }
+    }
+
+    func waitForMessages() async -> JSONObject {
+        await run("database", "wait_for_messages") {
+            let sessionID = string("session_id") ?? ""
+            let identity = try await caller(on: sessionID)
+            _ = try await session(sessionID)
+            let after = arguments["after_message_id"]?.intValue ?? 0
+            let limit = int("limit") ?? 50
+            let deadline = now + (invocation.double("timeout_seconds") ?? 30)
+            while true {
+                let seen = env.events.version(sessionID)
+                let page = try await env.storage.messages(
+                    MessageQuery(sessionID: sessionID, afterID: after, order: .ascending, limit: limit), reader: identity)
+                let remaining = deadline - now
+                if !page.messages.isEmpty || remaining <= 0 || Task.isCancelled {
+                    return ToolJSON.ok([
+                        "messages": .array(page.messages.map(ToolJSON.message)), "count": .int(Int64(page.messages.count)),
+                        "last_message_id": .int(page.messages.last?.id ?? after), "timed_out": .bool(page.messages.isEmpty),
+                    ])
+                }
+                await env.events.wait(sessionID, seen: seen, timeout: remaining)
+            }
+        }
+    }
+
+    func getMessageThread() async -> JSONObject {
+        await run("database", "get_message_thread") {
+            let identity = try await caller()
+            let start = try await visibleMessage(arguments["message_id"]?.intValue ?? 0, to: identity)
+            await env.activity.record(sessionID: start.sessionID, agent: identity, at: now)
+            var root = start
+            while let parentID = root.parentMessageID, let parent = try await env.storage.message(id: parentID) { root = parent }
+            var inThread: Set<Int64> = [root.id]
+            var thread: [Message] = [root]
+            var cursor = root.id
+            while true {
+                let batch = try await env.storage.allMessages(sessionID: root.sessionID, afterID: cursor, limit: 5_000)
+                for message in batch where message.parentMessageID.map(inThread.contains) == true {
+                    inThread.insert(message.id)
+                    thread.append(message)
+                }
+                guard let last = batch.last, batch.count == 5_000 else { break }
+                cursor = last.id
+            }
+            let visible = thread.filter { $0.isVisible(to: identity) }
+            return ToolJSON.ok([
+                "root": root.isVisible(to: identity) ? ToolJSON.message(root) : .null,
+                "messages": .array(visible.map(ToolJSON.message)), "count": .int(Int64(visible.count)),
+            ])
+        }
+    }
+}
