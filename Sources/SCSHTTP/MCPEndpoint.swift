@@ -123,7 +123,7 @@ public struct MCPEndpoint: Sendable {
             } catch {
                 return Self.failure(.serviceUnavailable, -32603, "Session storage unavailable")
             }
-        } else if version != MCPServer.statelessVersion {
+        } else if version != MCPServer.statelessVersion && !Self.declaresStateless(parsed) {
             return Self.failure(.badRequest, -32000, "Bad Request: Mcp-Session-Id header is required (initialize first)")
         }
         if isBatch, let version, version >= "2025-06-18" {
@@ -149,6 +149,14 @@ public struct MCPEndpoint: Sendable {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: buffer))
         }
         return JSONResponse.make(status: .ok, body: payload, headers: headers)
+    }
+
+    /// Requests of the stateless revision carry their version in `params._meta`.
+    static func declaresStateless(_ parsed: [Result<JSONRPC.Message, JSONRPC.Failure>]) -> Bool {
+        parsed.contains { item in
+            guard case .success(.request(_, _, let params)) = item else { return false }
+            return params["_meta"]?["io.modelcontextprotocol/protocolVersion"] == .string(MCPServer.statelessVersion)
+        }
     }
 
     static func event(_ message: JSONValue) -> String { "event: message\ndata: \(message.compactText)\n\n" }

@@ -68,6 +68,8 @@ public final class MCPServer: Sendable {
         switch method {
         case "initialize":
             return initializeResult(requested: params["protocolVersion"]?.stringValue)
+        case "server/discover":
+            return discoverResult
         case "ping", "logging/setLevel":
             return [:]
         case "tools/list":
@@ -108,12 +110,26 @@ public final class MCPServer: Sendable {
     func initializeResult(requested: String?) -> JSONValue {
         [
             "protocolVersion": .string(Self.negotiate(requested)),
-            "capabilities": [
-                "prompts": ["listChanged": false], "resources": ["subscribe": true, "listChanged": false],
-                "tools": ["listChanged": false],
-            ],
+            "capabilities": capabilities,
             "serverInfo": ["name": .string(info.name), "version": .string(info.version)],
             "instructions": .string(info.instructions),
+        ]
+    }
+
+    /// `server/discover` of the stateless revision.
+    var discoverResult: JSONValue {
+        [
+            "supportedVersions": .array((Self.supportedVersions.reversed() + [Self.statelessVersion]).map(JSONValue.string)),
+            "capabilities": capabilities, "instructions": .string(info.instructions), "cacheScope": "public",
+            "resultType": "complete",
+            "_meta": ["io.modelcontextprotocol/serverInfo": ["name": .string(info.name), "version": .string(info.version)]],
+        ]
+    }
+
+    var capabilities: JSONValue {
+        [
+            "prompts": ["listChanged": false], "resources": ["subscribe": true, "listChanged": false],
+            "tools": ["listChanged": false],
         ]
     }
 
