@@ -35,11 +35,12 @@ class Server:
 
     def start(self):
         self.log = open(self.log_path, "ab")
+        offset = self.log.tell()
         self.process = subprocess.Popen([BIN, "serve", "--port", "0"], env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:
-            match = re.search(r"address=(http://127\.0\.0\.1:\d+)", open(self.log_path).read())
-            if match and self.health().get("status") == "healthy":
+            match = re.search(r"address=(http://127\.0\.0\.1:\d+)", open(self.log_path).read()[offset:])
+            if match and self.health(match.group(1)).get("status") == "healthy":
                 self.url = match.group(1)
                 return
             if self.process.poll() is not None:
@@ -47,12 +48,9 @@ class Server:
             time.sleep(0.05)
         raise RuntimeError("scs serve did not become healthy:\n" + open(self.log_path).read())
 
-    def health(self):
-        match = re.findall(r"address=(http://127\.0\.0\.1:\d+)", open(self.log_path).read())
-        if not match:
-            return {}
+    def health(self, url):
         try:
-            with urllib.request.urlopen(match[-1] + "/health", timeout=2) as response:
+            with urllib.request.urlopen(url + "/health", timeout=2) as response:
                 return json.loads(response.read())
         except Exception as error:  # 503 while workers start
             return {"error": str(error)}
