@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // Tests only: the MCP Swift SDK's client drives scs serve end to end.
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // Domain: depends on nothing of ours.
@@ -167,7 +169,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSWire", "SCSSupervisor", "scs",
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "MCP", package: "swift-sdk"),
             ],
             swiftSettings: swiftSettings
         ),
