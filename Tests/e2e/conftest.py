@@ -26,7 +26,8 @@ class Server:
         self.env_file = os.path.join(self.dir, "scs.env")
         self.log_path = os.path.join(self.dir, "serve.log")
         self.env = dict(os.environ, HOME=self.dir, SCS_DATA_DIR=os.path.join(self.dir, "data"),
-                        SCS_ENV_FILE=self.env_file, SCS_SEARCH_WORKERS="2", LOG_LEVEL="INFO")
+                        SCS_ENV_FILE=self.env_file, SCS_SEARCH_WORKERS="2", LOG_LEVEL="INFO",
+                        SCS_SWEEP_INTERVAL="0.3")
         subprocess.run([BIN, "setup", "--env-file", self.env_file], env=self.env, check=True, capture_output=True)
         self.secrets = dict(line.split("=", 1) for line in open(self.env_file).read().splitlines() if "=" in line)
         self.api_key = self.secrets["API_KEY"]

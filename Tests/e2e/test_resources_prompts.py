@@ -40,3 +40,26 @@ async def test_prompts_are_proper_prompt_messages(server):
     async with connect(server) as anonymous:
         other = (await anonymous.get_prompt("debug-session", {"session_id": sid})).messages[0].content.text
         assert "Messages you can see: 0" in other and "secret" not in other
+
+
+async def test_memory_expiry_is_pushed_to_subscribers(server):
+    import asyncio
+    updates = []
+
+    async def handle(message):
+        if "agent://expiring-agent/memory" in repr(message):
+            updates.append(message)
+
+    async with connect(server, message_handler=handle) as session:
+        token = await authenticate(session, "expiring-agent")
+        await session.subscribe_resource("agent://expiring-agent/memory")
+        await asyncio.sleep(0.4)
+        await call(session, "set_memory", key="short", value="lived", expires_in=1, auth_token=token)
+        await asyncio.sleep(0.4)
+        assert len(updates) == 1  # the write
+        for _ in range(50):  # the sweeper (every 0.3 s here) deletes it after ~1 s and pushes the change
+            if len(updates) >= 2:
+                break
+            await asyncio.sleep(0.1)
+        assert len(updates) == 2
+        assert (await call(session, "get_memory", key="short", auth_token=token))["code"] == "MEMORY_NOT_FOUND"
