@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-public import SCSCore
+import SCSCore
 
 /// The claims behind an agent token.
 public struct AgentClaims: Sendable, Equatable {

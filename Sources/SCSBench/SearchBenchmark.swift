@@ -13,9 +13,8 @@ import SCSWire
 /// `scs-bench search --scs PATH --out DIR [--sizes 1000,10000,100000] [--queries 200]`
 /// Fills one session per size, searches each through a real search worker (the same IPC path
 /// `scs serve` uses), and writes the corpus and queries for the RapidFuzz side of the comparison.
-@main
 struct SearchBenchmark {
-    static func main() async throws {
+    static func run() async throws {
         let arguments = CommandLine.arguments
         func option(_ name: String) -> String? {
             arguments.firstIndex(of: name).flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }

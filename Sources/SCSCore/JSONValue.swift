@@ -49,6 +49,12 @@ extension JSONValue {
         return nil
     }
 
+    /// An array element, or nil (not an array, or out of range).
+    public subscript(index: Int) -> JSONValue? {
+        if case .array(let a) = self, a.indices.contains(index) { return a[index] }
+        return nil
+    }
+
     /// The JSON type name as JSON Schema spells it.
     public var typeName: String {
         switch self {

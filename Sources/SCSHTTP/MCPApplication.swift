@@ -1,5 +1,5 @@
 public import Logging
-public import SCSAuth
+import SCSAuth
 public import SCSCore
 public import SCSMCP
 public import SCSStorage

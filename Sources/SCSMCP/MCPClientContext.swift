@@ -1,4 +1,4 @@
-public import SCSCore
+import SCSCore
 
 /// Who is calling, as the transport saw it. Identity precedence (CONTRACT.md C): an explicit
 /// `auth_token` argument, then `bearerToken`, then `boundToken`, else anonymous read-only.

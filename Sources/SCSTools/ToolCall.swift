@@ -1,6 +1,6 @@
 import Logging
 import SCSAuth
-public import SCSCore
+import SCSCore
 public import SCSMCP
 import SCSStorage
 

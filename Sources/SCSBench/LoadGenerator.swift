@@ -1,0 +1,201 @@
+import Foundation
+import SCSCore
+
+/// `scs-bench load --port P --api-key K --tool NAME --args JSON [--agents 1] [--calls 200]
+///  [--agent-type claude] [--queries FILE] [--path /mcp] [--warmup 20]`
+/// Each agent (a thread with its own connection, MCP session and token) calls the tool `--calls`
+/// times; in `--args`, "{agent}", "{n}", "{token}" and "{query}" are replaced per call. Prints
+/// one JSON object: calls, errors, p50/p95/p99 ms, calls per second, first error.
+/// `--mode wakeup --session S`: wait_for_messages wake-up latency (a waiter long-polls, a writer
+/// posts; latency = writer's post start → waiter's answer).
+enum LoadGenerator {
+    struct Options {
+        var port: Int
+        var apiKey: String
+        var path = "/mcp"
+        var tool = ""
+        var arguments = "{}"
+        var agents = 1
+        var calls = 200
+        var warmup = 20
+        var agentType = "claude"
+        var queries: [String] = ["query"]
+        var mode = "calls"
+        var session = ""
+        /// A call each agent makes once before warm-up (e.g. set_memory before get_memory).
+        var setupTool: String?
+        var setupArguments = "{}"
+    }
+
+    static func parse(_ arguments: [String]) -> Options? {
+        func option(_ name: String) -> String? {
+            arguments.firstIndex(of: name).flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
+        }
+        guard let port = option("--port").flatMap(Int.init), let key = option("--api-key") else { return nil }
+        var options = Options(port: port, apiKey: key)
+        options.path = option("--path") ?? options.path
+        options.tool = option("--tool") ?? ""
+        options.arguments = option("--args") ?? "{}"
+        options.agents = option("--agents").flatMap(Int.init) ?? 1
+        options.calls = option("--calls").flatMap(Int.init) ?? 200
+        options.warmup = option("--warmup").flatMap(Int.init) ?? 20
+        options.agentType = option("--agent-type") ?? "claude"
+        options.mode = option("--mode") ?? "calls"
+        options.session = option("--session") ?? ""
+        options.setupTool = option("--setup-tool")
+        options.setupArguments = option("--setup-args") ?? "{}"
+        if let file = option("--queries"), let text = try? String(contentsOfFile: file, encoding: .utf8) {
+            options.queries = text.split(separator: "\n").compactMap { try? JSONValue.parse(Array($0.utf8)).stringValue }
+        }
+        return options
+    }
+
+    static func jsonEscaped(_ text: String) -> String {
+        let quoted = JSONValue.string(text).compactText
+        return String(quoted.dropFirst().dropLast())
+    }
+
+    static func arguments(_ template: String, agent: Int, n: Int, token: String, query: String) throws -> JSONObject {
+        let text = template.replacingOccurrences(of: "{agent}", with: "\(agent)").replacingOccurrences(of: "{n}", with: "\(n)")
+            .replacingOccurrences(of: "{token}", with: token).replacingOccurrences(of: "{query}", with: jsonEscaped(query))
+        guard let object = try JSONValue.parse(Array(text.utf8)).objectValue else { throw MCPAgent.CallFailure(description: "--args must be an object") }
+        return object
+    }
+
+    final class Results: @unchecked Sendable {
+        let lock = NSLock()
+        var samples: [Double] = []
+        var errors = 0
+        var firstError: String?
+
+        func add(_ sample: Double) { lock.withLock { samples.append(sample) } }
+        func fail(_ error: any Error) {
+            lock.withLock {
+                errors += 1
+                if firstError == nil { firstError = "\(error)" }
+            }
+        }
+    }
+
+    static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+    static func run(_ options: Options) -> JSONValue {
+        if options.mode == "wakeup" { return wakeup(options) }
+        let results = Results()
+        let ready = DispatchGroup()
+        let done = DispatchGroup()
+        let start = DispatchSemaphore(value: 0)
+        let runID = UUID().uuidString.prefix(8)
+        for agent in 0..<options.agents {
+            ready.enter()
+            done.enter()
+            let thread = Thread {
+                defer { done.leave() }
+                let client: MCPAgent
+                do {
+                    client = try MCPAgent(port: options.port, path: options.path, apiKey: options.apiKey)
+                    let permissions = options.agentType == "admin" ? ["read", "write", "admin"] : ["read", "write"]
+                    try client.connect(agentID: "bench-\(runID)-\(agent)", agentType: options.agentType, permissions: permissions)
+                    if let setup = options.setupTool {
+                        try client.call(setup, try arguments(options.setupArguments, agent: agent, n: 0, token: client.token, query: ""))
+                    }
+                    for n in 0..<options.warmup {
+                        try client.call(options.tool, try arguments(options.arguments, agent: agent, n: -1 - n, token: client.token,
+                                                                    query: options.queries[n % options.queries.count]))
+                    }
+                } catch {
+                    results.fail(error)
+                    ready.leave()
+                    return
+                }
+                ready.leave()
+                start.wait()
+                for n in 0..<options.calls {
+                    let query = options.queries[(agent * 7919 + n) % options.queries.count]
+                    do {
+                        let args = try arguments(options.arguments, agent: agent, n: n, token: client.token, query: query)
+                        let t0 = now()
+                        try client.call(options.tool, args)
+                        results.add((now() - t0) * 1000)
+                    } catch {
+                        results.fail(error)
+                    }
+                }
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        ready.wait()
+        let t0 = now()
+        for _ in 0..<options.agents { start.signal() }
+        done.wait()
+        return summary(results, wall: now() - t0, options: options)
+    }
+
+    static func summary(_ results: Results, wall: Double, options: Options) -> JSONValue {
+        let sorted = results.samples.sorted()
+        func pick(_ p: Double) -> JSONValue {
+            guard !sorted.isEmpty else { return .null }
+            return .double((sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))] * 1000).rounded() / 1000)
+        }
+        return [
+            "tool": .string(options.mode == "wakeup" ? "wait_for_messages (wake-up)" : options.tool),
+            "agents": .int(Int64(options.agents)), "calls": .int(Int64(sorted.count)), "errors": .int(Int64(results.errors)),
+            "p50_ms": pick(0.5), "p95_ms": pick(0.95), "p99_ms": pick(0.99),
+            "per_second": .double(wall > 0 ? (Double(sorted.count) / wall).rounded() : 0),
+            "first_error": results.firstError.map { .string(String($0.prefix(300))) } ?? .null,
+        ]
+    }
+
+    /// wait_for_messages wake-up latency: the writer posts, the waiter's long-poll answers.
+    static func wakeup(_ options: Options) -> JSONValue {
+        let results = Results()
+        let t0 = now()
+        do {
+            let waiter = try MCPAgent(port: options.port, path: options.path, apiKey: options.apiKey)
+            let writer = try MCPAgent(port: options.port, path: options.path, apiKey: options.apiKey)
+            try waiter.connect(agentID: "bench-waiter", agentType: "claude", permissions: ["read", "write"])
+            try writer.connect(agentID: "bench-writer", agentType: "claude", permissions: ["read", "write"])
+            var last = try writer.call("add_message", ["session_id": .string(options.session), "content": "start", "auth_token": .string(writer.token)])["message_id"]?.intValue ?? 0
+            for n in 0..<options.calls {
+                let posted = Box()
+                let answered = DispatchSemaphore(value: 0)
+                let after = last
+                let thread = Thread {
+                    do {
+                        let result = try waiter.call("wait_for_messages", [
+                            "session_id": .string(options.session), "after_message_id": .int(after), "timeout_seconds": 10,
+                            "auth_token": .string(waiter.token),
+                        ])
+                        posted.end = now()
+                        if result["timed_out"] == true { posted.failed = "timed out" }
+                    } catch {
+                        posted.failed = "\(error)"
+                    }
+                    answered.signal()
+                }
+                thread.start()
+                usleep(20_000)  // the waiter is parked in its long-poll
+                posted.start = now()
+                last = try writer.call("add_message", [
+                    "session_id": .string(options.session), "content": .string("wake \(n)"), "auth_token": .string(writer.token),
+                ])["message_id"]?.intValue ?? last
+                answered.wait()
+                if let failure = posted.failed {
+                    results.fail(MCPAgent.CallFailure(description: failure))
+                } else {
+                    results.add((posted.end - posted.start) * 1000)
+                }
+            }
+        } catch {
+            results.fail(error)
+        }
+        return summary(results, wall: now() - t0, options: options)
+    }
+
+    final class Box: @unchecked Sendable {
+        var start = 0.0
+        var end = 0.0
+        var failed: String?
+    }
+}

@@ -1,0 +1,284 @@
+#!/usr/bin/env python3
+"""Side-by-side MCP benchmark of scs and the Python shared-context-server (stdlib only).
+
+Run by scripts/bench, which builds the release binaries first. Starts `scs serve` on a temp data
+directory and (when it can be installed) the Python server 1.1.10 in a throw-away venv, then
+drives the same workload against both with `scs-bench load` (a Swift load generator: one thread,
+connection, MCP session and token per agent) and prints markdown tables; also written to
+bench-results/latest.md."""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = sys.argv[1]
+SCS, LOAD = os.path.join(BIN, "scs"), os.path.join(BIN, "scs-bench")
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+CALLS_1 = 60 if QUICK else 300
+CALLS_32 = 5 if QUICK else 20       # per agent, both servers
+SCS_CALLS_32 = 20 if QUICK else 200  # per agent, scs only (throughput goal)
+WORDS = ("database migration index query cache worker search memory session token deploy rollback latency "
+         "throughput schema release review design plan bug fix test coverage agent message visibility").split()
+
+
+def log(text):
+    print(text, file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_tree_kb(pid):
+    """VmRSS of a process and all its descendants, in KiB."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
+                children.setdefault(int(fields[1]), []).append(int(entry))
+            except OSError:
+                pass
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        stack.extend(children.get(current, []))
+        try:
+            for line in open(f"/proc/{current}/status"):
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def wait_healthy(url, process, log_path, timeout=120):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited:\n{open(log_path).read()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if json.loads(r.read()).get("status") == "healthy":
+                    return
+        except Exception:
+            pass
+        time.sleep(0.02)
+    raise RuntimeError(f"server not healthy after {timeout}s:\n{open(log_path).read()[-3000:]}")
+
+
+class Target:
+    def __init__(self, name, port, api_key, process, db_path, path="/mcp"):
+        self.name, self.port, self.api_key, self.process, self.db_path, self.path = name, port, api_key, process, db_path, path
+
+    def load(self, tool, args, agents=1, calls=100, agent_type="claude", queries=None, mode="calls", session="", warmup=10, setup=None):
+        command = [LOAD, "load", "--port", str(self.port), "--api-key", self.api_key, "--path", self.path, "--tool", tool,
+                   "--args", json.dumps(args), "--agents", str(agents), "--calls", str(calls), "--agent-type", agent_type,
+                   "--mode", mode, "--session", session, "--warmup", str(warmup)]
+        if queries:
+            command += ["--queries", queries]
+        if setup:
+            command += ["--setup-tool", setup[0], "--setup-args", json.dumps(setup[1])]
+        out = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+        if out.returncode != 0:
+            return {"tool": tool, "errors": -1, "first_error": out.stderr[-300:]}
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def start_scs(work):
+    env_file = os.path.join(work, "scs.env")
+    env = dict(os.environ, HOME=work, SCS_DATA_DIR=os.path.join(work, "scs-data"), SCS_ENV_FILE=env_file, LOG_LEVEL="WARNING")
+    subprocess.run([SCS, "setup", "--env-file", env_file], env=env, check=True, capture_output=True)
+    secrets = dict(line.split("=", 1) for line in open(env_file).read().splitlines() if "=" in line)
+    port = free_port()
+    log_path = os.path.join(work, "scs.log")
+    started = time.time()
+    process = subprocess.Popen([SCS, "serve", "--port", str(port)], env=env, stdout=open(log_path, "w"), stderr=subprocess.STDOUT)
+    wait_healthy(f"http://127.0.0.1:{port}/health", process, log_path)
+    ready = time.time() - started
+    return Target("scs", port, secrets["API_KEY"], process, os.path.join(work, "scs-data", "scs.db")), secrets, ready
+
+
+def start_python(work, secrets):
+    venv = os.path.join(ROOT, ".build", "bench-python-venv")
+    binary = os.path.join(venv, "bin", "shared-context-server")
+    if not os.path.exists(binary):
+        log("bench: installing the Python server 1.1.10 into a throw-away venv (.build/bench-python-venv)")
+        try:
+            subprocess.run([sys.executable, "-m", "venv", venv], check=True, capture_output=True)
+            pip = os.path.join(venv, "bin", "pip")
+            subprocess.run([pip, "install", "-q", "--upgrade", "pip"], check=True, capture_output=True)
+            subprocess.run([pip, "install", "-q", "--uploaded-prior-to", "2025-08-28T00:00:00Z", "shared-context-server==1.1.10", "mcp"],
+                           check=True, capture_output=True)
+        except subprocess.CalledProcessError as error:
+            log(f"bench: cannot install the Python server ({error}); benchmarking scs alone")
+            shutil.rmtree(venv, ignore_errors=True)
+            return None
+    port = free_port()
+    db = os.path.join(work, "python-data", "chat_history.db")
+    os.makedirs(os.path.dirname(db), exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS") and not k.startswith("PYTEST_")}
+    env.update(API_KEY=secrets["API_KEY"], JWT_SECRET_KEY=secrets["JWT_SECRET_KEY"], JWT_ENCRYPTION_KEY=secrets["JWT_ENCRYPTION_KEY"],
+               DATABASE_URL=f"sqlite:///{db}", WEBSOCKET_ENABLED="false", LOG_LEVEL="WARNING", HOME=work)
+    log_path = os.path.join(work, "python.log")
+    process = subprocess.Popen([binary, "--transport", "http", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=work,
+                               stdout=open(log_path, "w"), stderr=subprocess.STDOUT)
+    wait_healthy(f"http://127.0.0.1:{port}/health", process, log_path)
+    return Target("python", port, secrets["API_KEY"], process, db)
+
+
+def make_session(target, purpose):
+    """A session created through the server itself (one create_session call by a setup agent)."""
+    out = target.load("create_session", {"purpose": purpose, "auth_token": "{token}"}, calls=1, warmup=0)
+    conn = sqlite3.connect(target.db_path, timeout=30)
+    row = conn.execute("SELECT id FROM sessions WHERE purpose = ? ORDER BY created_at DESC LIMIT 1", (purpose,)).fetchone()
+    conn.close()
+    assert row, (target.name, out)
+    return row[0]
+
+
+def fill(target, session, count, seed):
+    """`count` agent-like messages inserted straight into the server's SQLite file (setup, not measured)."""
+    import random
+    rng = random.Random(seed)
+    now = time.time()
+    rows = [(session, f"agent-{rng.randrange(8)}", "claude", " ".join(rng.choice(WORDS) for _ in range(rng.randrange(8, 40))),
+             "public", "agent_response", None, now - (count - i) * 0.5) for i in range(count)]
+    conn = sqlite3.connect(target.db_path, timeout=30)
+    conn.executemany("INSERT INTO messages (session_id, sender, sender_type, content, visibility, message_type, metadata, timestamp) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.commit()
+    conn.close()
+
+
+def workload(target, work, queries):
+    results = []
+    session = make_session(target, "bench messages")
+    small, large = make_session(target, "bench search 1k"), make_session(target, "bench search 10k")
+    fill(target, small, 1_000, 1)
+    fill(target, large, 10_000, 2)
+    token = "{token}"
+    tools = [
+        ("authenticate_agent", {"agent_id": "auth-{agent}-{n}", "agent_type": "claude"}, {}),
+        ("create_session", {"purpose": "bench {agent} {n}", "auth_token": token}, {}),
+        ("add_message", {"session_id": session, "content": "agent {agent} says {n}: the migration finished", "auth_token": token}, {}),
+        ("get_messages", {"session_id": session, "limit": 50, "auth_token": token}, {}),
+        ("search_context (1k)", {"session_id": small, "query": "{query}", "auth_token": token}, {"queries": queries}),
+        ("search_context (10k)", {"session_id": large, "query": "{query}", "auth_token": token}, {"queries": queries}),
+        ("set_memory", {"key": "k{agent}-{n}", "value": {"note": "value {n}"}, "auth_token": token}, {}),
+        ("get_memory", {"key": "mine", "auth_token": token},
+         {"setup": ("set_memory", {"key": "mine", "value": {"note": "agent {agent}"}, "auth_token": token})}),
+        ("list_memory", {"limit": 50, "auth_token": token}, {}),
+    ]
+    for agents, calls in [(1, CALLS_1), (32, CALLS_32)]:
+        for label, args, extra in tools:
+            tool = label.split(" ")[0]
+            log(f"bench: {target.name}: {label} x{agents}")
+            result = target.load(tool, args, agents=agents, calls=calls, queries=extra.get("queries"), setup=extra.get("setup"))
+            result["tool"], result["agents"] = label, agents
+            results.append(result)
+    return results
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="scs-bench-")
+    queries = os.path.join(work, "queries.jsonl")
+    import random
+    rng = random.Random(7)
+    with open(queries, "w") as f:
+        for _ in range(200):
+            words = [rng.choice(WORDS) for _ in range(rng.randrange(1, 4))]
+            text = " ".join(words)
+            if rng.random() < 0.4:  # a typo
+                i = rng.randrange(len(text))
+                text = text[:i] + text[i + 1:]
+            f.write(json.dumps(text) + "\n")
+    targets = []
+    try:
+        scs, secrets, ready = start_scs(work)
+        targets.append(scs)
+        time.sleep(1)
+        idle = {"scs": rss_tree_kb(scs.process.pid)}
+        python = start_python(work, secrets)
+        if python:
+            targets.append(python)
+            time.sleep(1)
+            idle["python"] = rss_tree_kb(python.process.pid)
+        results = {t.name: workload(t, work, queries) for t in targets}
+        extra = []
+        session = make_session(scs, "bench wake-up")
+        log("bench: scs: wait_for_messages wake-up")
+        extra.append(scs.load("wait_for_messages", {}, calls=50 if QUICK else 200, mode="wakeup", session=session))
+        log("bench: scs: add_message x32 (throughput)")
+        throughput = scs.load("add_message", {"session_id": session, "content": "agent {agent} says {n}", "auth_token": "{token}"},
+                              agents=32, calls=SCS_CALLS_32)
+        throughput["tool"] = "add_message (throughput)"
+        extra.append(throughput)
+        after = {t.name: rss_tree_kb(t.process.pid) for t in targets}
+        report(results, extra, idle, after, ready)
+    finally:
+        for t in targets:
+            t.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def fmt(value):
+    return "—" if value is None else (f"{value:,.2f}" if isinstance(value, float) else f"{value:,}")
+
+
+def report(results, extra, idle, after, ready):
+    machine = f"{os.cpu_count()} cores, {open('/proc/cpuinfo').read().split('model name')[1].split(':')[1].splitlines()[0].strip()}"
+    lines = [f"# scs vs Python shared-context-server — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", "",
+             f"Machine: {machine}. Release build, loopback HTTP, load generator `scs-bench load`.", ""]
+    has_python = "python" in results
+    for agents in (1, 32):
+        lines += [f"## Concurrency {agents}", "",
+                  "| tool | scs p50 ms | scs p95 | scs p99 | scs calls/s | scs errors |" +
+                  (" py p50 ms | py p95 | py p99 | py calls/s | py errors | p50 ratio |" if has_python else ""),
+                  "|---|---:|---:|---:|---:|---:|" + ("---:|---:|---:|---:|---:|---:|" if has_python else "")]
+        for row in [r for r in results["scs"] if r["agents"] == agents]:
+            line = f"| {row['tool']} | {fmt(row.get('p50_ms'))} | {fmt(row.get('p95_ms'))} | {fmt(row.get('p99_ms'))} | {fmt(row.get('per_second'))} | {row.get('errors')} |"
+            if has_python:
+                py = next((r for r in results["python"] if r["agents"] == agents and r["tool"] == row["tool"]), {})
+                ratio = (py.get("p50_ms") / row["p50_ms"]) if py.get("p50_ms") and row.get("p50_ms") else None
+                line += f" {fmt(py.get('p50_ms'))} | {fmt(py.get('p95_ms'))} | {fmt(py.get('p99_ms'))} | {fmt(py.get('per_second'))} | {py.get('errors')} | {fmt(ratio)}x |"
+            lines.append(line)
+        lines.append("")
+    lines += ["## scs only", "", "| measurement | agents | calls | p50 ms | p95 | p99 | per second | errors |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for row in extra:
+        lines.append(f"| {row['tool']} | {row.get('agents')} | {row.get('calls')} | {fmt(row.get('p50_ms'))} | {fmt(row.get('p95_ms'))} | {fmt(row.get('p99_ms'))} | {fmt(row.get('per_second'))} | {row.get('errors')} |")
+    lines += ["", "## Process tree", "", "| server | ready s | idle RSS MB | RSS after load MB |", "|---|---:|---:|---:|",
+              f"| scs (supervisor + workers) | {ready:.2f} | {idle['scs'] / 1024:.1f} | {after['scs'] / 1024:.1f} |"]
+    if has_python:
+        lines.append(f"| python | — | {idle['python'] / 1024:.1f} | {after['python'] / 1024:.1f} |")
+    errors = [r for rs in results.values() for r in rs if r.get("first_error")] + [r for r in extra if r.get("first_error")]
+    if errors:
+        lines += ["", "First errors:"] + [f"- {r['tool']}: {r['first_error']}" for r in errors]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    os.makedirs(os.path.join(ROOT, "bench-results"), exist_ok=True)
+    with open(os.path.join(ROOT, "bench-results", "latest.md"), "w") as f:
+        f.write(text)
+
+
+if __name__ == "__main__":
+    main()
