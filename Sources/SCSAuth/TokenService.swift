@@ -1,6 +1,57 @@
 import Foundation
 public import SCSCore
 public import SCSStorage
+import Synchronization
+
+/// Recently resolved tokens (a few seconds at most), so a busy agent does not pay a database read,
+/// a decryption and a signature check on every call. Revocation and refresh in this process drop
+/// the entry at once; another node's revocation takes effect within `lifetime` seconds.
+final class ResolvedTokenCache: Sendable {
+    struct Entry {
+        let identity: AgentIdentity
+        let validUntil: Double
+    }
+
+    struct State {
+        var entries: [String: Entry] = [:]
+        /// Tokens removed recently: a resolve that read the row before the removal must not put
+        /// them back.
+        var removed: [String: Double] = [:]
+    }
+
+    let lifetime: Double
+    let state = Mutex(State())
+
+    init(lifetime: Double) { self.lifetime = lifetime }
+
+    func get(_ token: String, now: Double) -> AgentIdentity? {
+        state.withLock { state in
+            guard let entry = state.entries[token] else { return nil }
+            guard entry.validUntil > now else {
+                state.entries[token] = nil
+                return nil
+            }
+            return entry.identity
+        }
+    }
+
+    func put(_ token: String, _ identity: AgentIdentity, now: Double, expiresAt: Double) {
+        guard lifetime > 0 else { return }
+        state.withLock { state in
+            if let removedAt = state.removed[token], now - removedAt < lifetime * 2 { return }
+            if state.entries.count >= 10_000 { state.entries = state.entries.filter { $0.value.validUntil > now } }
+            if state.entries.count < 10_000 { state.entries[token] = Entry(identity: identity, validUntil: min(now + lifetime, expiresAt)) }
+        }
+    }
+
+    func remove(_ token: String, now: Double) {
+        state.withLock { state in
+            state.entries[token] = nil
+            if state.removed.count >= 10_000 { state.removed = state.removed.filter { now - $0.value < lifetime * 2 } }
+            state.removed[token] = now
+        }
+    }
+}
 
 /// A freshly issued agent token.
 public struct IssuedToken: Sendable {
@@ -21,11 +72,13 @@ public struct TokenService: Sendable {
     let policy: PermissionPolicy
     let configuration: AuthConfiguration
     let clock: any WallClock
+    let cache: ResolvedTokenCache
 
     public init(
         store: any TokenStore, secrets: SecretsConfiguration, configuration: AuthConfiguration,
-        policy: PermissionPolicy = .standard, clock: any WallClock = SystemClock()
+        policy: PermissionPolicy = .standard, clock: any WallClock = SystemClock(), cacheLifetime: Double = 5
     ) {
+        cache = ResolvedTokenCache(lifetime: cacheLifetime)
         self.store = store
         codec = JWTCodec(secret: secrets.jwtSecretKey)
         cipher = TokenCipher(encryptionKey: secrets.jwtEncryptionKey)
@@ -89,11 +142,15 @@ public struct TokenService: Sendable {
     /// The identity behind an `auth_token` argument or bearer token. Throws the envelope errors
     /// INVALID_TOKEN_FORMAT / TOKEN_AUTHENTICATION_FAILED.
     public func resolve(_ token: String) async throws -> AgentIdentity {
+        let now = clock.now()
+        if let cached = cache.get(token, now: now) { return cached }
         if Self.isProtectedToken(token) {
-            guard let record = try await store.token(id: token), record.expiresAt > clock.now() else {
+            guard let record = try await store.token(id: token), record.expiresAt > now else {
                 throw SCSError.tokenAuthenticationFailed("Protected token invalid or expired")
             }
-            return try identity(of: record)
+            let identity = try identity(of: record)
+            cache.put(token, identity, now: now, expiresAt: record.expiresAt)
+            return identity
         }
         guard Self.looksLikeJWT(token) else { throw SCSError.invalidTokenFormat }
         return try verifiedIdentity(jwt: token)
@@ -134,7 +191,9 @@ public struct TokenService: Sendable {
             throw SCSError.tokenRefreshFailed(prefix: prefix, detail: "JWT validation failed")
         }
         let (replacement, issued) = try makeRecord(identity)
-        guard try await store.replaceToken(oldID: token, with: replacement) else {
+        cache.remove(token, now: clock.now())
+        let replaced = try await store.replaceToken(oldID: token, with: replacement)
+        guard replaced else {
             throw SCSError.tokenRefreshFailed(prefix: prefix, detail: "Token was already refreshed or revoked")
         }
         return (issued, record.expiresAt <= clock.now())
@@ -143,6 +202,7 @@ public struct TokenService: Sendable {
     /// `revoke_token`: the caller's own tokens (same agent_id), or any token for an admin.
     /// Unknown, foreign or already revoked → TOKEN_NOT_FOUND (nothing revealed).
     public func revoke(_ token: String, by caller: AgentIdentity) async throws {
+        cache.remove(token, now: clock.now())
         guard Self.isProtectedToken(token), let record = try await store.token(id: token),
               record.agentID == caller.agentID || caller.isAdmin,
               try await store.deleteToken(id: token)

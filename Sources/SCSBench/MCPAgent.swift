@@ -34,7 +34,7 @@ final class MCPAgent: @unchecked Sendable {
     static func answer(_ body: [UInt8]) throws -> JSONValue {
         if body.first == UInt8(ascii: "{") { return try JSONValue.parse(body) }
         let text = String(decoding: body, as: UTF8.self)
-        for line in text.split(separator: "\n").reversed() where line.hasPrefix("data:") {
+        for line in text.split(whereSeparator: \.isNewline).reversed() where line.hasPrefix("data:") {
             return try JSONValue.parse(Array(line.dropFirst(5).utf8))
         }
         throw CallFailure(description: "no JSON in the answer: \(text.prefix(200))")

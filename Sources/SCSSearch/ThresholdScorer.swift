@@ -18,6 +18,10 @@ final class ThresholdScorer {
     private let needed: UnsafeMutablePointer<Int32>
     private let counts: UnsafeMutablePointer<Int32>
     private let distinct: Int
+    /// The query's distinct ASCII characters with their counts (the whole-text bound loops over
+    /// these, not over all 128 slots), and the total count of its non-ASCII characters.
+    private let asciiNeeds: [(scalar: Int, needed: Int)]
+    private let otherNeeded: Int
 
     init?(query: [UInt32], pattern: PatternMatchVector) {
         guard !query.isEmpty, query.count <= 64 else { return nil }
@@ -45,6 +49,10 @@ final class ThresholdScorer {
         self.needed = .allocate(capacity: distinct + 1)
         self.needed.initialize(from: needed + [0], count: distinct + 1)
         counts = .allocate(capacity: distinct + 1)
+        var needs: [(scalar: Int, needed: Int)] = []
+        for scalar in 0..<128 where asciiIndex[scalar] < Int16(distinct) { needs.append((scalar, Int(needed[Int(asciiIndex[scalar])]))) }
+        asciiNeeds = needs
+        otherNeeded = other.values.reduce(0) { $0 + Int(needed[Int($1)]) }
     }
 
     deinit {
@@ -56,12 +64,10 @@ final class ThresholdScorer {
     /// An upper bound of any window's LCS from the text's ASCII character counts (`histogram`,
     /// 128 saturating counts): the sum over query characters of min(count in text, count in query).
     func wholeTextBound(_ histogram: [UInt8]) -> Int {
-        var total = 0
-        for scalar in 0..<128 {
-            let c = Int(asciiIndex[scalar])
-            if c < distinct { total += min(Int(histogram[scalar]), Int(needed[c])) }
+        var total = otherNeeded  // non-ASCII query characters: assume present
+        histogram.withUnsafeBufferPointer { counts in
+            for need in asciiNeeds { total += min(Int(counts[need.scalar]), need.needed) }
         }
-        for (_, c) in otherIndex { total += Int(needed[Int(c)]) }  // unknown: assume present
         return total
     }
 

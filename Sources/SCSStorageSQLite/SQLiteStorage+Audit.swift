@@ -6,15 +6,17 @@ public import SCSStorage
 extension SQLiteStorage {
     @discardableResult
     public func appendAudit(_ event: NewAuditEvent) async throws -> Int64 {
-        try await write { db in
-            try db.cachedStatement(
-                sql: "INSERT INTO audit_log (timestamp, event_type, agent_id, session_id, metadata) VALUES (?, ?, ?, ?, ?)"
-            ).execute(arguments: [
-                event.timestamp, event.eventType, event.agentID, event.sessionID,
-                SQLiteRow.metadataText(event.metadata),
-            ])
-            return db.lastInsertedRowID
-        }
+        try await coalescedWrite { db in try Self.insertAudit(db, event) }
+    }
+
+    @discardableResult
+    static func insertAudit(_ db: Database, _ event: NewAuditEvent) throws -> Int64 {
+        try db.cachedStatement(
+            sql: "INSERT INTO audit_log (timestamp, event_type, agent_id, session_id, metadata) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [
+            event.timestamp, event.eventType, event.agentID, event.sessionID, SQLiteRow.metadataText(event.metadata),
+        ])
+        return db.lastInsertedRowID
     }
 
     public func auditEvents(_ query: AuditQuery) async throws -> [AuditEvent] {

@@ -49,7 +49,7 @@ extension SQLiteStorage {
     }
 
     public func recordActivity(sessionID: String, agentID: String, agentType: String, at time: Double) async throws {
-        try await write { db in
+        try await coalescedWrite { db in
             try db.cachedStatement(sql: """
                 INSERT INTO agent_activity (session_id, agent_id, agent_type, last_seen) VALUES (?, ?, ?, ?)
                 ON CONFLICT(session_id, agent_id) DO UPDATE SET agent_type = excluded.agent_type,

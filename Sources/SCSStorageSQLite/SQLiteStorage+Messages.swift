@@ -4,43 +4,57 @@ public import SCSStorage
 
 extension SQLiteStorage {
     public func appendMessage(_ new: NewMessage) async throws -> Message {
+        try await appendMessage(new, auditEvent: nil)
+    }
+
+    public func appendMessage(_ new: NewMessage, audit: @escaping @Sendable (Message) -> NewAuditEvent) async throws -> Message {
+        try await appendMessage(new, auditEvent: audit)
+    }
+
+    func appendMessage(_ new: NewMessage, auditEvent: (@Sendable (Message) -> NewAuditEvent)?) async throws -> Message {
         let length = new.content.unicodeScalars.count
         guard length <= Message.maxContentLength else { throw SCSError.contentTooLarge(length: length) }
         guard !TextSanitizer.trimmed(new.content).isEmpty else { throw SCSError.emptyAfterSanitization(field: "content") }
         let metadata = new.metadata?.isEmpty == true ? nil : new.metadata
-        return try await write { db in
-            let sessionRow = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT closed_at FROM sessions WHERE id = ?"), arguments: [new.sessionID]
-            )
-            guard let sessionRow else { throw SCSError.sessionNotFound(new.sessionID) }
-            guard SQLiteRow.time(sessionRow[0]) == nil else { throw SCSError.sessionClosed(new.sessionID) }
-            if let parent = new.parentMessageID {
-                let parentSession = try String.fetchOne(
-                    db.cachedStatement(sql: "SELECT session_id FROM messages WHERE id = ?"), arguments: [parent]
-                )
-                guard parentSession == new.sessionID else {
-                    throw SCSError.invalidParentMessage(parent, sessionID: new.sessionID)
-                }
-            }
-            let last = try DatabaseValue.fetchOne(
-                db.cachedStatement(sql: "SELECT timestamp FROM messages ORDER BY id DESC LIMIT 1")
-            ).flatMap(SQLiteRow.time)
-            let timestamp = max(new.timestamp, last ?? new.timestamp)
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO messages (session_id, sender, sender_type, content, visibility, message_type, metadata, timestamp, parent_message_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [
-                new.sessionID, new.sender, new.senderType, new.content, new.visibility.rawValue, Message.defaultType,
-                SQLiteRow.metadataText(metadata), timestamp, new.parentMessageID,
-            ])
-            return Message(
-                id: db.lastInsertedRowID, sessionID: new.sessionID, sender: new.sender, senderType: new.senderType,
-                content: new.content, visibility: new.visibility, metadata: metadata, timestamp: timestamp,
-                parentMessageID: new.parentMessageID
-            )
+        return try await coalescedWrite { db in
+            let message = try Self.insertMessage(db, new, metadata: metadata)
+            if let auditEvent { try Self.insertAudit(db, auditEvent(message)) }
+            return message
         }
+    }
+
+    static func insertMessage(_ db: Database, _ new: NewMessage, metadata: JSONObject?) throws -> Message {
+        let sessionRow = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT closed_at FROM sessions WHERE id = ?"), arguments: [new.sessionID]
+        )
+        guard let sessionRow else { throw SCSError.sessionNotFound(new.sessionID) }
+        guard SQLiteRow.time(sessionRow[0]) == nil else { throw SCSError.sessionClosed(new.sessionID) }
+        if let parent = new.parentMessageID {
+            let parentSession = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT session_id FROM messages WHERE id = ?"), arguments: [parent]
+            )
+            guard parentSession == new.sessionID else {
+                throw SCSError.invalidParentMessage(parent, sessionID: new.sessionID)
+            }
+        }
+        let last = try DatabaseValue.fetchOne(
+            db.cachedStatement(sql: "SELECT timestamp FROM messages ORDER BY id DESC LIMIT 1")
+        ).flatMap(SQLiteRow.time)
+        let timestamp = max(new.timestamp, last ?? new.timestamp)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO messages (session_id, sender, sender_type, content, visibility, message_type, metadata, timestamp, parent_message_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            new.sessionID, new.sender, new.senderType, new.content, new.visibility.rawValue, Message.defaultType,
+            SQLiteRow.metadataText(metadata), timestamp, new.parentMessageID,
+        ])
+        return Message(
+            id: db.lastInsertedRowID, sessionID: new.sessionID, sender: new.sender, senderType: new.senderType,
+            content: new.content, visibility: new.visibility, metadata: metadata, timestamp: timestamp,
+            parentMessageID: new.parentMessageID
+        )
     }
 
     public func message(id: Int64) async throws -> Message? {

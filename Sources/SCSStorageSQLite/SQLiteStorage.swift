@@ -16,6 +16,9 @@ public final class SQLiteStorage: Storage {
 
     public let path: String
     let pool: DatabasePool
+    let coalescer: WriteCoalescer
+    /// Background WAL checkpoints (supervisor only), so no request pays for one.
+    let checkpointer: Checkpointer?
 
     public var backendName: String { "sqlite" }
 
@@ -40,12 +43,16 @@ public final class SQLiteStorage: Storage {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // The owner (scs serve) checkpoints in the background instead of inside a commit.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
         } catch {
             throw Self.wrap(error, "could not open the database file")
         }
+        coalescer = WriteCoalescer(pool: pool)
+        checkpointer = schema == .migrate ? Checkpointer(path: path, busyTimeout: configuration.busyTimeout) : nil
         switch schema {
         case .migrate: try migrate()
         case .requireCurrent:
@@ -109,6 +116,7 @@ public final class SQLiteStorage: Storage {
     }
 
     public func close() async throws {
+        checkpointer?.stop()
         do {
             // Checkpointing is what shutdown needs: the WAL is folded into the database file.
             // Connections close when the pool is released (an explicit `DatabasePool.close()` was
@@ -134,6 +142,17 @@ public final class SQLiteStorage: Storage {
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await pool.write(body)
+        } catch let error as SCSError {
+            throw error
+        } catch {
+            throw Self.wrap(error, "write failed")
+        }
+    }
+
+    /// A write committed together with the writes submitted concurrently (group commit).
+    func coalescedWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await coalescer.submit(body)
         } catch let error as SCSError {
             throw error
         } catch {

@@ -52,10 +52,15 @@ public final class Supervisor: Sendable {
     }
 
     /// Drains and stops every worker.
+    /// Stops every worker (drain, SIGTERM, SIGKILL after 5 s). Runs to completion even when the
+    /// calling task is cancelled (an unstructured task does not inherit the cancellation).
     public func shutdown() async {
-        async let a: Void = search.stopAll()
-        async let b: Void = memory.stopAll()
-        _ = await (a, b)
+        let (search, memory) = (self.search, self.memory)
+        await Task {
+            async let a: Void = search.stopAll()
+            async let b: Void = memory.stopAll()
+            _ = await (a, b)
+        }.value
     }
 
     /// `ready`, `degraded` (some role has no ready worker or keeps failing) or `starting`.

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+import Dispatch
 import Logging
 import SCSCore
 import SCSWire
@@ -198,7 +199,7 @@ actor WorkerSlot {
         routes.withdraw(slot: id)
         let deadline = clock.now() + options.drainTimeout
         while let client, client.inFlight > 0, clock.now() < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
+            await Self.pause()
         }
         await stop()
     }
@@ -211,10 +212,19 @@ actor WorkerSlot {
         heartbeat?.cancel()
         handle(.stop)
         let deadline = clock.now() + 5
-        while machine.state != .stopped, clock.now() < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+        while machine.state != .stopped, clock.now() < deadline { await Self.pause() }
         if machine.state != .stopped, let process {
             process.signal(WorkerLifecycle.sigkill)
-            while machine.state != .stopped { try? await Task.sleep(for: .milliseconds(10)) }
+            let killed = clock.now() + 5
+            while machine.state != .stopped, clock.now() < killed { await Self.pause() }
+        }
+    }
+
+    /// Waits 10 ms even in a cancelled task (`Task.sleep` would return at once there and turn a
+    /// wait loop into a spin that never lets the exit handler run on this actor).
+    static func pause() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(10)) { continuation.resume() }
         }
     }
 }

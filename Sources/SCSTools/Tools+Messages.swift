@@ -32,11 +32,15 @@ extension ToolCall {
             let message = try await env.storage.appendMessage(NewMessage(
                 sessionID: sessionID, sender: identity.agentID, senderType: identity.agentType, content: content,
                 visibility: visibility, metadata: try metadata(), parentMessageID: arguments["parent_message_id"]?.intValue,
-                timestamp: now))
+                timestamp: now)
+            ) { message in
+                // The audit row commits with the message (one transaction).
+                NewAuditEvent(
+                    eventType: "message_added", agentID: message.sender, sessionID: message.sessionID,
+                    metadata: ["message_id": .int(message.id), "visibility": .string(message.visibility.rawValue)],
+                    timestamp: message.timestamp)
+            }
             announce(message)
-            await audit("message_added", agentID: identity.agentID, sessionID: sessionID, [
-                "message_id": .int(message.id), "visibility": .string(visibility.rawValue),
-            ])
             return ToolJSON.ok(["message_id": .int(message.id), "timestamp": .string(Timestamp.iso(message.timestamp))])
         }
     }

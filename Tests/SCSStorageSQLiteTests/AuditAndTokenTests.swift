@@ -74,7 +74,7 @@ struct AuditAndTokenTests {
             }
             try await burst(200)  // warm the pool up to its bound
             let warm = try openDescriptors()
-            #expect(warm >= 2 && warm <= 2 * (4 + 1) + 1)  // readers + writer (db and wal each) + shm
+            #expect(warm >= 2 && warm <= 2 * (4 + 2) + 1)  // readers + writer + checkpointer (db and wal each) + shm
             for _ in 0..<5 { try await burst(400) }
             #expect(try openDescriptors() <= warm)
         } catch {

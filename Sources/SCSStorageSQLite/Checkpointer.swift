@@ -1,0 +1,25 @@
+import Dispatch
+import GRDB
+
+/// Folds the WAL into the database file every `interval` seconds on its own connection and
+/// thread (PASSIVE: never blocks readers or the writer), so no request's commit pays for it.
+/// `@unchecked`: its only state is a DispatchSource timer, which is safe to cancel from any thread.
+final class Checkpointer: @unchecked Sendable {
+    let timer: any DispatchSourceTimer
+
+    init?(path: String, busyTimeout: Double, interval: Double = 0.5) {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.label = "scs.checkpoint"
+        guard let connection = try? DatabaseQueue(path: path, configuration: configuration) else { return nil }
+        let queue = DispatchQueue(label: "scs.checkpoint", qos: .utility)
+        timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(100))
+        timer.setEventHandler {
+            _ = try? connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+        }
+        timer.resume()
+    }
+
+    func stop() { timer.cancel() }
+}

@@ -1,0 +1,75 @@
+import GRDB
+import SCSCore
+import Synchronization
+
+/// Group commit: writes submitted while another batch is committing are run together in the next
+/// single transaction, each inside its own savepoint (one failing write rolls back only itself).
+/// Every caller gets its result only after the batch committed, so nothing acknowledged can be
+/// lost; order of submission is the order of execution (ids follow commit order).
+final class WriteCoalescer: Sendable {
+    struct Job: Sendable {
+        /// Runs the write inside the batch's transaction; returns how to answer the caller.
+        let run: @Sendable (Database) -> @Sendable () -> Void
+        let fail: @Sendable (any Error) -> Void
+    }
+
+    struct State {
+        var pending: [Job] = []
+        var draining = false
+    }
+
+    let pool: DatabasePool
+    let state = Mutex(State())
+    /// Largest number of writes in one transaction.
+    let maximumBatch = 256
+
+    init(pool: DatabasePool) { self.pool = pool }
+
+    func submit<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let job = Job(
+                run: { db in
+                    do {
+                        try db.execute(sql: "SAVEPOINT scs_write")
+                        do {
+                            let value = try body(db)
+                            try db.execute(sql: "RELEASE SAVEPOINT scs_write")
+                            return { continuation.resume(returning: value) }
+                        } catch {
+                            try db.execute(sql: "ROLLBACK TO SAVEPOINT scs_write")
+                            try db.execute(sql: "RELEASE SAVEPOINT scs_write")
+                            return { continuation.resume(throwing: error) }
+                        }
+                    } catch {
+                        return { continuation.resume(throwing: error) }
+                    }
+                },
+                fail: { continuation.resume(throwing: $0) })
+            let startDrain = state.withLock { state -> Bool in
+                state.pending.append(job)
+                if state.draining { return false }
+                state.draining = true
+                return true
+            }
+            if startDrain { Task { await self.drain() } }
+        }
+    }
+
+    private func drain() async {
+        while true {
+            let jobs = state.withLock { state -> [Job] in
+                let batch = Array(state.pending.prefix(maximumBatch))
+                state.pending.removeFirst(batch.count)
+                if batch.isEmpty { state.draining = false }
+                return batch
+            }
+            if jobs.isEmpty { return }
+            do {
+                let answers = try await pool.write { db in jobs.map { $0.run(db) } }
+                answers.forEach { $0() }
+            } catch {
+                jobs.forEach { $0.fail(error) }
+            }
+        }
+    }
+}
