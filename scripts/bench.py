@@ -40,8 +40,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def rss_tree_kb(pid):
-    """VmRSS of a process and all its descendants, in KiB."""
+def rss_tree_kb(pid, field="VmRSS"):
+    """RSS of a process and all its descendants, in KiB: `VmRSS` (counts shared library pages once
+    per process) or `Pss` (shared pages split between the processes that map them: the tree's
+    real footprint)."""
     children = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -55,12 +57,17 @@ def rss_tree_kb(pid):
         current = stack.pop()
         stack.extend(children.get(current, []))
         try:
-            for line in open(f"/proc/{current}/status"):
-                if line.startswith("VmRSS:"):
+            source = f"/proc/{current}/status" if field == "VmRSS" else f"/proc/{current}/smaps_rollup"
+            for line in open(source):
+                if line.startswith(field + ":"):
                     total += int(line.split()[1])
         except OSError:
             pass
     return total
+
+
+def memory(pid):
+    return {"rss": rss_tree_kb(pid), "pss": rss_tree_kb(pid, "Pss")}
 
 
 def wait_healthy(url, process, log_path, timeout=120):
@@ -217,12 +224,12 @@ def main():
         scs, secrets, ready = start_scs(work)
         targets.append(scs)
         time.sleep(1)
-        idle = {"scs": rss_tree_kb(scs.process.pid)}
+        idle = {"scs": memory(scs.process.pid)}
         python = start_python(work, secrets)
         if python:
             targets.append(python)
             time.sleep(1)
-            idle["python"] = rss_tree_kb(python.process.pid)
+            idle["python"] = memory(python.process.pid)
         results = {t.name: workload(t, work, queries) for t in targets}
         extra = []
         session = make_session(scs, "bench wake-up")
@@ -233,7 +240,7 @@ def main():
                               agents=32, calls=SCS_CALLS_32)
         throughput["tool"] = "add_message (throughput)"
         extra.append(throughput)
-        after = {t.name: rss_tree_kb(t.process.pid) for t in targets}
+        after = {t.name: memory(t.process.pid) for t in targets}
         report(results, extra, idle, after, ready)
     finally:
         for t in targets:
@@ -266,13 +273,19 @@ def report(results, extra, idle, after, ready):
     lines += ["## scs only", "", "| measurement | agents | calls | p50 ms | p95 | p99 | per second | errors |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for row in extra:
         lines.append(f"| {row['tool']} | {row.get('agents')} | {row.get('calls')} | {fmt(row.get('p50_ms'))} | {fmt(row.get('p95_ms'))} | {fmt(row.get('p99_ms'))} | {fmt(row.get('per_second'))} | {row.get('errors')} |")
-    lines += ["", "## Process tree", "", "| server | ready s | idle RSS MB | RSS after load MB |", "|---|---:|---:|---:|",
-              f"| scs (supervisor + workers) | {ready:.2f} | {idle['scs'] / 1024:.1f} | {after['scs'] / 1024:.1f} |"]
-    if has_python:
-        lines.append(f"| python | — | {idle['python'] / 1024:.1f} | {after['python'] / 1024:.1f} |")
-    errors = [r for rs in results.values() for r in rs if r.get("first_error")] + [r for r in extra if r.get("first_error")]
+    lines += ["", "## Process tree", "",
+              "PSS splits shared library pages between the processes that map them (the tree's real footprint); "
+              "summed RSS counts them once per process.", "",
+              "| server | ready s | idle PSS MB | idle RSS sum MB | PSS after load MB | RSS sum after load MB |", "|---|---:|---:|---:|---:|---:|"]
+    for name in idle:
+        label = "scs (supervisor + workers)" if name == "scs" else "python"
+        ready_text = f"{ready:.2f}" if name == "scs" else "—"
+        lines.append(f"| {label} | {ready_text} | {idle[name]['pss'] / 1024:.1f} | {idle[name]['rss'] / 1024:.1f} | "
+                     f"{after[name]['pss'] / 1024:.1f} | {after[name]['rss'] / 1024:.1f} |")
+    errors = [(name, r) for name, rs in results.items() for r in rs if r.get("first_error")]
+    errors += [("scs", r) for r in extra if r.get("first_error")]
     if errors:
-        lines += ["", "First errors:"] + [f"- {r['tool']}: {r['first_error']}" for r in errors]
+        lines += ["", "First error per measurement:"] + [f"- {name} {r['tool']} x{r.get('agents')}: {r['first_error'][:160]}" for name, r in errors]
     text = "\n".join(lines) + "\n"
     print(text)
     os.makedirs(os.path.join(ROOT, "bench-results"), exist_ok=True)
