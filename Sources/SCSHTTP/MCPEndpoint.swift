@@ -130,25 +130,35 @@ public struct MCPEndpoint: Sendable {
             return Self.failure(.badRequest, -32600, "Invalid Request: batches are not supported in protocol version \(version)")
         }
         let client = self.context(request, session: sessionID, boundToken: boundToken)
-        var replies: [JSONValue] = []
+        var replies: [[UInt8]] = []
         for item in parsed {
             switch item {
             case .failure(let failure):
-                replies.append(JSONRPC.error(id: failure.id, code: failure.code, message: failure.message))
+                replies.append(JSONRPC.error(id: failure.id, code: failure.code, message: failure.message).compactBytes)
             case .success(let message):
-                if let reply = await server.handle(message, client: client) { replies.append(reply) }
+                if let reply = await server.respond(message, client: client) { replies.append(reply) }
             }
         }
         guard !replies.isEmpty else { return Response(status: .accepted, headers: headers) }
-        let payload: JSONValue = isBatch ? .array(replies) : replies[0]
+        var buffer = ByteBuffer()
         if wantsSSE && !wantsJSON {
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-cache"
-            var buffer = ByteBuffer()
-            for reply in replies { buffer.writeString(Self.event(reply)) }
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: buffer))
+            for reply in replies {
+                buffer.writeString("event: message\ndata: ")
+                buffer.writeBytes(reply)
+                buffer.writeString("\n\n")
+            }
+        } else {
+            headers[.contentType] = "application/json"
+            if isBatch { buffer.writeString("[") }
+            for (index, reply) in replies.enumerated() {
+                if index > 0 { buffer.writeString(",") }
+                buffer.writeBytes(reply)
+            }
+            if isBatch { buffer.writeString("]") }
         }
-        return JSONResponse.make(status: .ok, body: payload, headers: headers)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: buffer))
     }
 
     /// Requests of the stateless revision carry their version in `params._meta`.

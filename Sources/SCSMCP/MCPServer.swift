@@ -138,7 +138,12 @@ public final class MCPServer: Sendable {
         return uri
     }
 
-    func callTool(params: JSONObject, client: MCPClientContext) async throws(MCPError) -> JSONValue {
+    enum ToolOutcome {
+        case invalid(String)
+        case result(JSONObject)
+    }
+
+    func runTool(params: JSONObject, client: MCPClientContext) async throws(MCPError) -> ToolOutcome {
         guard let name = params["name"]?.stringValue else { throw MCPError(.invalidParams, "Invalid params: name is required") }
         guard let tool = toolsByName[name] else { throw MCPError(.invalidParams, "Unknown tool: \(name)") }
         let arguments: JSONObject
@@ -150,14 +155,55 @@ public final class MCPServer: Sendable {
         let started = DispatchTime.now().uptimeNanoseconds
         if let violation = tool.validator.firstError(.object(arguments)) {
             metrics.record(tool: name, milliseconds: Self.elapsed(since: started), failed: true)
-            return ["content": [["type": "text", "text": .string("Input validation error: \(violation)")]], "isError": true]
+            return .invalid("Input validation error: \(violation)")
         }
         let result = await tool.handler(ToolInvocation(arguments: tool.withDefaults(arguments), client: client))
         metrics.record(tool: name, milliseconds: Self.elapsed(since: started), failed: result["success"] == false)
-        return [
-            "content": [["type": "text", "text": .string(JSONValue.object(result).compactText)]],
-            "structuredContent": .object(result), "isError": false,
-        ]
+        return .result(result)
+    }
+
+    func callTool(params: JSONObject, client: MCPClientContext) async throws(MCPError) -> JSONValue {
+        switch try await runTool(params: params, client: client) {
+        case .invalid(let message):
+            return ["content": [["type": "text", "text": .string(message)]], "isError": true]
+        case .result(let result):
+            return [
+                "content": [["type": "text", "text": .string(JSONValue.object(result).compactText)]],
+                "structuredContent": .object(result), "isError": false,
+            ]
+        }
+    }
+
+    /// `handle`, serialized. A tools/call result is serialized once: the same bytes are the text
+    /// content (escaped) and the structured content.
+    public func respond(_ message: JSONRPC.Message, client: MCPClientContext) async -> [UInt8]? {
+        guard case .request(let id, "tools/call", let params) = message else {
+            return await handle(message, client: client)?.compactBytes
+        }
+        let outcome: ToolOutcome
+        do {
+            outcome = try await runTool(params: params, client: client)
+        } catch {
+            return JSONRPC.error(id: id, code: error.code, message: error.message).compactBytes
+        }
+        let result: JSONObject
+        switch outcome {
+        case .invalid(let message):
+            return JSONRPC.result(id: id, ["content": [["type": "text", "text": .string(message)]], "isError": true]).compactBytes
+        case .result(let value):
+            result = value
+        }
+        let body = JSONValue.object(result).compactBytes
+        var out: [UInt8] = []
+        out.reserveCapacity(body.count * 2 + 128)
+        out.append(contentsOf: #"{"jsonrpc":"2.0","id":"#.utf8)
+        id.json.write(to: &out)
+        out.append(contentsOf: #","result":{"content":[{"type":"text","text":"#.utf8)
+        body.withUnsafeBufferPointer { JSONValue.writeString(utf8: $0, to: &out) }
+        out.append(contentsOf: #"}],"structuredContent":"#.utf8)
+        out.append(contentsOf: body)
+        out.append(contentsOf: #","isError":false}}"#.utf8)
+        return out
     }
 
     static func elapsed(since start: UInt64) -> Double {

@@ -6,6 +6,7 @@ import GRDB
 /// `@unchecked`: its only state is a DispatchSource timer, which is safe to cancel from any thread.
 final class Checkpointer: @unchecked Sendable {
     let timer: any DispatchSourceTimer
+    let queue: DispatchQueue
 
     init?(path: String, busyTimeout: Double, interval: Double = 0.5) {
         var configuration = Configuration()
@@ -13,6 +14,7 @@ final class Checkpointer: @unchecked Sendable {
         configuration.label = "scs.checkpoint"
         guard let connection = try? DatabaseQueue(path: path, configuration: configuration) else { return nil }
         let queue = DispatchQueue(label: "scs.checkpoint", qos: .utility)
+        self.queue = queue
         timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(100))
         timer.setEventHandler {
@@ -21,5 +23,9 @@ final class Checkpointer: @unchecked Sendable {
         timer.resume()
     }
 
-    func stop() { timer.cancel() }
+    /// Stops the timer and waits for a checkpoint in progress to finish.
+    func stop() {
+        timer.cancel()
+        queue.sync {}
+    }
 }

@@ -121,7 +121,10 @@ public final class SQLiteStorage: Storage {
             // Checkpointing is what shutdown needs: the WAL is folded into the database file.
             // Connections close when the pool is released (an explicit `DatabasePool.close()` was
             // seen to crash inside libsqlite3 while GRDB still scheduled work on a reader).
-            _ = try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            _ = try await pool.writeWithoutTransaction { db in
+                // TRUNCATE needs every reader gone; when one is still busy, fold what can be folded.
+                do { try db.checkpoint(.truncate) } catch { try db.checkpoint(.passive) }
+            }
         } catch {
             throw Self.wrap(error, "could not close the database")
         }

@@ -72,6 +72,13 @@ public struct ToolCall: Sendable {
         }
     }
 
+    /// An audit row written after the answer (frequent events: memory writes, searches, guidance).
+    /// Writes keep their order (one queue); a crash can lose only rows not yet committed.
+    func auditLater(_ event: String, agentID: String, sessionID: String? = nil, _ metadata: JSONObject = [:]) {
+        let call = self
+        Task { await call.audit(event, agentID: agentID, sessionID: sessionID, metadata) }
+    }
+
     func requireWrite(_ identity: AgentIdentity) throws {
         guard identity.canWrite else { throw SCSError.writeRequired(identity.permissions) }
     }

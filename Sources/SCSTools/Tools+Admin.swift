@@ -14,7 +14,7 @@ extension ToolCall {
                     context: ["provided_guidance_type": .string(type), "allowed_values": .array(UsageGuidance.types.map(JSONValue.string))])
             }
             let level = UsageGuidance.AccessLevel(identity)
-            await audit("usage_guidance_accessed", agentID: identity.agentID, [
+            auditLater("usage_guidance_accessed", agentID: identity.agentID, [
                 "guidance_type": .string(type), "access_level": .string(level.rawValue), "agent_type": .string(identity.agentType),
             ])
             return ToolJSON.ok([

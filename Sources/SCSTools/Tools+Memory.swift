@@ -21,7 +21,7 @@ extension ToolCall {
                 identity: identity, key: string("key") ?? "", value: arguments["value"] ?? .null, sessionID: sessionID,
                 expiresIn: expiresIn, metadata: metadata, overwrite: invocation.bool("overwrite") ?? true))
             announceMemoryChange(of: identity.agentID)
-            await audit("memory_set", agentID: identity.agentID, sessionID: sessionID, [
+            auditLater("memory_set", agentID: identity.agentID, sessionID: sessionID, [
                 "key": .string(entry.key), "session_scoped": .bool(sessionID != nil), "has_expiration": .bool(entry.expiresAt != nil),
                 "value_size": .int(Int64(entry.valueSize)),
             ])

@@ -36,7 +36,7 @@ extension ToolCall {
                 ]
             }
             let elapsed = Self.rounded(Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)
-            await audit("context_searched", agentID: identity.agentID, sessionID: sessionID, [
+            auditLater("context_searched", agentID: identity.agentID, sessionID: sessionID, [
                 "query": .string(String(query.prefix(500))), "results_count": .int(Int64(results.count)),
                 "threshold": .double(threshold), "search_scope": .string(scope), "search_time_ms": .double(elapsed),
             ])
