@@ -50,12 +50,12 @@ extension ToolCall {
             let sessionID = string("session_id") ?? ""
             let identity = try await caller(on: sessionID)
             let filter = try visibility("visibility_filter")
-            _ = try await session(sessionID)
             let limit = int("limit") ?? 50
             let offset = int("offset") ?? 0
             let page = try await env.storage.messages(
                 MessageQuery(sessionID: sessionID, visibility: filter, limit: limit, offset: offset, countTotal: true), reader: identity)
             let total = page.totalCount ?? page.messages.count
+            if total == 0 { _ = try await session(sessionID) }  // only an empty page can mean "no such session"
             return ToolJSON.ok([
                 "messages": .array(page.messages.map(ToolJSON.message)), "count": .int(Int64(page.messages.count)),
                 "total_count": .int(Int64(total)), "has_more": .bool(offset + limit < total),

@@ -53,10 +53,10 @@ extension ToolCall {
         await run("database", "search_by_sender") {
             let sessionID = string("session_id") ?? ""
             let identity = try await caller(on: sessionID)
-            _ = try await session(sessionID)
             let sender = string("sender") ?? ""
             let page = try await env.storage.messages(
                 MessageQuery(sessionID: sessionID, sender: sender, order: .descending, limit: int("limit") ?? 20), reader: identity)
+            if page.messages.isEmpty { _ = try await session(sessionID) }
             return ToolJSON.ok([
                 "messages": .array(page.messages.map(ToolJSON.message)), "sender": .string(sender),
                 "count": .int(Int64(page.messages.count)),
@@ -82,9 +82,9 @@ extension ToolCall {
             guard let since = Self.parseTime(start), let until = Self.parseTime(end) else { throw Self.invalidDatetime }
             let sessionID = string("session_id") ?? ""
             let identity = try await caller(on: sessionID)
-            _ = try await session(sessionID)
             let page = try await env.storage.messages(
                 MessageQuery(sessionID: sessionID, since: since, until: until, order: .ascending, limit: int("limit") ?? 50), reader: identity)
+            if page.messages.isEmpty { _ = try await session(sessionID) }
             return ToolJSON.ok([
                 "messages": .array(page.messages.map(ToolJSON.message)),
                 "timerange": ["start": .string(start), "end": .string(end)], "count": .int(Int64(page.messages.count)),
