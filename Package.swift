@@ -163,7 +163,9 @@ let package = Package(
             name: "SCSMCPTests", dependencies: ["SCSCore", "SCSMCP"], resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SCSAuthTests", dependencies: ["SCSCore", "SCSAuth"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SCSAuthTests", dependencies: ["SCSCore", "SCSAuth", "SCSStorage", "SCSStorageSQLite"], swiftSettings: swiftSettings
+        ),
         // Spawns the built `scs` (depending on it makes `swift build --build-tests` build it).
         .testTarget(
             name: "IntegrationTests",
