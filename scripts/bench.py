@@ -8,7 +8,6 @@ connection, MCP session and token per agent) and prints markdown tables; also wr
 bench-results/latest.md."""
 import json
 import os
-import re
 import shutil
 import signal
 import socket
@@ -177,7 +176,7 @@ def fill(target, session, count, seed):
     conn.close()
 
 
-def workload(target, work, queries):
+def workload(target, queries):
     results = []
     session = make_session(target, "bench messages")
     small, large = make_session(target, "bench search 1k"), make_session(target, "bench search 10k")
@@ -230,7 +229,7 @@ def main():
             targets.append(python)
             time.sleep(1)
             idle["python"] = memory(python.process.pid)
-        results = {t.name: workload(t, work, queries) for t in targets}
+        results = {t.name: workload(t, queries) for t in targets}
         extra = []
         session = make_session(scs, "bench wake-up")
         log("bench: scs: wait_for_messages wake-up")

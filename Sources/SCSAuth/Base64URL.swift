@@ -24,7 +24,7 @@ enum Base64URL {
         return Data(base64Encoded: standard).map { [UInt8]($0) }
     }
 
-    private static func isAlphabet(_ byte: UInt8) -> Bool {
+    static func isAlphabet(_ byte: UInt8) -> Bool {
         (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x2D || byte == 0x5F
     }
 }

@@ -105,9 +105,7 @@ public struct TokenService: Sendable {
             var body = part
             var padding = 0
             while body.hasSuffix("=") { body = body.dropLast(); padding += 1 }
-            return !body.isEmpty && padding <= 2 && body.utf8.allSatisfy {
-                (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D || $0 == 0x5F
-            }
+            return !body.isEmpty && padding <= 2 && body.utf8.allSatisfy(Base64URL.isAlphabet)
         }
     }
 

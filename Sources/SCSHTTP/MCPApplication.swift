@@ -61,11 +61,7 @@ public struct MCPApplication: Sendable {
     /// A worker event: expired memory entries notify `agent://<id>/memory` subscribers.
     public static func handle(event: String, data: JSONValue, hub: NotificationHub) {
         guard event == WireEvents.memoryExpired else { return }
-        let agents = Set((data["items"]?.arrayValue ?? []).compactMap { $0["agent_id"]?.stringValue })
-        guard !agents.isEmpty else { return }
-        hub.resourcesChanged { uri, subscriber in
-            agents.contains { agent in uri == "agent://\(agent)/memory" && (subscriber.agentID == agent || subscriber.isAdmin) }
-        }
+        ResourceCatalog.memoryChanged(of: Set((data["items"]?.arrayValue ?? []).compactMap { $0["agent_id"]?.stringValue }), hub: hub)
     }
 }
 
@@ -99,15 +95,11 @@ public struct HousekeepingService: Service {
         }
     }
 
-    func gracefulShutdownAwareSleep(_ duration: Duration) async throws {
-        try await cancelWhenGracefulShutdown { try await Task.sleep(for: duration) }
-    }
-
     public func run() async throws {
         await withGracefulShutdownHandler {
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 await sweep()
-                try? await gracefulShutdownAwareSleep(interval)
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             }
         } onGracefulShutdown: {
             application.server.hub.closeAll()

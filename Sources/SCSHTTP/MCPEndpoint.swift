@@ -69,7 +69,7 @@ public struct MCPEndpoint: Sendable {
     func context(_ request: Request, session: String?, boundToken: String?) -> MCPClientContext {
         let registry = sessions
         return MCPClientContext(
-            mcpSessionID: session ?? UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
+            mcpSessionID: session ?? MCPSessionRegistry.newID(),
             hasSession: session != nil, bearerToken: Self.bearer(request), boundToken: boundToken, apiKeyValid: true,
             bindToken: { token in if let session { await registry.bind(session, token: token) } })
     }

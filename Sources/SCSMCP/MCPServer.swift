@@ -165,7 +165,7 @@ public final class MCPServer: Sendable {
     func callTool(params: JSONObject, client: MCPClientContext) async throws(MCPError) -> JSONValue {
         switch try await runTool(params: params, client: client) {
         case .invalid(let message):
-            return ["content": [["type": "text", "text": .string(message)]], "isError": true]
+            return Self.validationFailure(message)
         case .result(let result):
             return [
                 "content": [["type": "text", "text": .string(JSONValue.object(result).compactText)]],
@@ -189,7 +189,7 @@ public final class MCPServer: Sendable {
         let result: JSONObject
         switch outcome {
         case .invalid(let message):
-            return JSONRPC.result(id: id, ["content": [["type": "text", "text": .string(message)]], "isError": true]).compactBytes
+            return JSONRPC.result(id: id, Self.validationFailure(message)).compactBytes
         case .result(let value):
             result = value
         }
@@ -204,6 +204,11 @@ public final class MCPServer: Sendable {
         out.append(contentsOf: body)
         out.append(contentsOf: #","isError":false}}"#.utf8)
         return out
+    }
+
+    /// A tool result for arguments that broke the schema.
+    static func validationFailure(_ message: String) -> JSONValue {
+        ["content": [["type": "text", "text": .string(message)]], "isError": true]
     }
 
     static func elapsed(since start: UInt64) -> Double {

@@ -18,10 +18,15 @@ public final class MCPSessionRegistry: Sendable {
         self.idleExpiry = idleExpiry
     }
 
+    /// A fresh session id: 32 lowercase hex characters.
+    public static func newID() -> String {
+        UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+    }
+
     public func create(protocolVersion: String) async throws -> MCPSessionRecord {
         let now = clock.now()
         let record = MCPSessionRecord(
-            id: UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""), protocolVersion: protocolVersion,
+            id: Self.newID(), protocolVersion: protocolVersion,
             createdAt: now, lastSeen: now)
         try await store.createMCPSession(record)
         cache.withLock { $0[record.id] = record }

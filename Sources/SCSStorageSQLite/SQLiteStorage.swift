@@ -133,33 +133,26 @@ public final class SQLiteStorage: Storage {
     // MARK: - Access helpers (map driver errors, keep domain errors)
 
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await pool.read(body)
-        } catch let error as SCSError {
-            throw error
-        } catch {
-            throw Self.wrap(error, "read failed")
-        }
+        try await Self.mappingErrors("read failed") { try await pool.read(body) }
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await pool.write(body)
-        } catch let error as SCSError {
-            throw error
-        } catch {
-            throw Self.wrap(error, "write failed")
-        }
+        try await Self.mappingErrors("write failed") { try await pool.write(body) }
     }
 
     /// A write committed together with the writes submitted concurrently (group commit).
     func coalescedWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await Self.mappingErrors("write failed") { try await coalescer.submit(body) }
+    }
+
+    /// Domain errors pass through; driver errors become a `StorageError` (see `wrap`).
+    static func mappingErrors<T>(_ message: String, _ body: () async throws -> T) async throws -> T {
         do {
-            return try await coalescer.submit(body)
+            return try await body()
         } catch let error as SCSError {
             throw error
         } catch {
-            throw Self.wrap(error, "write failed")
+            throw wrap(error, message)
         }
     }
 

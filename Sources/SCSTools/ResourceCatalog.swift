@@ -44,6 +44,15 @@ public struct ResourceCatalog: ResourceProvider {
         return nil
     }
 
+    /// Notifies `agent://<id>/memory` subscribers that may read one of these agents' memory.
+    public static func memoryChanged(of agents: Set<String>, hub: NotificationHub) {
+        guard !agents.isEmpty else { return }
+        hub.resourcesChanged { uri, subscriber in
+            guard case .memory(let agent)? = parse(uri) else { return false }
+            return agents.contains(agent) && (subscriber.agentID == agent || subscriber.isAdmin)
+        }
+    }
+
     func identity(_ client: MCPClientContext) async throws(MCPError) -> AgentIdentity {
         do {
             return try await ToolCall(env: env, invocation: ToolInvocation(arguments: [:], client: client)).caller()
@@ -85,14 +94,7 @@ public struct ResourceCatalog: ResourceProvider {
 
     func session(_ id: String, _ identity: AgentIdentity) async throws -> JSONValue {
         guard let session = try await env.storage.session(id: id) else { throw SCSError.sessionNotFound(id) }
-        var messages: [Message] = []
-        var cursor: Int64 = 0
-        while true {
-            let page = try await env.storage.messages(MessageQuery(sessionID: id, afterID: cursor, limit: 5_000), reader: identity)
-            messages += page.messages
-            guard let last = page.messages.last, page.messages.count == 5_000 else { break }
-            cursor = last.id
-        }
+        let messages = try await env.visibleMessages(sessionID: id, reader: identity)
         return [
             "session": .object(ToolJSON.session(session)),
             "messages": .array(messages.map(ToolJSON.message)),

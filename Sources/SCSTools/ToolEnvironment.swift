@@ -46,4 +46,17 @@ public struct ToolEnvironment: Sendable {
     }
 
     var nowISO: String { Timestamp.iso(clock.now()) }
+
+    /// Every message of a session `reader` may see (at or after `since`), oldest first, read in pages.
+    func visibleMessages(sessionID: String, since: Double? = nil, reader: AgentIdentity) async throws -> [Message] {
+        var messages: [Message] = []
+        var cursor: Int64 = 0
+        while true {
+            let page = try await storage.messages(
+                MessageQuery(sessionID: sessionID, since: since, afterID: cursor, order: .ascending, limit: 5_000), reader: reader)
+            messages += page.messages
+            guard let last = page.messages.last, page.messages.count == 5_000 else { return messages }
+            cursor = last.id
+        }
+    }
 }

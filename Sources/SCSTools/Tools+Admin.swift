@@ -85,13 +85,8 @@ extension ToolCall {
             let since = now - Double(int("window_seconds") ?? 300)
             let active = try await env.storage.activeAgents(sessionID: sessionID, since: since)
             var counts: [String: Int] = [:]
-            var cursor: Int64 = 0
-            while true {
-                let page = try await env.storage.messages(
-                    MessageQuery(sessionID: sessionID, since: since, afterID: cursor, order: .ascending, limit: 5_000), reader: identity)
-                for message in page.messages { counts[message.sender, default: 0] += 1 }
-                guard let last = page.messages.last, page.messages.count == 5_000 else { break }
-                cursor = last.id
+            for message in try await env.visibleMessages(sessionID: sessionID, since: since, reader: identity) {
+                counts[message.sender, default: 0] += 1
             }
             let agents: [JSONValue] = active.map { agent in
                 [

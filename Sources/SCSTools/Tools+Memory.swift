@@ -4,10 +4,8 @@ import SCSWire
 
 /// set_memory, get_memory, list_memory, delete_memory (served by the memory worker).
 extension ToolCall {
-    /// `agent://<agent_id>/memory` subscribers that may read that agent's memory.
     func announceMemoryChange(of agentID: String) {
-        let uri = "agent://\(agentID)/memory"
-        env.hub.resourcesChanged { subscribed, subscriber in subscribed == uri && (subscriber.agentID == agentID || subscriber.isAdmin) }
+        ResourceCatalog.memoryChanged(of: [agentID], hub: env.hub)
     }
 
     func setMemory() async -> JSONObject {

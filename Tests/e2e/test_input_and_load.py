@@ -53,7 +53,6 @@ def test_malformed_and_huge_bodies(server):
     assert status == 413
     status, _, body = post(server, {"jsonrpc": "1.0", "id": 1, "method": "ping"}, headers={"Mcp-Session-Id": sid})
     assert json.loads(body)["error"]["code"] == -32600
-    result = tool(server, sid, "nope", {}) if False else None
     status, _, body = post(server, {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "nope"}}, headers={"Mcp-Session-Id": sid})
     assert json.loads(body)["error"]["code"] == -32602
 

@@ -2,6 +2,7 @@
 visible is missing (CONTRACT.md A.2-A.4)."""
 import asyncio
 import contextlib
+import json
 
 from conftest import authenticate, call, connect
 
@@ -79,7 +80,6 @@ async def test_visibility_matrix_on_every_read_path(server):
                 assert one.get("success") is (v in expected), ("get_message_thread of", v, name)
             for uri in [f"session://{sid}", f"session://{sid}/messages/50"]:
                 body = await session.read_resource(uri)
-                import json
                 document = json.loads(body.contents[0].text)
                 assert marks(document["messages"]) == expected, ("resource", uri, name)
 
