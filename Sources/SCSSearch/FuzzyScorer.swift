@@ -19,13 +19,21 @@ public struct FuzzyScorer {
 
     /// The score of a lower-cased text if it reaches `threshold`, else 0 — equal to
     /// `score(_:cutoff:)`, but much faster when most of the text cannot reach the threshold.
-    /// - Parameter histogram: optional saturating counts of the text's ASCII characters (128),
-    ///   which let most texts be rejected without reading them.
-    public func scoreIfAtLeast(_ text: ArraySlice<UInt32>, threshold: Double, histogram: [UInt8]? = nil) -> Double {
-        if text.count > query.count, let fast {
-            return fast.score(text, histogram: histogram, threshold: threshold)
+    /// - Parameter profile: optional profile of the text, which lets most texts be rejected
+    ///   without reading them.
+    public func scoreIfAtLeast(_ text: ArraySlice<UInt32>, threshold: Double, profile: TextProfile? = nil) -> Double {
+        text.withUnsafeBufferPointer { buffer in
+            if let profile { return profile.withView { scoreIfAtLeast(buffer, threshold: threshold, profile: $0) } }
+            return scoreIfAtLeast(buffer, threshold: threshold, profile: nil)
         }
-        return score(text, cutoff: threshold)
+    }
+
+    /// The same over text in place (the session index's flat storage).
+    func scoreIfAtLeast(_ text: UnsafeBufferPointer<UInt32>, threshold: Double, profile: ProfileView?) -> Double {
+        if text.count > query.count, let fast {
+            return fast.score(text, profile: profile, threshold: threshold)
+        }
+        return score(Array(text)[...], cutoff: threshold)
     }
 
     /// Lower-cases (Python `str.lower()`) and splits into Unicode scalars.

@@ -42,31 +42,21 @@ public final class SearchService: Sendable {
         let candidates = results.reduce(0) { $0 + $1.0 }
         let hits = results.flatMap(\.1)
         let top = Self.best(hits, limit: query.limit).map {
-            SearchHit(message: entries[$0.position].message, score: $0.score)
+            SearchHit(message: entries.messages[$0.position], score: $0.score)
         }
         return SearchOutcome(hits: top, candidates: candidates)
     }
 
-    static func score(_ entries: [SearchableMessage], _ range: Range<Int>, _ query: SearchQuery) -> (Int, [RankedHit]) {
+    /// Scores `range` newest first, keeping only the best `query.limit` hits. Once that many are
+    /// held, a message must beat the weakest of them (an equal score never displaces a newer
+    /// message), so the scorer's threshold rises and most texts are rejected by its bounds.
+    static func score(_ entries: SessionTexts, _ range: Range<Int>, _ query: SearchQuery) -> (Int, [RankedHit]) {
         let scorer = FuzzyScorer(query: query.query)
-        var candidates = 0
-        var hits: [RankedHit] = []
-        entries.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            for position in range {
-                // Through the pointer: fields are read in place, the entry is not copied.
-                let entry = base + position
-                guard entry.pointee.isCandidate(for: query.reader, scope: query.scope) else { continue }
-                candidates += 1
-                let score = query.searchMetadata
-                    ? scorer.scoreIfAtLeast(entry.pointee.text[...], threshold: query.threshold, histogram: entry.pointee.histogram)
-                    : scorer.scoreIfAtLeast(
-                        entry.pointee.text[..<entry.pointee.baseLength], threshold: query.threshold,
-                        histogram: entry.pointee.baseHistogram)
-                if score >= query.threshold { hits.append(RankedHit(position: position, score: score)) }
-            }
-        }
-        return (candidates, hits)
+        var top = TopHits(limit: max(0, query.limit))
+        let candidates = entries.scan(
+            range, for: query, scorer: scorer, threshold: { top.threshold(atLeast: query.threshold) },
+            hit: { top.insert(RankedHit(position: $0, score: $1)) })
+        return (candidates, top.hits)
     }
 
     struct RankedHit: Sendable {

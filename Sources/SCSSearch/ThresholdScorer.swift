@@ -4,7 +4,9 @@
 /// Exact: it returns the same score as the full search whenever that score reaches `threshold`
 /// (and 0 otherwise). A window is only scored when an upper bound of its LCS — the sum over the
 /// query's characters of min(count in the window, count in the query), kept in a sliding window —
-/// can still beat both the threshold and the best score so far.
+/// can still beat both the threshold and the best score so far. Before any window is read, two
+/// whole-text bounds may reject the text: its character counts, and — for thresholds above 2/3 —
+/// how many of the query's bigrams it contains at all (see `requiredBigrams`).
 ///
 /// Scratch memory is owned here and reused across the texts of one search (one instance per
 /// search; not shared between tasks).
@@ -22,6 +24,12 @@ final class ThresholdScorer {
     /// these, not over all 128 slots), and the total count of its non-ASCII characters.
     private let asciiNeeds: [(scalar: Int, needed: Int)]
     private let otherNeeded: Int
+    /// The bigram slot (`TextProfile.bigramSlot`) of each adjacent pair of query characters.
+    private let bigramSlots: [Int]
+    private let queryBigrams: QueryBigrams
+    /// Scratch for the character codes of one text (grown as needed).
+    private var codes = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+    private var codesCapacity = 0
 
     init?(query: [UInt32], pattern: PatternMatchVector) {
         guard !query.isEmpty, query.count <= 64 else { return nil }
@@ -53,32 +61,65 @@ final class ThresholdScorer {
         for scalar in 0..<128 where asciiIndex[scalar] < Int16(distinct) { needs.append((scalar, Int(needed[Int(asciiIndex[scalar])]))) }
         asciiNeeds = needs
         otherNeeded = other.values.reduce(0) { $0 + Int(needed[Int($1)]) }
+        bigramSlots = zip(query, query.dropFirst()).map { TextProfile.bigramSlot($0, $1) }
+        queryBigrams = QueryBigrams(query: query)
     }
 
     deinit {
+        codes.deallocate()
         asciiIndex.deallocate()
         needed.deallocate()
         counts.deallocate()
     }
 
-    /// An upper bound of any window's LCS from the text's ASCII character counts (`histogram`,
-    /// 128 saturating counts): the sum over query characters of min(count in text, count in query).
-    func wholeTextBound(_ histogram: [UInt8]) -> Int {
+    /// An upper bound of any window's LCS from the text's ASCII character counts: the sum over
+    /// query characters of min(count in text, count in query).
+    func wholeTextBound(_ counts: UnsafePointer<UInt8>) -> Int {
         var total = otherNeeded  // non-ASCII query characters: assume present
-        histogram.withUnsafeBufferPointer { counts in
-            for need in asciiNeeds { total += min(Int(counts[need.scalar]), need.needed) }
-        }
+        for need in asciiNeeds { total += min(Int(counts[need.scalar]), need.needed) }
         return total
     }
 
+    /// How many of the query's adjacent character pairs any window scoring at least `threshold`
+    /// must keep intact. A window of length k ≤ m with LCS L matches L query characters in L − 1
+    /// consecutive pairs; a pair is broken only by a skipped query character (at most m − L) or a
+    /// skipped window character (at most k − L), so at least 3L − m − k − 1 query bigrams occur in
+    /// the window. With L ≥ s(m + k)/200 and k ≥ sm/(200 − s) (L ≤ k) that is at least
+    /// m(3s − 200)/(200 − s) − 1: positive only above s = 66.7 (m − 1 at s = 100).
+    func requiredBigrams(threshold: Double) -> Int {
+        guard threshold > 200.0 / 3, threshold <= 100 else { return 0 }
+        let bound = Double(length) * (3 * threshold - 200) / (200 - threshold) - 1
+        return max(0, Int((bound - 1e-9).rounded(.up)))
+    }
+
+    /// Whether the text can hold `required` of the query's bigrams (counted with their
+    /// multiplicity in the query).
+    func hasBigrams(_ profile: ProfileView, required: Int) -> Bool {
+        if required <= 0 { return true }
+        var present = 0
+        var missing = 0
+        let allowedMissing = bigramSlots.count - required
+        for slot in bigramSlots {
+            if profile.contains(slot: slot) {
+                present += 1
+                if present >= required { return true }
+            } else {
+                missing += 1
+                if missing > allowedMissing { return false }
+            }
+        }
+        return present >= required
+    }
+
     /// The score of `text` (longer than the query) if it reaches `threshold`, else 0.
-    func score(_ text: ArraySlice<UInt32>, histogram: [UInt8]?, threshold: Double) -> Double {
-        if let histogram {
-            let total = wholeTextBound(histogram)
+    func score(_ text: UnsafeBufferPointer<UInt32>, profile: ProfileView?, threshold: Double) -> Double {
+        if let profile {
+            let total = wholeTextBound(profile.histogram)
             // No window can hold more than `total` matches: best possible ratio 2T/(m+T).
             if total == 0 || Self.ratio(length, total, total) < threshold { return 0 }
+            if !hasBigrams(profile, required: requiredBigrams(threshold: threshold)) { return 0 }
         }
-        return text.withUnsafeBufferPointer { score($0, threshold: threshold) }
+        return score(text, threshold: threshold)
     }
 
     private func score(_ text: UnsafeBufferPointer<UInt32>, threshold: Double) -> Double {
@@ -126,37 +167,114 @@ final class ThresholdScorer {
             return lcs
         }
 
-        // Full windows, left to right, with a sliding bound. The last one (start n - m) is the
-        // longest suffix, scored with the suffixes.
-        counts.update(repeating: 0, count: distinct + 1)
-        var bound = 0
+        /// Bigrams the next better window must hold (0: the bigram bound is too weak to use).
+        func requiredNow() -> Int { requiredBigrams(threshold: best > 0 ? max(threshold, best.nextUp) : threshold) }
+        var required = requiredNow()
+        let byBigrams = required >= max(2, (m - 1) / 3)
         var minimum = minimumFullLCS()
-        for position in 0..<m { add(code(position), &bound) }
-        for start in 0..<(n - m) {
-            if start > 0 {
-                remove(code(start - 1), &bound)
-                add(code(start + m - 1), &bound)
+        var bound = 0
+        if byBigrams {
+            // Full windows, left to right: only runs of windows holding enough query bigrams can
+            // win, and within a run the LCS moves by at most one per step, so a stretch whose two
+            // ends cannot climb to `minimum` in between is skipped without scoring it.
+            let bigrams = queryBigrams
+            bigrams.mark(text)
+            let marks = bigrams.marks
+            let known = scratchCodes(n)
+            @inline(__always) func lcs(at start: Int) -> Int {
+                let value = pattern.lcs(UnsafeBufferPointer(rebasing: text[start..<(start + m)]))
+                known[start] = Int32(value)
+                return value
             }
-            if bound < minimum { continue }
-            let lcs = pattern.lcs(UnsafeBufferPointer(rebasing: text[start..<(start + m)]))
-            let score = Self.ratio(m, m, lcs)
-            if score > best {
-                best = score
-                if best == 100 { return 100 }
-                minimum = minimumFullLCS()
+            /// Scores `start`; false when it scored 100 (nothing can beat it).
+            @inline(__always) func visit(_ start: Int) -> Bool {
+                let score = Self.ratio(m, m, lcs(at: start))
+                if score > best && score >= threshold {
+                    best = score
+                    if best == 100 { return false }
+                    required = requiredNow()
+                    minimum = minimumFullLCS()
+                }
+                return true
+            }
+            func searchRun(_ first: Int, _ last: Int) -> Bool {
+                guard visit(first) else { return false }
+                if last == first { return true }
+                guard visit(last) else { return false }
+                var pending = [(first, last)]
+                while let (a, b) = pending.popLast() {
+                    if b - a <= 1 || (Int(known[a]) + Int(known[b]) + (b - a)) / 2 < minimum { continue }
+                    let middle = (a + b) / 2
+                    guard visit(middle) else { return false }
+                    pending.append((a, middle))
+                    pending.append((middle, b))
+                }
+                return true
+            }
+            var held = bigrams.count(start: 0, length: m)
+            var runStart = -1
+            for start in 0..<(n - m) {
+                if start > 0 { held += Int(marks[start + m - 1]) - Int(marks[start]) }
+                if held >= required {
+                    if runStart < 0 { runStart = start }
+                } else if runStart >= 0 {
+                    if !searchRun(runStart, start - 1) { return 100 }
+                    runStart = -1
+                }
+            }
+            if runStart >= 0, !searchRun(runStart, n - m - 1) { return 100 }
+        } else {
+            // Full windows, left to right, with a sliding bound. The last one (start n - m) is the
+            // longest suffix, scored with the suffixes. The characters are coded in a first pass,
+            // and the window keeps, per query character, how many more it could still match
+            // (`deficit`), so each step is two loads, two stores and two compares.
+            let codes = scratchCodes(n)
+            for position in 0..<n { codes[position] = Int32(code(position)) }
+            let deficit = counts
+            for index in 0..<distinct { deficit[index] = needed[index] }
+            deficit[distinct] = 0
+            for position in 0..<m {
+                let c = Int(codes[position])
+                bound &+= deficit[c] > 0 ? 1 : 0
+                deficit[c] &-= 1
+            }
+            var start = 0
+            while start < n - m {
+                if start > 0 {
+                    let leaving = Int(codes[start - 1])
+                    deficit[leaving] &+= 1
+                    bound &-= deficit[leaving] > 0 ? 1 : 0
+                    let entering = Int(codes[start + m - 1])
+                    bound &+= deficit[entering] > 0 ? 1 : 0
+                    deficit[entering] &-= 1
+                }
+                if bound >= minimum {
+                    let lcs = pattern.lcs(UnsafeBufferPointer(rebasing: text[start..<(start + m)]))
+                    let score = Self.ratio(m, m, lcs)
+                    if score > best {
+                        best = score
+                        if best == 100 { return 100 }
+                        minimum = minimumFullLCS()
+                    }
+                }
+                start += 1
             }
         }
 
-        // Prefixes shorter than the query, ending on a query character.
+        // Prefixes shorter than the query, ending on a query character (all inside the first
+        // full window, so none can win when it holds too few query bigrams).
+        let skipPrefixes = byBigrams && queryBigrams.count(start: 0, length: m) < requiredNow()
         counts.update(repeating: 0, count: distinct + 1)
         bound = 0
-        for count in 1..<max(1, m) {
+        for count in 1..<max(1, m) where !skipPrefixes {
             let last = code(count - 1)
             add(last, &bound)
             if last != sentinel, consider(start: 0, count: count, bound: bound) { return 100 }
         }
 
-        // Suffixes no longer than the query, starting on a query character (longest first).
+        // Suffixes no longer than the query, starting on a query character (longest first; all
+        // inside the last full window).
+        if byBigrams && queryBigrams.count(start: n - m, length: m) < requiredNow() { return best >= threshold ? best : 0 }
         counts.update(repeating: 0, count: distinct + 1)
         bound = 0
         for position in (n - m)..<n { add(code(position), &bound) }
@@ -165,6 +283,15 @@ final class ThresholdScorer {
             if code(start) != sentinel, consider(start: start, count: n - start, bound: bound) { return 100 }
         }
         return best >= threshold ? best : 0
+    }
+
+    private func scratchCodes(_ count: Int) -> UnsafeMutablePointer<Int32> {
+        if count > codesCapacity {
+            codes.deallocate()
+            codesCapacity = max(count, 2 * codesCapacity)
+            codes = .allocate(capacity: codesCapacity)
+        }
+        return codes
     }
 
     /// The same arithmetic as `FuzzyScorer.ratio`.

@@ -8,22 +8,33 @@ import SCSWire
 extension ToolCall {
     static func rounded(_ value: Double, _ places: Double = 100) -> Double { (value * places).rounded() / places }
 
+    /// Python's `content[:150] + "..."` when `len(content) > 150`: code points, not graphemes.
+    static func preview(_ content: String) -> String {
+        if content.utf8.count <= 150 { return content }  // never more code points than bytes
+        let scalars = content.unicodeScalars
+        guard let end = scalars.index(scalars.startIndex, offsetBy: 150, limitedBy: scalars.endIndex),
+            end != scalars.endIndex
+        else { return content }
+        return String(scalars[..<end]) + "..."
+    }
+
     func searchContext() async -> JSONObject {
         await run("database", "search_context") {
             let started = DispatchTime.now().uptimeNanoseconds
             let sessionID = string("session_id") ?? ""
             let identity = try await caller(on: sessionID)
-            _ = try await session(sessionID)
             let query = string("query") ?? ""
             let threshold = invocation.double("fuzzy_threshold") ?? 60
             let scope = string("search_scope") ?? "all"
             let result = try await env.workers.call(SearchMethod.self, SearchMethod.Params(
                 identity: identity, sessionID: sessionID, query: query, threshold: threshold, limit: int("limit") ?? 10,
                 searchMetadata: invocation.bool("search_metadata") ?? true, scope: scope))
+            // An unknown session has no candidates: only then is it worth a read to tell it apart
+            // from a session with nothing visible to the caller.
+            if result.candidates == 0 { _ = try await session(sessionID) }
             let results: [JSONValue] = result.hits.map { hit in
                 let message = hit.message
-                let characters = Array(message.content)
-                let preview = characters.count > 150 ? String(characters.prefix(150)) + "..." : message.content
+                let preview = Self.preview(message.content)
                 let score = Self.rounded(hit.score)
                 return [
                     "message": [

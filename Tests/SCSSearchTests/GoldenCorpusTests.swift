@@ -44,10 +44,10 @@ struct GoldenCorpusTests {
             let scorer = FuzzyScorer(query: pair["query"]!.stringValue!)
             let text = FuzzyScorer.scalars(pair["text"]!.stringValue!)
             for cutoff in [0.0, 60, 80, 100] {
-                let histogram = SearchableMessage.histogram(text[...])
+                let profile = TextProfile(text[...])
                 for score in [
                     scorer.score(text, cutoff: cutoff), scorer.scoreIfAtLeast(text[...], threshold: cutoff),
-                    scorer.scoreIfAtLeast(text[...], threshold: cutoff, histogram: histogram),
+                    scorer.scoreIfAtLeast(text[...], threshold: cutoff, profile: profile),
                 ] {
                     if expected >= cutoff + 0.01 { #expect(abs(score - expected) <= 0.01) }
                     if expected < cutoff - 0.01 { #expect(score == 0) }

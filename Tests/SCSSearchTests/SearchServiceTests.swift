@@ -106,7 +106,7 @@ struct SearchServiceTests {
             let without = try await service.search(SearchQuery(
                 sessionID: session, query: "zephyr-42", reader: Self.bob, searchMetadata: false))
             #expect(without.hits.isEmpty)
-            #expect(SearchableMessage.metadataValues(["a": "x", "b": 0, "c": false, "d": "", "e": 2.5, "f": true, "g": [1]])
+            #expect(SessionTexts.metadataValues(["a": "x", "b": 0, "c": false, "d": "", "e": 2.5, "f": true, "g": [1]])
                 == ["x", "2.5", "True"])
             for index in 0..<20 { try await Self.post(storage, session, "alpha beta \(index)") }
             let limited = try await service.search(SearchQuery(sessionID: session, query: "alpha", reader: Self.bob, limit: 5))

@@ -105,6 +105,16 @@ async def test_search_tools(server):
         assert bad_scope.is_error and "is not one of" in bad_scope.content[0].text
         missing = await call(session, "search_context", session_id="session_ffffffffffffffff", query="x")
         assert missing["code"] == "SESSION_NOT_FOUND"
+        # An existing session with nothing to search is not "not found".
+        empty = (await call(session, "create_session", purpose="empty", auth_token=token))["session_id"]
+        nothing = await call(session, "search_context", session_id=empty, query="x", auth_token=token)
+        assert nothing["success"] is True and nothing["results"] == []
+        # match_preview cuts at 150 code points, as Python's content[:150] does (not at graphemes).
+        accented = "e\u0301" * 100 + " database"
+        await call(session, "add_message", session_id=sid, content=accented, auth_token=token)
+        hit = await call(session, "search_context", session_id=sid, query="e\u0301e\u0301 database", auth_token=token)
+        preview = next(r["match_preview"] for r in hit["results"] if r["message"]["content"] == accented)
+        assert preview == accented[:150] + "..."
 
 
 async def test_memory_tools(server):
