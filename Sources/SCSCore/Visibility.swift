@@ -16,12 +16,17 @@ public enum Visibility: String, Sendable, CaseIterable, Hashable {
     /// The SQL of every storage driver applies exactly this rule; this form serves in-memory paths
     /// (search index, live notifications) and tests.
     public func isVisible(to reader: AgentIdentity, sender: String, senderType: String) -> Bool {
+        isVisible(to: reader, sender: sender, foldedSenderType: AgentIdentity.fold(senderType))
+    }
+
+    /// The same rule for a caller that keeps the sender's type already folded
+    /// (`AgentIdentity.fold`); it is only read for agent_only messages.
+    public func isVisible(to reader: AgentIdentity, sender: String, foldedSenderType: @autoclosure () -> String) -> Bool {
         if reader.isAdmin { return true }
         switch self {
         case .public: return true
         case .private: return sender == reader.agentID
-        case .agentOnly:
-            return sender == reader.agentID || AgentIdentity.fold(senderType) == reader.foldedAgentType
+        case .agentOnly: return sender == reader.agentID || foldedSenderType() == reader.foldedAgentType
         case .adminOnly: return false
         }
     }

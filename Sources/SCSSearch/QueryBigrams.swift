@@ -10,9 +10,9 @@ final class QueryBigrams {
     private let table: UnsafeMutablePointer<UInt8>
     /// `TextProfile.characterClass` of each ASCII character.
     private let classes: UnsafeMutablePointer<UInt8>
+    private let scratch = ScratchBuffer()
     /// marks[i] = 1 when the bigram (text[i − 1], text[i]) occurs in the query (marks[0] = 0).
-    private(set) var marks: UnsafeMutablePointer<Int32>
-    private var capacity = 0
+    var marks: UnsafeMutablePointer<Int32> { scratch.pointer }
 
     init(query: [UInt32]) {
         table = .allocate(capacity: 1_024)
@@ -20,25 +20,19 @@ final class QueryBigrams {
         for (a, b) in zip(query, query.dropFirst()) { table[TextProfile.bigramSlot(a, b)] = 1 }
         classes = .allocate(capacity: 128)
         for scalar in 0..<128 { classes[scalar] = UInt8(TextProfile.characterClass(UInt32(scalar))) }
-        marks = .allocate(capacity: 0)
     }
 
     deinit {
         table.deallocate()
         classes.deallocate()
-        marks.deallocate()
     }
 
     /// Fills `marks` for `text`.
     func mark(_ text: UnsafeBufferPointer<UInt32>) {
         let n = text.count
-        if n > capacity {
-            marks.deallocate()
-            capacity = max(n, 2 * capacity)
-            marks = .allocate(capacity: capacity)
-        }
+        let marks = scratch.reserve(n)
         guard n > 0 else { return }
-        let classes = self.classes, table = self.table, marks = self.marks
+        let classes = self.classes, table = self.table
         @inline(__always) func characterClass(_ scalar: UInt32) -> Int {
             scalar < 128 ? Int(classes[Int(scalar)]) : 28 + Int(scalar & 3)
         }

@@ -53,9 +53,7 @@ public final class SearchService: Sendable {
     static func score(_ entries: SessionTexts, _ range: Range<Int>, _ query: SearchQuery) -> (Int, [RankedHit]) {
         let scorer = FuzzyScorer(query: query.query)
         var top = TopHits(limit: max(0, query.limit))
-        let candidates = entries.scan(
-            range, for: query, scorer: scorer, threshold: { top.threshold(atLeast: query.threshold) },
-            hit: { top.insert(RankedHit(position: $0, score: $1)) })
+        let candidates = entries.scan(range, for: query, scorer: scorer, into: &top)
         return (candidates, top.hits)
     }
 

@@ -2,10 +2,9 @@ import SCSCore
 
 /// The searchable form of a session's messages, stored column by column so a scan reads plain
 /// memory: every text (`sender content [metadata values…]`, lower-cased, as Unicode scalars) in
-/// one buffer, every text profile in two flat buffers, visibility in its own array.
+/// one buffer, every text profile in two flat buffers.
 struct SessionTexts: Sendable {
     private(set) var messages: [Message] = []
-    private var visibilities: [Visibility] = []
     private var foldedSenderTypes: [String] = []
     /// All texts back to back; message i is `scalars[starts[i] ..< starts[i] + fullLengths[i]]`,
     /// its text without metadata values the first `baseLengths[i]` scalars of that.
@@ -41,22 +40,16 @@ struct SessionTexts: Sendable {
         baseLengths.append(base.count)
         fullLengths.append(scalars.count - start)
         messages.append(message)
-        visibilities.append(message.visibility)
         foldedSenderTypes.append(AgentIdentity.fold(message.senderType))
     }
 
     mutating func setVisibility(_ visibility: Visibility, at position: Int) {
         messages[position].visibility = visibility
-        visibilities[position] = visibility
     }
 
-    /// Scores the candidates among `range`, newest first, handing each visible message's position
-    /// and score (≥ the threshold `body` is asked for, else 0) to `body`; returns how many
-    /// messages were candidates.
-    func scan(
-        _ range: Range<Int>, for query: SearchQuery, scorer: FuzzyScorer,
-        threshold: () -> Double, hit: (Int, Double) -> Void
-    ) -> Int {
+    /// Scores the candidates among `range`, newest first, into `top` (each at the threshold `top`
+    /// currently asks for); returns how many messages were candidates.
+    func scan(_ range: Range<Int>, for query: SearchQuery, scorer: FuzzyScorer, into top: inout TopHits) -> Int {
         var candidates = 0
         scalars.withUnsafeBufferPointer { text in
             histograms.withUnsafeBufferPointer { histograms in
@@ -64,7 +57,7 @@ struct SessionTexts: Sendable {
                     for position in range.reversed() {
                         guard isCandidate(position, for: query.reader, scope: query.scope) else { continue }
                         candidates += 1
-                        let minimum = threshold()
+                        let minimum = top.threshold(atLeast: query.threshold)
                         if minimum > 100 { continue }
                         let numbers = profileNumbers[position]
                         let number = query.searchMetadata ? numbers.full : numbers.base
@@ -75,7 +68,7 @@ struct SessionTexts: Sendable {
                         let start = starts[position]
                         let score = scorer.scoreIfAtLeast(
                             UnsafeBufferPointer(rebasing: text[start..<(start + length)]), threshold: minimum, profile: profile)
-                        if score >= minimum { hit(position, score) }
+                        if score >= minimum { top.insert(SearchService.RankedHit(position: position, score: score)) }
                     }
                 }
             }
@@ -83,22 +76,16 @@ struct SessionTexts: Sendable {
         return candidates
     }
 
-    /// Visibility for `reader`, narrowed by `scope` (the same rule the SQL applies).
+    /// Visibility for `reader` (the shared rule), narrowed by `scope`.
     func isCandidate(_ position: Int, for reader: AgentIdentity, scope: SearchScope) -> Bool {
-        let visibility = visibilities[position]
+        // Fields are read in place (binding the message would copy it for every candidate).
+        let visibility = messages[position].visibility
         switch scope {
         case .all: break
         case .public: if visibility != .public { return false }
         case .private: if visibility != .private { return false }
         }
-        if reader.isAdmin { return true }
-        switch visibility {
-        case .public: return true
-        case .private: return messages[position].sender == reader.agentID
-        case .agentOnly:
-            return messages[position].sender == reader.agentID || foldedSenderTypes[position] == reader.foldedAgentType
-        case .adminOnly: return false
-        }
+        return visibility.isVisible(to: reader, sender: messages[position].sender, foldedSenderType: foldedSenderTypes[position])
     }
 
     /// The values of top-level metadata entries that are truthy scalars, as Python's `str()` prints

@@ -16,9 +16,10 @@ final class ThresholdScorer {
     /// Dense index (0..<distinct) of each ASCII query character, -1 elsewhere.
     private let asciiIndex: UnsafeMutablePointer<Int16>
     private let otherIndex: [UInt32: Int16]
-    /// How often each distinct character occurs in the query, and the current window's counts.
+    /// How often each distinct character occurs in the query, and how many more of each the
+    /// current window could still match (`needed` minus the window's count).
     private let needed: UnsafeMutablePointer<Int32>
-    private let counts: UnsafeMutablePointer<Int32>
+    private let deficit: UnsafeMutablePointer<Int32>
     private let distinct: Int
     /// The query's distinct ASCII characters with their counts (the whole-text bound loops over
     /// these, not over all 128 slots), and the total count of its non-ASCII characters.
@@ -27,9 +28,8 @@ final class ThresholdScorer {
     /// The bigram slot (`TextProfile.bigramSlot`) of each adjacent pair of query characters.
     private let bigramSlots: [Int]
     private let queryBigrams: QueryBigrams
-    /// Scratch for the character codes of one text (grown as needed).
-    private var codes = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
-    private var codesCapacity = 0
+    /// Per-position scratch for one text: character codes, or the LCS of scored windows.
+    private let scratch = ScratchBuffer()
 
     init?(query: [UInt32], pattern: PatternMatchVector) {
         guard !query.isEmpty, query.count <= 64 else { return nil }
@@ -56,7 +56,7 @@ final class ThresholdScorer {
         for index in 0..<128 where asciiIndex[index] < 0 { asciiIndex[index] = Int16(distinct) }
         self.needed = .allocate(capacity: distinct + 1)
         self.needed.initialize(from: needed + [0], count: distinct + 1)
-        counts = .allocate(capacity: distinct + 1)
+        deficit = .allocate(capacity: distinct + 1)
         var needs: [(scalar: Int, needed: Int)] = []
         for scalar in 0..<128 where asciiIndex[scalar] < Int16(distinct) { needs.append((scalar, Int(needed[Int(asciiIndex[scalar])]))) }
         asciiNeeds = needs
@@ -66,10 +66,9 @@ final class ThresholdScorer {
     }
 
     deinit {
-        codes.deallocate()
         asciiIndex.deallocate()
         needed.deallocate()
-        counts.deallocate()
+        deficit.deallocate()
     }
 
     /// An upper bound of any window's LCS from the text's ASCII character counts: the sum over
@@ -125,7 +124,7 @@ final class ThresholdScorer {
     private func score(_ text: UnsafeBufferPointer<UInt32>, threshold: Double) -> Double {
         let m = length
         let n = text.count
-        let counts = self.counts, needed = self.needed, ascii = asciiIndex
+        let deficit = self.deficit, needed = self.needed, ascii = asciiIndex
         let sentinel = Int16(distinct)
         let other = otherIndex
         let hasOther = !other.isEmpty
@@ -136,15 +135,19 @@ final class ThresholdScorer {
         }
         var best = 0.0
 
-        @inline(__always) func add(_ c: Int16, _ bound: inout Int) {
-            let index = Int(c)
-            bound &+= counts[index] < needed[index] ? 1 : 0
-            counts[index] &+= 1
+        // The sliding bound: `bound` counts the window's characters that still meet a need.
+        @inline(__always) func emptyWindow(_ bound: inout Int) {
+            for index in 0..<distinct { deficit[index] = needed[index] }
+            deficit[distinct] = 0
+            bound = 0
         }
-        @inline(__always) func remove(_ c: Int16, _ bound: inout Int) {
-            let index = Int(c)
-            counts[index] &-= 1
-            bound &-= counts[index] < needed[index] ? 1 : 0
+        @inline(__always) func add(_ c: Int, _ bound: inout Int) {
+            bound &+= deficit[c] > 0 ? 1 : 0
+            deficit[c] &-= 1
+        }
+        @inline(__always) func remove(_ c: Int, _ bound: inout Int) {
+            deficit[c] &+= 1
+            bound &-= deficit[c] > 0 ? 1 : 0
         }
         /// Scores one window if its bound can still win; true when it scored 100.
         @inline(__always) func consider(start: Int, count: Int, bound: Int) -> Bool {
@@ -180,7 +183,7 @@ final class ThresholdScorer {
             let bigrams = queryBigrams
             bigrams.mark(text)
             let marks = bigrams.marks
-            let known = scratchCodes(n)
+            let known = scratch.reserve(n)
             @inline(__always) func lcs(at start: Int) -> Int {
                 let value = pattern.lcs(UnsafeBufferPointer(rebasing: text[start..<(start + m)]))
                 known[start] = Int32(value)
@@ -224,29 +227,18 @@ final class ThresholdScorer {
             }
             if runStart >= 0, !searchRun(runStart, n - m - 1) { return 100 }
         } else {
-            // Full windows, left to right, with a sliding bound. The last one (start n - m) is the
-            // longest suffix, scored with the suffixes. The characters are coded in a first pass,
-            // and the window keeps, per query character, how many more it could still match
-            // (`deficit`), so each step is two loads, two stores and two compares.
-            let codes = scratchCodes(n)
+            // Full windows, left to right, with the sliding bound. The last one (start n - m) is
+            // the longest suffix, scored with the suffixes. The characters are coded in a first
+            // pass, so each step is two loads, two stores and two compares.
+            let codes = scratch.reserve(n)
             for position in 0..<n { codes[position] = Int32(code(position)) }
-            let deficit = counts
-            for index in 0..<distinct { deficit[index] = needed[index] }
-            deficit[distinct] = 0
-            for position in 0..<m {
-                let c = Int(codes[position])
-                bound &+= deficit[c] > 0 ? 1 : 0
-                deficit[c] &-= 1
-            }
+            emptyWindow(&bound)
+            for position in 0..<m { add(Int(codes[position]), &bound) }
             var start = 0
             while start < n - m {
                 if start > 0 {
-                    let leaving = Int(codes[start - 1])
-                    deficit[leaving] &+= 1
-                    bound &-= deficit[leaving] > 0 ? 1 : 0
-                    let entering = Int(codes[start + m - 1])
-                    bound &+= deficit[entering] > 0 ? 1 : 0
-                    deficit[entering] &-= 1
+                    remove(Int(codes[start - 1]), &bound)
+                    add(Int(codes[start + m - 1]), &bound)
                 }
                 if bound >= minimum {
                     let lcs = pattern.lcs(UnsafeBufferPointer(rebasing: text[start..<(start + m)]))
@@ -264,34 +256,23 @@ final class ThresholdScorer {
         // Prefixes shorter than the query, ending on a query character (all inside the first
         // full window, so none can win when it holds too few query bigrams).
         let skipPrefixes = byBigrams && queryBigrams.count(start: 0, length: m) < requiredNow()
-        counts.update(repeating: 0, count: distinct + 1)
-        bound = 0
+        emptyWindow(&bound)
         for count in 1..<max(1, m) where !skipPrefixes {
             let last = code(count - 1)
-            add(last, &bound)
+            add(Int(last), &bound)
             if last != sentinel, consider(start: 0, count: count, bound: bound) { return 100 }
         }
 
         // Suffixes no longer than the query, starting on a query character (longest first; all
         // inside the last full window).
         if byBigrams && queryBigrams.count(start: n - m, length: m) < requiredNow() { return best >= threshold ? best : 0 }
-        counts.update(repeating: 0, count: distinct + 1)
-        bound = 0
-        for position in (n - m)..<n { add(code(position), &bound) }
+        emptyWindow(&bound)
+        for position in (n - m)..<n { add(Int(code(position)), &bound) }
         for start in (n - m)..<n {
-            if start > n - m { remove(code(start - 1), &bound) }
+            if start > n - m { remove(Int(code(start - 1)), &bound) }
             if code(start) != sentinel, consider(start: start, count: n - start, bound: bound) { return 100 }
         }
         return best >= threshold ? best : 0
-    }
-
-    private func scratchCodes(_ count: Int) -> UnsafeMutablePointer<Int32> {
-        if count > codesCapacity {
-            codes.deallocate()
-            codesCapacity = max(count, 2 * codesCapacity)
-            codes = .allocate(capacity: codesCapacity)
-        }
-        return codes
     }
 
     /// The same arithmetic as `FuzzyScorer.ratio`.
