@@ -112,15 +112,19 @@ public struct TokenService: Sendable {
     /// A prefix safe to log or return (`sct_1234…`): never the whole token.
     public static func prefix(_ token: String) -> String { String(token.prefix(8)) }
 
-    /// `authenticate_agent` after the API key was checked.
-    public func issue(agentID: String, agentType: String, requested: [String]) async throws -> IssuedToken {
+    /// `authenticate_agent` after the API key was checked. `audit` describes the audit row that is
+    /// stored in the same transaction as the token (given the identity with its granted permissions).
+    public func issue(
+        agentID: String, agentType: String, requested: [String], audit: (AgentIdentity) -> NewAuditEvent? = { _ in nil }
+    ) async throws -> IssuedToken {
         let permissions = policy.grant(agentType: agentType, requested: requested)
-        return try await mint(AgentIdentity(agentID: agentID, agentType: agentType, permissions: permissions))
+        let identity = AgentIdentity(agentID: agentID, agentType: agentType, permissions: permissions)
+        return try await mint(identity, audit: audit(identity))
     }
 
-    func mint(_ identity: AgentIdentity) async throws -> IssuedToken {
+    func mint(_ identity: AgentIdentity, audit: NewAuditEvent? = nil) async throws -> IssuedToken {
         let (record, issued) = try makeRecord(identity)
-        try await store.insertToken(record)
+        try await store.insertToken(record, audit: audit)
         return issued
     }
 

@@ -31,6 +31,7 @@ final class HTTPConnection: @unchecked Sendable {
     func open() throws {
         if fd >= 0 { close(fd) }
         buffer = []
+        cursor = 0
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket() failed") }
         var one: Int32 = 1
@@ -59,18 +60,25 @@ final class HTTPConnection: @unchecked Sendable {
         return try readResponse()
     }
 
+    /// Bytes received but not consumed yet: `buffer[cursor...]`.
+    var cursor = 0
+    var chunk = [UInt8](repeating: 0, count: 65_536)
+
     func fill() throws {
-        var chunk = [UInt8](repeating: 0, count: 65_536)
+        if cursor > 0 {
+            buffer.removeFirst(cursor)
+            cursor = 0
+        }
         let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         guard n > 0 else { throw Failure(description: "connection closed by the server") }
-        buffer.append(contentsOf: chunk[0..<n])
+        chunk.withUnsafeBufferPointer { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<n])) }
     }
 
     func readLine() throws -> String {
         while true {
-            if let index = buffer.firstIndex(of: 0x0A) {
-                let line = buffer[..<index]
-                buffer.removeFirst(index + 1)
+            if let index = buffer[cursor...].firstIndex(of: 0x0A) {
+                let line = buffer[cursor..<index]
+                cursor = index + 1
                 return String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
             }
             try fill()
@@ -78,9 +86,9 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     func readExactly(_ count: Int) throws -> [UInt8] {
-        while buffer.count < count { try fill() }
-        let out = Array(buffer[..<count])
-        buffer.removeFirst(count)
+        while buffer.count - cursor < count { try fill() }
+        let out = Array(buffer[cursor..<cursor + count])
+        cursor += count
         return out
     }
 
@@ -93,7 +101,8 @@ final class HTTPConnection: @unchecked Sendable {
             let line = try readLine()
             if line.isEmpty { break }
             if let colon = line.firstIndex(of: ":") {
-                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                let value = line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
+                headers[line[..<colon].lowercased()] = String(value)
             }
         }
         var body: [UInt8] = []

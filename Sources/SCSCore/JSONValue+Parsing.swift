@@ -157,6 +157,13 @@ struct JSONParser {
             guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
+        if isInteger, index - start <= 18 {  // at most 18 digits: cannot overflow Int64
+            var magnitude: Int64 = 0
+            for position in start..<index where bytes[position] != UInt8(ascii: "-") {
+                magnitude = magnitude &* 10 &+ Int64(bytes[position] &- UInt8(ascii: "0"))
+            }
+            return .int(bytes[start] == UInt8(ascii: "-") ? -magnitude : magnitude)
+        }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         if isInteger, let value = Int64(text) { return .int(value) }
         guard let value = Double(text), value.isFinite else { throw fail("number out of range") }
@@ -168,31 +175,40 @@ struct JSONParser {
     mutating func parseString() throws(JSONParseError) -> String {
         index += 1
         let start = index
+        var high: UInt8 = 0  // OR of all bytes: below 0x80 means ASCII, valid UTF-8 by construction
         // Fast path: no escapes.
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
-                return try decodeUTF8(slice)
+                return try decodeUTF8(slice, ascii: high < 0x80)
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw fail("control character in string") }
+            high |= byte
             index += 1
         }
-        var scratch = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        var scratch: [UInt8] = []
+        scratch.reserveCapacity(index - start + 64)
+        scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
+            let runStart = index
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                high |= byte
+                index += 1
+            }
+            scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            guard index < bytes.count else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
-                return try scratch.withUnsafeBufferPointer { buffer throws(JSONParseError) in try decodeUTF8(buffer) }
+                let ascii = high < 0x80
+                return try scratch.withUnsafeBufferPointer { buffer throws(JSONParseError) in try decodeUTF8(buffer, ascii: ascii) }
             }
             if byte < 0x20 { throw fail("control character in string") }
-            if byte != UInt8(ascii: "\\") {
-                scratch.append(byte)
-                index += 1
-                continue
-            }
             index += 1
             guard index < bytes.count else { throw fail("unexpected end of input") }
             let escape = bytes[index]
@@ -206,7 +222,9 @@ struct JSONParser {
             case UInt8(ascii: "n"): scratch.append(0x0A)
             case UInt8(ascii: "r"): scratch.append(0x0D)
             case UInt8(ascii: "t"): scratch.append(0x09)
-            case UInt8(ascii: "u"): appendScalar(try parseUnicodeEscape(), to: &scratch)
+            case UInt8(ascii: "u"):
+                appendScalar(try parseUnicodeEscape(), to: &scratch)
+                high |= 0x80  // may be non-ASCII; let validation decide
             default: throw fail("invalid escape")
             }
         }
@@ -254,7 +272,8 @@ struct JSONParser {
         buffer.append(contentsOf: UTF8.encode(scalar)!)
     }
 
-    func decodeUTF8(_ buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> String {
+    func decodeUTF8(_ buffer: UnsafeBufferPointer<UInt8>, ascii: Bool) throws(JSONParseError) -> String {
+        if ascii { return String(decoding: buffer, as: UTF8.self) }  // nothing to repair in ASCII
         guard let string = String(validating: buffer, as: UTF8.self) else { throw fail("invalid UTF-8") }
         return string
     }

@@ -54,40 +54,69 @@ extension JSONValue {
 
     static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// Bytes an escape adds for each input byte: 0 (copied as is), 1 (`\"`, `\\`, `\n`, …) or 5 (`\u00XX`).
+    static let escapeGrowth: [UInt8] = (0..<256).map { byte in
+        switch byte {
+        case 0x22, 0x5C, 0x0A, 0x0D, 0x09, 0x08, 0x0C: 1
+        case 0..<0x20: 5
+        default: 0
+        }
+    }
+
     static func writeString(_ string: String, to out: inout [UInt8]) {
         var string = string
         string.withUTF8 { writeString(utf8: $0, to: &out) }
     }
 
-    /// Appends `bytes` (UTF-8) as a JSON string literal, escaped.
+    /// Appends `bytes` (UTF-8) as a JSON string literal, escaped. The output length is counted
+    /// first, so the escaped text is written in one stretch.
     public static func writeString(utf8 bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let growth = escapeGrowth.withUnsafeBufferPointer { table in
+            var total = 0
+            for byte in bytes { total &+= Int(table[Int(byte)]) }
+            return total
+        }
         out.append(UInt8(ascii: "\""))
-        // Copy runs of bytes that need no escaping in one go; escape the rest.
-        var runStart = 0
-        for index in 0..<bytes.count {
-            let byte = bytes[index]
-            guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-            if runStart < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
-            runStart = index + 1
-            out.append(0x5C)
-            switch byte {
-            case 0x22: out.append(0x22)
-            case 0x5C: out.append(0x5C)
-            case 0x0A: out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(UInt8(ascii: "t"))
-            case 0x08: out.append(UInt8(ascii: "b"))
-            case 0x0C: out.append(UInt8(ascii: "f"))
-            default:
-                out.append(UInt8(ascii: "u"))
-                out.append(0x30)
-                out.append(0x30)
-                out.append(hexDigits[Int(byte >> 4)])
-                out.append(hexDigits[Int(byte & 0x0F)])
+        if growth == 0 {
+            out.append(contentsOf: bytes)
+        } else {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count + growth) { target in
+                escape(bytes, into: target)
+                out.append(contentsOf: target)
             }
         }
-        if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])) }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Writes the escaped form of `bytes` into `target`, which is exactly as long as it needs.
+    static func escape(_ bytes: UnsafeBufferPointer<UInt8>, into target: UnsafeMutableBufferPointer<UInt8>) {
+        hexDigits.withUnsafeBufferPointer { hex in
+            var position = 0
+            for byte in bytes {
+                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else {
+                    target[position] = byte
+                    position += 1
+                    continue
+                }
+                target[position] = 0x5C
+                switch byte {
+                case 0x22, 0x5C: target[position + 1] = byte
+                case 0x0A: target[position + 1] = UInt8(ascii: "n")
+                case 0x0D: target[position + 1] = UInt8(ascii: "r")
+                case 0x09: target[position + 1] = UInt8(ascii: "t")
+                case 0x08: target[position + 1] = UInt8(ascii: "b")
+                case 0x0C: target[position + 1] = UInt8(ascii: "f")
+                default:
+                    target[position + 1] = UInt8(ascii: "u")
+                    target[position + 2] = 0x30
+                    target[position + 3] = 0x30
+                    target[position + 4] = hex[Int(byte >> 4)]
+                    target[position + 5] = hex[Int(byte & 0x0F)]
+                    position += 4
+                }
+                position += 2
+            }
+        }
     }
 }
 

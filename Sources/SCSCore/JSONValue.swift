@@ -79,10 +79,11 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
     public init(floatLiteral value: Double) { self = .double(value) }
     public init(stringLiteral value: String) { self = .string(value) }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// A literal's keys are written in code, so a repeated one is a programming error: debug builds
+    /// (the tests) stop on it; release builds skip the per-key comparison on this hot path.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        var object = JSONObject()
-        for (key, value) in elements { object[key] = value }
-        self = .object(object)
+        assert(Set(elements.map(\.0)).count == elements.count, "a JSON literal repeats a key")
+        self = .object(JSONObject(uncheckedUniqueKeysWithValues: elements))
     }
 }
 

@@ -3,7 +3,8 @@ public import SCSCore
 /// Sessions. Domain failures are thrown as `SCSError` (e.g. SESSION_NOT_FOUND); driver failures as
 /// `StorageError`.
 public protocol SessionStore: Sendable {
-    func createSession(_ new: NewSession) async throws -> Session
+    /// Inserts the session and, in the same transaction, its audit row (both or neither).
+    func createSession(_ new: NewSession, audit: NewAuditEvent?) async throws -> Session
     func session(id: String) async throws -> Session?
     /// Newest first; counts and last activity only over messages `reader` may see.
     func listSessions(_ query: SessionListQuery, reader: AgentIdentity) async throws -> SessionListPage
@@ -53,7 +54,8 @@ public protocol AuditStore: Sendable {
 }
 
 public protocol TokenStore: Sendable {
-    func insertToken(_ record: TokenRecord) async throws
+    /// Inserts the token and, in the same transaction, its audit row (both or neither).
+    func insertToken(_ record: TokenRecord, audit: NewAuditEvent?) async throws
     func token(id: String) async throws -> TokenRecord?
     /// Atomically removes `oldID` and inserts `replacement`; false (and nothing inserted) when
     /// `oldID` was already gone — so a token can be refreshed once only.
@@ -85,4 +87,12 @@ extension Storage {
         try await appendAudit(audit(message))
         return message
     }
+}
+
+extension SessionStore {
+    public func createSession(_ new: NewSession) async throws -> Session { try await createSession(new, audit: nil) }
+}
+
+extension TokenStore {
+    public func insertToken(_ record: TokenRecord) async throws { try await insertToken(record, audit: nil) }
 }

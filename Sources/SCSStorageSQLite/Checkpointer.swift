@@ -8,7 +8,9 @@ final class Checkpointer: @unchecked Sendable {
     let timer: any DispatchSourceTimer
     let queue: DispatchQueue
 
-    init?(path: String, busyTimeout: Double, interval: Double = 0.5) {
+    /// - Parameter afterPass: called after every pass (the write coalescer then finishes the job
+    ///   between two batches; see `WriteCoalescer.requestCheckpoint`).
+    init?(path: String, busyTimeout: Double, interval: Double = 0.5, afterPass: @escaping @Sendable () -> Void = {}) {
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "scs.checkpoint"
@@ -19,6 +21,7 @@ final class Checkpointer: @unchecked Sendable {
         timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(100))
         timer.setEventHandler {
             _ = try? connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+            afterPass()
         }
         timer.resume()
     }

@@ -56,13 +56,30 @@ enum SQLiteRow {
         "id, session_id, sender, sender_type, content, visibility, message_type, metadata, timestamp, parent_message_id"
 
     static func message(_ row: Row) throws -> Message {
-        guard let id = int(row[0]), let sessionID = string(row[1]), let sender = string(row[2]),
-            let content = string(row[4]), let visibility = Visibility(rawValue: string(row[5]) ?? "")
+        try message { row[Int($0)] }
+    }
+
+    /// Every message a `SELECT messageColumns …` statement yields, read column by column from the
+    /// stepping statement (no intermediate row copies).
+    static func messages(_ statement: Statement, arguments: StatementArguments) throws -> [Message] {
+        let cursor = try Row.fetchCursor(statement, arguments: arguments)
+        let sqlite = statement.sqliteStatement
+        var messages: [Message] = []
+        while try cursor.next() != nil {
+            messages.append(try message { DatabaseValue(sqliteStatement: sqlite, index: $0) })
+        }
+        return messages
+    }
+
+    /// A message from the columns of `messageColumns`, in order.
+    static func message(_ column: (CInt) -> DatabaseValue) throws -> Message {
+        guard let id = int(column(0)), let sessionID = string(column(1)), let sender = string(column(2)),
+            let content = string(column(4)), let visibility = Visibility(rawValue: string(column(5)) ?? "")
         else { throw StorageError(.corruptRow, "unreadable message row") }
         return Message(
-            id: id, sessionID: sessionID, sender: sender, senderType: string(row[3]) ?? "generic",
-            content: content, visibility: visibility, messageType: string(row[6]) ?? Message.defaultType,
-            metadata: object(row[7]), timestamp: time(row[8]) ?? 0, parentMessageID: int(row[9])
+            id: id, sessionID: sessionID, sender: sender, senderType: string(column(3)) ?? "generic",
+            content: content, visibility: visibility, messageType: string(column(6)) ?? Message.defaultType,
+            metadata: object(column(7)), timestamp: time(column(8)) ?? 0, parentMessageID: int(column(9))
         )
     }
 

@@ -67,8 +67,11 @@ extension SQLiteStorage {
 
     // MARK: - Tokens
 
-    public func insertToken(_ record: TokenRecord) async throws {
-        try await write { db in try Self.insert(record, db) }
+    public func insertToken(_ record: TokenRecord, audit: NewAuditEvent?) async throws {
+        try await coalescedWrite { db in
+            try Self.insert(record, db)
+            if let audit { try Self.insertAudit(db, audit) }
+        }
     }
 
     static func insert(_ record: TokenRecord, _ db: Database) throws {

@@ -92,13 +92,12 @@ extension SQLiteStorage {
             }
             let whereSQL = conditions.joined(separator: " AND ")
             let order = query.order == .ascending ? "ASC" : "DESC"
-            let rows = try Row.fetchAll(
+            let messages = try SQLiteRow.messages(
                 db.cachedStatement(
                     sql: "SELECT \(SQLiteRow.messageColumns) FROM messages WHERE \(whereSQL) ORDER BY id \(order) LIMIT ? OFFSET ?"
                 ),
                 arguments: StatementArguments(arguments + [query.limit, query.offset])
             )
-            let messages = try rows.map(SQLiteRow.message)
             var total: Int?
             if query.countTotal {
                 total = try Int.fetchOne(
@@ -112,12 +111,12 @@ extension SQLiteStorage {
 
     public func allMessages(sessionID: String, afterID: Int64, limit: Int) async throws -> [Message] {
         try await read { db in
-            try Row.fetchAll(
+            try SQLiteRow.messages(
                 db.cachedStatement(
                     sql: "SELECT \(SQLiteRow.messageColumns) FROM messages WHERE session_id = ? AND id > ? ORDER BY id LIMIT ?"
                 ),
                 arguments: [sessionID, afterID, limit]
-            ).map(SQLiteRow.message)
+            )
         }
     }
 
@@ -138,18 +137,18 @@ extension SQLiteStorage {
 
     public func searchDelta(sessionID: String, afterMessageID: Int64, afterChangeID: Int64, limit: Int) async throws -> SearchDelta {
         try await read { db in
-            let messages = try Row.fetchAll(
+            let messages = try SQLiteRow.messages(
                 db.cachedStatement(
                     sql: "SELECT \(SQLiteRow.messageColumns) FROM messages WHERE session_id = ? AND id > ? ORDER BY id LIMIT ?"
                 ),
                 arguments: [sessionID, afterMessageID, limit]
-            ).map(SQLiteRow.message)
+            )
             let lastChange = try Int64.fetchOne(
                 db.cachedStatement(sql: "SELECT MAX(id) FROM message_changes WHERE session_id = ?"), arguments: [sessionID]
             ) ?? afterChangeID
             var changed: [Message] = []
             if lastChange > afterChangeID {
-                changed = try Row.fetchAll(
+                changed = try SQLiteRow.messages(
                     db.cachedStatement(
                         sql: """
                             SELECT \(SQLiteRow.messageColumns) FROM messages WHERE id IN
@@ -157,7 +156,7 @@ extension SQLiteStorage {
                             """
                     ),
                     arguments: [sessionID, afterChangeID]
-                ).map(SQLiteRow.message)
+                )
             }
             return SearchDelta(messages: messages, changed: changed, lastChangeID: max(lastChange, afterChangeID))
         }

@@ -3,14 +3,14 @@ public import SCSCore
 public import SCSStorage
 
 extension SQLiteStorage {
-    public func createSession(_ new: NewSession) async throws -> Session {
+    public func createSession(_ new: NewSession, audit: NewAuditEvent?) async throws -> Session {
         let purpose = TextSanitizer.trimmed(new.purpose)
         guard !purpose.isEmpty else { throw SCSError.emptyAfterSanitization(field: "purpose") }
         let session = Session(
             id: new.id, purpose: new.purpose, createdBy: new.createdBy, createdAt: new.createdAt,
             updatedAt: new.createdAt, metadata: new.metadata?.isEmpty == true ? nil : new.metadata
         )
-        return try await write { db in
+        return try await coalescedWrite { db in
             try db.execute(
                 sql: "INSERT INTO sessions (id, purpose, created_by, created_at, updated_at, is_active, metadata) VALUES (?, ?, ?, ?, ?, 1, ?)",
                 arguments: [
@@ -18,6 +18,7 @@ extension SQLiteStorage {
                     SQLiteRow.metadataText(session.metadata),
                 ]
             )
+            if let audit { try Self.insertAudit(db, audit) }
             return session
         }
     }

@@ -43,8 +43,10 @@ public final class SQLiteStorage: Storage {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            // The owner (scs serve) checkpoints in the background instead of inside a commit.
+            // Checkpoints run off the commit path: in the background (Checkpointer) and by the
+            // write coalescer between batches; a WAL that grew is cut back to 16 MB when it restarts.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            try db.execute(sql: "PRAGMA journal_size_limit = 16777216")
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
@@ -52,7 +54,9 @@ public final class SQLiteStorage: Storage {
             throw Self.wrap(error, "could not open the database file")
         }
         coalescer = WriteCoalescer(pool: pool)
-        checkpointer = schema == .migrate ? Checkpointer(path: path, busyTimeout: configuration.busyTimeout) : nil
+        let coalescer = coalescer
+        checkpointer = schema == .migrate
+            ? Checkpointer(path: path, busyTimeout: configuration.busyTimeout) { coalescer.requestCheckpoint() } : nil
         switch schema {
         case .migrate: try migrate()
         case .requireCurrent:

@@ -16,6 +16,7 @@ final class WriteCoalescer: Sendable {
     struct State {
         var pending: [Job] = []
         var draining = false
+        var checkpointRequested = false
     }
 
     let pool: DatabasePool
@@ -55,6 +56,17 @@ final class WriteCoalescer: Sendable {
         }
     }
 
+    /// Asks for a short PASSIVE checkpoint by the writer between two batches (after the first
+    /// batch that ends from now on, callers already answered). The background `Checkpointer` calls
+    /// this after each bulk pass: its own pass can never catch up with a steady stream of commits
+    /// (some frame is always newer), so SQLite would never start the WAL over and the file — and
+    /// every page lookup in it — would grow without bound. The writer's pass copies only the frames
+    /// committed since the bulk pass, so the next transaction finds the WAL fully folded and
+    /// restarts it.
+    func requestCheckpoint() {
+        state.withLock { $0.checkpointRequested = true }
+    }
+
     private func drain() async {
         while true {
             let jobs = state.withLock { state -> [Job] in
@@ -70,6 +82,12 @@ final class WriteCoalescer: Sendable {
             } catch {
                 jobs.forEach { $0.fail(error) }
             }
+            let checkpointDue = state.withLock { state -> Bool in
+                defer { state.checkpointRequested = false }
+                return state.checkpointRequested
+            }
+            // A failed pass (a reader still on an old snapshot) only means the next one copies more.
+            if checkpointDue { _ = try? await pool.writeWithoutTransaction { db in try db.checkpoint(.passive) } }
         }
     }
 }

@@ -61,12 +61,15 @@ public struct ToolCall: Sendable {
         }
     }
 
+    /// An audit row for a write that stores it in its own transaction.
+    func auditEvent(_ event: String, agentID: String, sessionID: String? = nil, _ metadata: JSONObject = [:]) -> NewAuditEvent {
+        NewAuditEvent(eventType: event, agentID: agentID.isEmpty ? "unknown" : agentID, sessionID: sessionID, metadata: metadata, timestamp: now)
+    }
+
     /// Writes an audit row; a failure is logged, never returned to the caller.
     func audit(_ event: String, agentID: String, sessionID: String? = nil, _ metadata: JSONObject = [:]) async {
         do {
-            try await env.storage.appendAudit(NewAuditEvent(
-                eventType: event, agentID: agentID.isEmpty ? "unknown" : agentID, sessionID: sessionID,
-                metadata: metadata, timestamp: now))
+            try await env.storage.appendAudit(auditEvent(event, agentID: agentID, sessionID: sessionID, metadata))
         } catch {
             env.logger.warning("audit write failed", metadata: ["event": "\(event)", "error": "\(error)"])
         }

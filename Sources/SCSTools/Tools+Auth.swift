@@ -20,12 +20,13 @@ extension ToolCall {
                 throw SCSError(code: .invalidInput, message: "agent_id cannot be blank", severity: .warning,
                                context: ["field": "agent_id", "requirement": "non_empty_string"])
             }
-            let issued = try await env.tokens.issue(agentID: agentID, agentType: agentType, requested: requested)
+            let issued = try await env.tokens.issue(agentID: agentID, agentType: agentType, requested: requested) { identity in
+                auditEvent("jwt_token_generated", agentID: agentID, [
+                    "agent_type": .string(agentType), "permissions": .array(identity.permissionNames.map(JSONValue.string)),
+                    "requested_permissions": .array(requested.map(JSONValue.string)),
+                ])
+            }
             await invocation.client.bindToken(issued.token)
-            await audit("jwt_token_generated", agentID: agentID, [
-                "agent_type": .string(agentType), "permissions": .array(issued.identity.permissionNames.map(JSONValue.string)),
-                "requested_permissions": .array(requested.map(JSONValue.string)),
-            ])
             return ToolJSON.ok([
                 "token": .string(issued.token), "agent_id": .string(agentID), "agent_type": .string(agentType),
                 "permissions": .array(issued.identity.permissionNames.map(JSONValue.string)),

@@ -22,10 +22,10 @@ extension ToolCall {
             try requireWrite(identity)
             let purpose = TextSanitizer.sanitize(string("purpose") ?? "")
             guard !purpose.isEmpty else { throw SCSError.emptyAfterSanitization(field: "purpose") }
-            let session = try await env.storage.createSession(NewSession(
-                purpose: purpose, createdBy: identity.agentID, metadata: try metadata(), createdAt: now))
+            let new = NewSession(purpose: purpose, createdBy: identity.agentID, metadata: try metadata(), createdAt: now)
+            let session = try await env.storage.createSession(new, audit: auditEvent(
+                "session_created", agentID: identity.agentID, sessionID: new.id, ["purpose": .string(String(purpose.prefix(200)))]))
             await env.activity.record(sessionID: session.id, agent: identity, at: now)
-            await audit("session_created", agentID: identity.agentID, sessionID: session.id, ["purpose": .string(String(purpose.prefix(200)))])
             return ToolJSON.ok([
                 "session_id": .string(session.id), "created_by": .string(identity.agentID),
                 "created_at": .string(Timestamp.iso(session.createdAt)),

@@ -1,5 +1,5 @@
 import Foundation
-import SCSAuth
+@testable import SCSAuth
 import SCSCore
 import Testing
 
@@ -69,5 +69,34 @@ struct JWTCodecTests {
 extension AgentClaims {
     func with(permissions: [String]) -> AgentClaims {
         AgentClaims(agentID: agentID, agentType: agentType, permissions: permissions, issuedAt: issuedAt, expiresAt: expiresAt, jwtID: jwtID)
+    }
+}
+
+@Suite("base64url")
+struct Base64URLTests {
+    /// Foundation's base64 turned into base64url, the reference the hand-written codec must match.
+    static func reference(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    @Test("encoding matches Foundation's for every length 0–70 and decoding inverts it, padded or not")
+    func matchesFoundation() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0...70 {
+            for _ in 0..<8 {
+                let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                let encoded = Base64URL.encode(bytes)
+                #expect(encoded == Self.reference(bytes))
+                #expect(Base64URL.decode(encoded[...]) == bytes)
+                let padded = encoded + String(repeating: "=", count: (4 - encoded.count % 4) % 4)
+                #expect(Base64URL.decode(padded[...]) == bytes)
+            }
+        }
+    }
+
+    @Test("bytes outside the alphabet and impossible lengths are refused", arguments: ["ab+c", "ab/c", "a b", "abcde", "é", "ab=c"])
+    func refused(_ text: String) {
+        #expect(Base64URL.decode(text[...]) == nil)
     }
 }

@@ -47,4 +47,48 @@ struct JSONValueTests {
         #expect(JSONValue.string("x").typeName == "string" && JSONValue.null.typeName == "null")
         #expect(JSONValue.double(.infinity).compactText == "null")
     }
+
+    @Test("integers at the 18/19-digit edge of the fast path and past Int64 parse exactly")
+    func integerEdges() throws {
+        let cases: [(String, JSONValue)] = [
+            ("0", .int(0)), ("-0", .int(0)), ("-7", .int(-7)),
+            ("999999999999999999", .int(999_999_999_999_999_999)), ("-99999999999999999", .int(-99_999_999_999_999_999)),
+            ("-999999999999999999", .int(-999_999_999_999_999_999)),
+            ("9223372036854775807", .int(.max)), ("-9223372036854775808", .int(.min)),
+            ("9223372036854775808", .double(9_223_372_036_854_775_808)),
+        ]
+        for (text, expected) in cases {
+            #expect(try JSONValue.parse(text) == expected, "\(text)")
+            #expect(try JSONValue.parse("[\(text)]") == .array([expected]), "\(text) in an array")
+        }
+    }
+
+    @Test("random strings (escapes, controls, non-ASCII, long runs) survive serialize then parse")
+    func stringRoundTrip() throws {
+        var generator = SystemRandomNumberGenerator()
+        let pieces: [String] = ["a", "bc ", "\"", "\\", "\n", "\r", "\t", "\u{01}", "\u{1F}", "\u{7F}", "é", "🚀", "/", "\u{08}", "\u{0C}",
+                                String(repeating: "x", count: 300), "\u{2028}", "\u{FFFD}"]
+        for _ in 0..<500 {
+            let text = (0..<Int.random(in: 0..<40, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let value = JSONValue.object(["k\(text)": .string(text), "n": .string(text)])
+            let serialized = value.compactText
+            #expect(!serialized.unicodeScalars.contains { $0.value < 0x20 }, "control characters are escaped")
+            #expect(try JSONValue.parse(serialized) == value)
+            // The same text embedded twice (as in a tools/call answer) parses back.
+            let nested = JSONValue.array([.string(serialized), value])
+            #expect(try JSONValue.parse(nested.compactBytes) == nested)
+        }
+    }
+
+    @Test("escaping writes the short forms and \\u00XX for other controls")
+    func escapeForms() {
+        #expect(JSONValue.string("\"\\\n\r\t\u{08}\u{0C}\u{00}\u{1F}é").compactText == #""\"\\\n\r\t\b\f\u0000\u001fé""#)
+        #expect(JSONValue.string("plain").compactText == #""plain""#)
+    }
+
+    @Test("an escape followed by non-ASCII and invalid UTF-8 after an escape are told apart")
+    func escapeThenUnicode() throws {
+        #expect(try JSONValue.parse(#""\né\u00e9x""#) == .string("\né\u{e9}x"))
+        #expect(throws: JSONParseError.self) { try JSONValue.parse([0x22, 0x5C, 0x6E, 0xFF, 0x22]) }
+    }
 }
