@@ -50,18 +50,6 @@ enum LoadGenerator {
         return options
     }
 
-    static func jsonEscaped(_ text: String) -> String {
-        let quoted = JSONValue.string(text).compactText
-        return String(quoted.dropFirst().dropLast())
-    }
-
-    static func arguments(_ template: String, agent: Int, n: Int, token: String, query: String) throws -> JSONObject {
-        let text = template.replacingOccurrences(of: "{agent}", with: "\(agent)").replacingOccurrences(of: "{n}", with: "\(n)")
-            .replacingOccurrences(of: "{token}", with: token).replacingOccurrences(of: "{query}", with: jsonEscaped(query))
-        guard let object = try JSONValue.parse(Array(text.utf8)).objectValue else { throw MCPAgent.CallFailure(description: "--args must be an object") }
-        return object
-    }
-
     final class Results: @unchecked Sendable {
         let lock = NSLock()
         var samples: [Double] = []
@@ -86,6 +74,15 @@ enum LoadGenerator {
         let done = DispatchGroup()
         let start = DispatchSemaphore(value: 0)
         let runID = UUID().uuidString.prefix(8)
+        let template: ArgumentTemplate
+        let setupTemplate: ArgumentTemplate
+        do {
+            template = try ArgumentTemplate(options.arguments)
+            setupTemplate = try ArgumentTemplate(options.setupArguments)
+        } catch {
+            results.fail(error)
+            return summary(results, wall: 0, options: options)
+        }
         for agent in 0..<options.agents {
             ready.enter()
             done.enter()
@@ -97,11 +94,11 @@ enum LoadGenerator {
                     let permissions = options.agentType == "admin" ? ["read", "write", "admin"] : ["read", "write"]
                     try client.connect(agentID: "bench-\(runID)-\(agent)", agentType: options.agentType, permissions: permissions)
                     if let setup = options.setupTool {
-                        try client.call(setup, try arguments(options.setupArguments, agent: agent, n: 0, token: client.token, query: ""))
+                        try client.call(setup, renderedArguments: setupTemplate.render(agent: agent, n: 0, token: client.token, query: ""))
                     }
                     for n in 0..<options.warmup {
-                        try client.call(options.tool, try arguments(options.arguments, agent: agent, n: -1 - n, token: client.token,
-                                                                    query: options.queries[n % options.queries.count]))
+                        try client.call(options.tool, renderedArguments: template.render(
+                            agent: agent, n: -1 - n, token: client.token, query: options.queries[n % options.queries.count]))
                     }
                 } catch {
                     results.fail(error)
@@ -113,9 +110,9 @@ enum LoadGenerator {
                 for n in 0..<options.calls {
                     let query = options.queries[(agent * 7919 + n) % options.queries.count]
                     do {
-                        let args = try arguments(options.arguments, agent: agent, n: n, token: client.token, query: query)
+                        let args = template.render(agent: agent, n: n, token: client.token, query: query)
                         let t0 = now()
-                        try client.call(options.tool, args)
+                        try client.call(options.tool, renderedArguments: args)
                         results.add((now() - t0) * 1000)
                     } catch {
                         results.fail(error)

@@ -23,11 +23,15 @@ final class MCPAgent: @unchecked Sendable {
     }
 
     func post(_ message: JSONValue) throws -> HTTPConnection.Response {
+        try post(body: message.compactBytes)
+    }
+
+    func post(body: [UInt8]) throws -> HTTPConnection.Response {
         var headers = [
             ("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream"), ("X-API-Key", apiKey),
         ]
         if let sessionID { headers.append(("Mcp-Session-Id", sessionID)) }
-        return try connection.request("POST", path: path, headers: headers, body: message.compactBytes)
+        return try connection.request("POST", path: path, headers: headers, body: body)
     }
 
     /// The JSON-RPC answer in a response body (plain JSON, or the `data:` line of an SSE event).
@@ -61,10 +65,23 @@ final class MCPAgent: @unchecked Sendable {
     /// A tool call's result object; throws on transport errors, `isError`, or `success: false`.
     @discardableResult
     func call(_ tool: String, _ arguments: JSONObject) throws -> JSONValue {
+        try call(tool, renderedArguments: JSONValue.object(arguments).compactBytes)
+    }
+
+    /// The same, with the arguments object already written as JSON text.
+    @discardableResult
+    func call(_ tool: String, renderedArguments arguments: [UInt8]) throws -> JSONValue {
         nextID += 1
-        let response = try post([
-            "jsonrpc": "2.0", "id": .int(nextID), "method": "tools/call", "params": ["name": .string(tool), "arguments": .object(arguments)],
-        ])
+        var body: [UInt8] = []
+        body.reserveCapacity(arguments.count + 96)
+        body.append(contentsOf: #"{"jsonrpc":"2.0","id":"#.utf8)
+        body.append(contentsOf: String(nextID).utf8)
+        body.append(contentsOf: #","method":"tools/call","params":{"name":"#.utf8)
+        JSONValue.string(tool).write(to: &body)
+        body.append(contentsOf: #","arguments":"#.utf8)
+        body.append(contentsOf: arguments)
+        body.append(contentsOf: "}}".utf8)
+        let response = try post(body: body)
         guard response.status == 200 else { throw CallFailure(description: "\(tool): HTTP \(response.status)") }
         let answer = try Self.answer(response.body)
         guard let result = answer["result"] else { throw CallFailure(description: "\(tool): \(answer["error"] ?? answer)") }
