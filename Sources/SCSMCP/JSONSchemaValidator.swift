@@ -98,16 +98,16 @@ public struct JSONSchemaValidator: Sendable {
                 }
             case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum":
                 guard isNumber(instance), let value = instance.doubleValue, let bound = argument.doubleValue else { continue }
-                let limit = PythonRepr.of(argument)
+                let limit = { PythonRepr.of(argument) }  // only for a message: most values pass
                 switch keyword {
                 case "minimum" where value < bound:
-                    out.append(Violation(message: "\(repr()) is less than the minimum of \(limit)", path: path, weak: false))
+                    out.append(Violation(message: "\(repr()) is less than the minimum of \(limit())", path: path, weak: false))
                 case "maximum" where value > bound:
-                    out.append(Violation(message: "\(repr()) is greater than the maximum of \(limit)", path: path, weak: false))
+                    out.append(Violation(message: "\(repr()) is greater than the maximum of \(limit())", path: path, weak: false))
                 case "exclusiveMinimum" where value <= bound:
-                    out.append(Violation(message: "\(repr()) is less than or equal to the minimum of \(limit)", path: path, weak: false))
+                    out.append(Violation(message: "\(repr()) is less than or equal to the minimum of \(limit())", path: path, weak: false))
                 case "exclusiveMaximum" where value >= bound:
-                    out.append(Violation(message: "\(repr()) is greater than or equal to the maximum of \(limit)", path: path, weak: false))
+                    out.append(Violation(message: "\(repr()) is greater than or equal to the maximum of \(limit())", path: path, weak: false))
                 default: break
                 }
             case "pattern":
