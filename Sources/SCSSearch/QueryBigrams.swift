@@ -11,8 +11,10 @@ final class QueryBigrams {
     /// `TextProfile.characterClass` of each ASCII character.
     private let classes: UnsafeMutablePointer<UInt8>
     private let scratch = ScratchBuffer()
-    /// marks[i] = 1 when the bigram (text[i − 1], text[i]) occurs in the query (marks[0] = 0).
-    var marks: UnsafeMutablePointer<Int32> { scratch.pointer }
+    /// held[i] = how many positions j in 1...i have a bigram (text[j − 1], text[j]) that occurs
+    /// in the query (held[0] = 0): a prefix sum, so any window's count is one subtraction and
+    /// windows can be tested independently of each other (eight at a time).
+    var held: UnsafeMutablePointer<Int32> { scratch.pointer }
 
     init(query: [UInt32]) {
         table = .allocate(capacity: 1_024)
@@ -27,33 +29,30 @@ final class QueryBigrams {
         classes.deallocate()
     }
 
-    /// Fills `marks` for `text`.
+    /// Fills `held` for `text`.
     func mark(_ text: UnsafeBufferPointer<UInt32>) {
         let n = text.count
-        let marks = scratch.reserve(n)
+        let held = scratch.reserve(n)
         guard n > 0 else { return }
         let classes = self.classes, table = self.table
         @inline(__always) func characterClass(_ scalar: UInt32) -> Int {
             scalar < 128 ? Int(classes[Int(scalar)]) : 28 + Int(scalar & 3)
         }
-        marks[0] = 0
+        held[0] = 0
+        var total: Int32 = 0
         var previous = characterClass(text[0])
         for index in 1..<n {
             let current = characterClass(text[index])
-            marks[index] = Int32(table[previous << 5 | current])
+            total &+= Int32(table[previous << 5 | current])
+            held[index] = total
             previous = current
         }
     }
 
-    /// Marked positions among the bigrams inside `text[start ..< start + length]` (after `mark`).
+    /// Marked positions among the bigrams inside `text[start ..< start + length]` (after `mark`;
+    /// length ≥ 1).
     @inline(__always)
     func count(start: Int, length: Int) -> Int {
-        var total = 0
-        var index = start + 1
-        while index < start + length {
-            total += Int(marks[index])
-            index += 1
-        }
-        return total
+        Int(held[start + length - 1] &- held[start])
     }
 }

@@ -1,3 +1,4 @@
+import CSCSPrefetch
 import SCSCore
 
 /// The searchable form of a session's messages, stored column by column so a scan reads plain
@@ -55,6 +56,9 @@ struct SessionTexts: Sendable {
             histograms.withUnsafeBufferPointer { histograms in
                 bigrams.withUnsafeBufferPointer { bigrams in
                     for position in range.reversed() {
+                        // The next text to visit is the previous one in memory: start loading it
+                        // (the hardware prefetcher follows a text forwards, not the jump back).
+                        if position > range.lowerBound { prefetch(position - 1, text, histograms, bigrams, query.searchMetadata) }
                         guard isCandidate(position, for: query.reader, scope: query.scope) else { continue }
                         candidates += 1
                         let minimum = top.threshold(atLeast: query.threshold)
@@ -74,6 +78,19 @@ struct SessionTexts: Sendable {
             }
         }
         return candidates
+    }
+
+    @inline(__always)
+    func prefetch(
+        _ position: Int, _ text: UnsafeBufferPointer<UInt32>, _ histograms: UnsafeBufferPointer<UInt8>,
+        _ bigrams: UnsafeBufferPointer<UInt64>, _ searchMetadata: Bool
+    ) {
+        let numbers = profileNumbers[position]
+        let number = searchMetadata ? numbers.full : numbers.base
+        let length = searchMetadata ? fullLengths[position] : baseLengths[position]
+        scs_prefetch(text.baseAddress! + starts[position], length * MemoryLayout<UInt32>.stride)
+        scs_prefetch(histograms.baseAddress! + number * TextProfile.histogramSize, TextProfile.histogramSize)
+        scs_prefetch(bigrams.baseAddress! + number * TextProfile.bigramWords, TextProfile.bigramWords * MemoryLayout<UInt64>.stride)
     }
 
     /// Visibility for `reader` (the shared rule), narrowed by `scope`.

@@ -182,7 +182,7 @@ final class ThresholdScorer {
             // ends cannot climb to `minimum` in between is skipped without scoring it.
             let bigrams = queryBigrams
             bigrams.mark(text)
-            let marks = bigrams.marks
+            let held = bigrams.held
             let known = scratch.reserve(n)
             @inline(__always) func lcs(at start: Int) -> Int {
                 let value = pattern.lcs(UnsafeBufferPointer(rebasing: text[start..<(start + m)]))
@@ -214,16 +214,29 @@ final class ThresholdScorer {
                 }
                 return true
             }
-            var held = bigrams.count(start: 0, length: m)
+            // Window `start` holds held[start + m - 1] - held[start] marked bigrams (prefix sums:
+            // no step depends on the one before).
             var runStart = -1
-            for start in 0..<(n - m) {
-                if start > 0 { held += Int(marks[start + m - 1]) - Int(marks[start]) }
-                if held >= required {
+            var start = 0
+            let end = n - m
+            while start < end {
+                // Outside a run, eight windows are tested together and skipped when none has enough.
+                if runStart < 0 && start + 8 <= end {
+                    let last = held + (start + m - 1), first = held + start
+                    var most = last[0] &- first[0]
+                    for lane in 1..<8 { most = max(most, last[lane] &- first[lane]) }
+                    if Int(most) < required {
+                        start += 8
+                        continue
+                    }
+                }
+                if Int(held[start + m - 1] &- held[start]) >= required {
                     if runStart < 0 { runStart = start }
                 } else if runStart >= 0 {
                     if !searchRun(runStart, start - 1) { return 100 }
                     runStart = -1
                 }
+                start += 1
             }
             if runStart >= 0, !searchRun(runStart, n - m - 1) { return 100 }
         } else {
