@@ -20,14 +20,17 @@ public enum Visibility: String, Sendable, CaseIterable, Hashable {
     }
 
     /// The same rule for a caller that keeps the sender's type already folded
-    /// (`AgentIdentity.fold`); it is only read for agent_only messages.
-    public func isVisible(to reader: AgentIdentity, sender: String, foldedSenderType: @autoclosure () -> String) -> Bool {
-        if reader.isAdmin { return true }
+    /// (`AgentIdentity.fold`). Public messages are decided first, reading nothing else: the search
+    /// scan asks this for every message. The sender is read only for private and agent_only
+    /// messages, the sender type only for agent_only ones.
+    public func isVisible(
+        to reader: AgentIdentity, sender: @autoclosure () -> String, foldedSenderType: @autoclosure () -> String
+    ) -> Bool {
         switch self {
         case .public: return true
-        case .private: return sender == reader.agentID
-        case .agentOnly: return sender == reader.agentID || foldedSenderType() == reader.foldedAgentType
-        case .adminOnly: return false
+        case .private: return reader.isAdmin || sender() == reader.agentID
+        case .agentOnly: return reader.isAdmin || sender() == reader.agentID || foldedSenderType() == reader.foldedAgentType
+        case .adminOnly: return reader.isAdmin
         }
     }
 }

@@ -8,8 +8,6 @@
 final class QueryBigrams {
     /// 1 for each bigram slot (`TextProfile.bigramSlot`) that occurs in the query.
     private let table: UnsafeMutablePointer<UInt8>
-    /// `TextProfile.characterClass` of each ASCII character.
-    private let classes: UnsafeMutablePointer<UInt8>
     private let scratch = ScratchBuffer()
     /// held[i] = how many positions j in 1...i have a bigram (text[j − 1], text[j]) that occurs
     /// in the query (held[0] = 0): a prefix sum, so any window's count is one subtraction and
@@ -20,29 +18,23 @@ final class QueryBigrams {
         table = .allocate(capacity: 1_024)
         table.initialize(repeating: 0, count: 1_024)
         for (a, b) in zip(query, query.dropFirst()) { table[TextProfile.bigramSlot(a, b)] = 1 }
-        classes = .allocate(capacity: 128)
-        for scalar in 0..<128 { classes[scalar] = UInt8(TextProfile.characterClass(UInt32(scalar))) }
     }
 
     deinit {
         table.deallocate()
-        classes.deallocate()
     }
 
-    /// Fills `held` for `text`.
-    func mark(_ text: UnsafeBufferPointer<UInt32>) {
-        let n = text.count
+    /// Fills `held` for a text of `count` characters given their classes
+    /// (`TextProfile.characterClass`).
+    func mark(classes: UnsafePointer<UInt8>, count n: Int) {
         let held = scratch.reserve(n)
         guard n > 0 else { return }
-        let classes = self.classes, table = self.table
-        @inline(__always) func characterClass(_ scalar: UInt32) -> Int {
-            scalar < 128 ? Int(classes[Int(scalar)]) : 28 + Int(scalar & 3)
-        }
+        let table = self.table
         held[0] = 0
         var total: Int32 = 0
-        var previous = characterClass(text[0])
+        var previous = Int(classes[0])
         for index in 1..<n {
-            let current = characterClass(text[index])
+            let current = Int(classes[index])
             total &+= Int32(table[previous << 5 | current])
             held[index] = total
             previous = current

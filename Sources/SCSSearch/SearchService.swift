@@ -29,31 +29,38 @@ public final class SearchService: Sendable {
         let entries = try await index(for: query.sessionID).current(from: storage)
         // Large sessions are scored in parallel slices (each with its own scorer and scratch).
         let slices = entries.count >= 4_096 ? min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)) : 1
-        let sliceSize = (entries.count + slices - 1) / max(1, slices)
+        let (candidates, ranked) = await Self.rank(entries, query, slices: slices)
+        let top = ranked.map { SearchHit(message: entries.messages[$0.position], score: $0.score) }
+        return SearchOutcome(hits: top, candidates: candidates)
+    }
+
+    /// The best `query.limit` hits of `entries` (and the candidate count), scored in `slices`
+    /// parallel position ranges that share their floors (see `SliceFloors`).
+    static func rank(_ entries: SessionTexts, _ query: SearchQuery, slices: Int) async -> (Int, [RankedHit]) {
+        let slices = max(1, slices)
+        let sliceSize = (entries.count + slices - 1) / slices
+        let floors = SliceFloors(slices: slices)
         let results = await withTaskGroup(of: (Int, [RankedHit]).self) { group in
             for slice in 0..<slices {
-                let range = (slice * sliceSize)..<min(entries.count, (slice + 1) * sliceSize)
-                group.addTask { Self.score(entries, range, query) }
+                let range = min(entries.count, slice * sliceSize)..<min(entries.count, (slice + 1) * sliceSize)
+                group.addTask { Self.score(entries, range, query, floors: slices > 1 ? floors : nil, slice: slice) }
             }
             var all: [(Int, [RankedHit])] = []
             for await result in group { all.append(result) }
             return all
         }
-        let candidates = results.reduce(0) { $0 + $1.0 }
-        let hits = results.flatMap(\.1)
-        let top = Self.best(hits, limit: query.limit).map {
-            SearchHit(message: entries.messages[$0.position], score: $0.score)
-        }
-        return SearchOutcome(hits: top, candidates: candidates)
+        return (results.reduce(0) { $0 + $1.0 }, Self.best(results.flatMap(\.1), limit: query.limit))
     }
 
     /// Scores `range` newest first, keeping only the best `query.limit` hits. Once that many are
     /// held, a message must beat the weakest of them (an equal score never displaces a newer
     /// message), so the scorer's threshold rises and most texts are rejected by its bounds.
-    static func score(_ entries: SessionTexts, _ range: Range<Int>, _ query: SearchQuery) -> (Int, [RankedHit]) {
+    static func score(
+        _ entries: SessionTexts, _ range: Range<Int>, _ query: SearchQuery, floors: SliceFloors? = nil, slice: Int = 0
+    ) -> (Int, [RankedHit]) {
         let scorer = FuzzyScorer(query: query.query)
         var top = TopHits(limit: max(0, query.limit))
-        let candidates = entries.scan(range, for: query, scorer: scorer, into: &top)
+        let candidates = entries.scan(range, for: query, scorer: scorer, into: &top, floors: floors, slice: slice)
         return (candidates, top.hits)
     }
 

@@ -10,6 +10,8 @@ struct SessionTexts: Sendable {
     /// All texts back to back; message i is `scalars[starts[i] ..< starts[i] + fullLengths[i]]`,
     /// its text without metadata values the first `baseLengths[i]` scalars of that.
     private var scalars: [UInt32] = []
+    /// The class of each scalar (`TextProfile.characterClass`), at the same offsets.
+    private var classes: [UInt8] = []
     private var starts: [Int] = []
     private var baseLengths: [Int] = []
     private var fullLengths: [Int] = []
@@ -37,6 +39,7 @@ struct SessionTexts: Sendable {
             TextProfile.append(scalars[start...], histograms: &histograms, bigrams: &bigrams)
             profileNumbers.append((profileCount + 1, profileCount))
         }
+        TextProfile.appendClasses(scalars[start...], to: &classes)
         starts.append(start)
         baseLengths.append(base.count)
         fullLengths.append(scalars.count - start)
@@ -48,32 +51,64 @@ struct SessionTexts: Sendable {
         messages[position].visibility = visibility
     }
 
-    /// Scores the candidates among `range`, newest first, into `top` (each at the threshold `top`
-    /// currently asks for); returns how many messages were candidates.
-    func scan(_ range: Range<Int>, for query: SearchQuery, scorer: FuzzyScorer, into top: inout TopHits) -> Int {
-        var candidates = 0
+    /// The flat buffers of the index, in place for one scan.
+    struct Columns {
+        let text: UnsafeBufferPointer<UInt32>
+        let classes: UnsafeBufferPointer<UInt8>
+        let histograms: UnsafeBufferPointer<UInt8>
+        let bigrams: UnsafeBufferPointer<UInt64>
+    }
+
+    func withColumns<R>(_ body: (Columns) -> R) -> R {
         scalars.withUnsafeBufferPointer { text in
-            histograms.withUnsafeBufferPointer { histograms in
-                bigrams.withUnsafeBufferPointer { bigrams in
-                    for position in range.reversed() {
-                        // The next text to visit is the previous one in memory: start loading it
-                        // (the hardware prefetcher follows a text forwards, not the jump back).
-                        if position > range.lowerBound { prefetch(position - 1, text, histograms, bigrams, query.searchMetadata) }
-                        guard isCandidate(position, for: query.reader, scope: query.scope) else { continue }
-                        candidates += 1
-                        let minimum = top.threshold(atLeast: query.threshold)
-                        if minimum > 100 { continue }
-                        let numbers = profileNumbers[position]
-                        let number = query.searchMetadata ? numbers.full : numbers.base
-                        let length = query.searchMetadata ? fullLengths[position] : baseLengths[position]
-                        let profile = ProfileView(
-                            histogram: histograms.baseAddress! + number * TextProfile.histogramSize,
-                            bigrams: bigrams.baseAddress! + number * TextProfile.bigramWords)
-                        let start = starts[position]
-                        let score = scorer.scoreIfAtLeast(
-                            UnsafeBufferPointer(rebasing: text[start..<(start + length)]), threshold: minimum, profile: profile)
-                        if score >= minimum { top.insert(SearchService.RankedHit(position: position, score: score)) }
+            classes.withUnsafeBufferPointer { classes in
+                histograms.withUnsafeBufferPointer { histograms in
+                    bigrams.withUnsafeBufferPointer { bigrams in
+                        body(Columns(text: text, classes: classes, histograms: histograms, bigrams: bigrams))
                     }
+                }
+            }
+        }
+    }
+
+    /// Where message `position`'s searched text and its profile are.
+    @inline(__always)
+    func locate(_ position: Int, in columns: Columns, metadata: Bool) -> (text: UnsafeBufferPointer<UInt32>, profile: ProfileView) {
+        let numbers = profileNumbers[position]
+        let number = metadata ? numbers.full : numbers.base
+        let start = starts[position]
+        let length = metadata ? fullLengths[position] : baseLengths[position]
+        let profile = ProfileView(
+            histogram: columns.histograms.baseAddress! + number * TextProfile.histogramSize,
+            bigrams: columns.bigrams.baseAddress! + number * TextProfile.bigramWords,
+            classes: columns.classes.baseAddress! + start)
+        return (UnsafeBufferPointer(rebasing: columns.text[start..<(start + length)]), profile)
+    }
+
+    /// Scores the candidates among `range`, newest first, into `top` (each at the threshold `top`
+    /// currently asks for, raised to what the other slices of the search already hold when
+    /// `floors` is given); returns how many messages were candidates.
+    func scan(
+        _ range: Range<Int>, for query: SearchQuery, scorer: FuzzyScorer, into top: inout TopHits,
+        floors: SliceFloors? = nil, slice: Int = 0
+    ) -> Int {
+        var candidates = 0
+        var shared = 0.0  // floors.floor(for: slice), refreshed every 32 messages
+        withColumns { columns in
+            for position in range.reversed() {
+                // The next text to visit is the previous one in memory: start loading it (the
+                // hardware prefetcher follows a text forwards, not the jump back).
+                if position > range.lowerBound { prefetch(position - 1, columns, metadata: query.searchMetadata) }
+                guard isCandidate(position, for: query.reader, scope: query.scope) else { continue }
+                candidates += 1
+                if let floors, candidates % 32 == 1 { shared = floors.floor(for: slice) }
+                let minimum = max(top.threshold(atLeast: query.threshold), shared)
+                if minimum > 100 { continue }
+                let (text, profile) = locate(position, in: columns, metadata: query.searchMetadata)
+                let score = scorer.scoreIfAtLeast(text, threshold: minimum, profile: profile)
+                if score >= minimum {
+                    top.insert(SearchService.RankedHit(position: position, score: score))
+                    if let floors, let weakest = top.weakestOfFull { floors.publish(weakest, slice: slice) }
                 }
             }
         }
@@ -81,16 +116,13 @@ struct SessionTexts: Sendable {
     }
 
     @inline(__always)
-    func prefetch(
-        _ position: Int, _ text: UnsafeBufferPointer<UInt32>, _ histograms: UnsafeBufferPointer<UInt8>,
-        _ bigrams: UnsafeBufferPointer<UInt64>, _ searchMetadata: Bool
-    ) {
-        let numbers = profileNumbers[position]
-        let number = searchMetadata ? numbers.full : numbers.base
-        let length = searchMetadata ? fullLengths[position] : baseLengths[position]
-        scs_prefetch(text.baseAddress! + starts[position], length * MemoryLayout<UInt32>.stride)
-        scs_prefetch(histograms.baseAddress! + number * TextProfile.histogramSize, TextProfile.histogramSize)
-        scs_prefetch(bigrams.baseAddress! + number * TextProfile.bigramWords, TextProfile.bigramWords * MemoryLayout<UInt64>.stride)
+    func prefetch(_ position: Int, _ columns: Columns, metadata: Bool) {
+        let (text, profile) = locate(position, in: columns, metadata: metadata)
+        scs_prefetch(text.baseAddress!, text.count * MemoryLayout<UInt32>.stride)
+        scs_prefetch(profile.classes!, text.count)
+        scs_prefetch(profile.histogram, TextProfile.histogramSize)
+        scs_prefetch(profile.bigrams, TextProfile.bigramWords * MemoryLayout<UInt64>.stride)
+        messages.withUnsafeBufferPointer { scs_prefetch($0.baseAddress! + position, MemoryLayout<Message>.stride) }
     }
 
     /// Visibility for `reader` (the shared rule), narrowed by `scope`.

@@ -10,9 +10,18 @@ public struct TextProfile: Sendable {
     public private(set) var histogram: [UInt8] = []
     /// 1,024 bits, one per pair of character classes (see `bigramSlot`).
     public private(set) var bigrams: [UInt64] = []
+    /// The class (`characterClass`) of each character, in order.
+    public private(set) var classes: [UInt8] = []
 
     public init(_ scalars: ArraySlice<UInt32>) {
         Self.append(scalars, histograms: &histogram, bigrams: &bigrams)
+        Self.appendClasses(scalars, to: &classes)
+    }
+
+    /// Appends the class of each scalar (one byte per character: the bigram scan reads these
+    /// instead of the four-byte scalars).
+    static func appendClasses(_ scalars: some Sequence<UInt32>, to classes: inout [UInt8]) {
+        classes.append(contentsOf: scalars.lazy.map { UInt8(characterClass($0)) })
     }
 
     /// Appends the profile of `scalars` to flat storage (128 counts, 16 words).
@@ -35,7 +44,11 @@ public struct TextProfile: Sendable {
     /// Runs `body` with the profile as the scorer reads it.
     func withView<R>(_ body: (ProfileView) -> R) -> R {
         histogram.withUnsafeBufferPointer { h in
-            bigrams.withUnsafeBufferPointer { b in body(ProfileView(histogram: h.baseAddress!, bigrams: b.baseAddress!)) }
+            bigrams.withUnsafeBufferPointer { b in
+                classes.withUnsafeBufferPointer { c in
+                    body(ProfileView(histogram: h.baseAddress!, bigrams: b.baseAddress!, classes: c.baseAddress))
+                }
+            }
         }
     }
 
@@ -59,6 +72,8 @@ public struct TextProfile: Sendable {
 struct ProfileView {
     let histogram: UnsafePointer<UInt8>
     let bigrams: UnsafePointer<UInt64>
+    /// The text's character classes, one per character (nil for an empty text).
+    let classes: UnsafePointer<UInt8>?
 
     @inline(__always)
     func contains(slot: Int) -> Bool { bigrams[slot >> 6] & (1 << UInt64(slot & 63)) != 0 }

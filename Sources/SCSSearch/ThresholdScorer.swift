@@ -30,6 +30,8 @@ final class ThresholdScorer {
     private let queryBigrams: QueryBigrams
     /// Per-position scratch for one text: character codes, or the LCS of scored windows.
     private let scratch = ScratchBuffer()
+    /// Character classes of a text that came without a profile.
+    private var classScratch: [UInt8] = []
 
     init?(query: [UInt32], pattern: PatternMatchVector) {
         guard !query.isEmpty, query.count <= 64 else { return nil }
@@ -118,10 +120,10 @@ final class ThresholdScorer {
             if total == 0 || Self.ratio(length, total, total) < threshold { return 0 }
             if !hasBigrams(profile, required: requiredBigrams(threshold: threshold)) { return 0 }
         }
-        return score(text, threshold: threshold)
+        return score(text, classes: profile?.classes, threshold: threshold)
     }
 
-    private func score(_ text: UnsafeBufferPointer<UInt32>, threshold: Double) -> Double {
+    private func score(_ text: UnsafeBufferPointer<UInt32>, classes: UnsafePointer<UInt8>?, threshold: Double) -> Double {
         let m = length
         let n = text.count
         let deficit = self.deficit, needed = self.needed, ascii = asciiIndex
@@ -181,7 +183,13 @@ final class ThresholdScorer {
             // win, and within a run the LCS moves by at most one per step, so a stretch whose two
             // ends cannot climb to `minimum` in between is skipped without scoring it.
             let bigrams = queryBigrams
-            bigrams.mark(text)
+            if let classes {
+                bigrams.mark(classes: classes, count: n)
+            } else {
+                classScratch.removeAll(keepingCapacity: true)
+                TextProfile.appendClasses(text, to: &classScratch)
+                classScratch.withUnsafeBufferPointer { bigrams.mark(classes: $0.baseAddress!, count: n) }
+            }
             let held = bigrams.held
             let known = scratch.reserve(n)
             @inline(__always) func lcs(at start: Int) -> Int {

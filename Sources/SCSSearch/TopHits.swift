@@ -19,6 +19,9 @@ struct TopHits {
         return max(minimum, weakest.nextUp)
     }
 
+    /// The weakest held score once `limit` hits are held.
+    var weakestOfFull: Double? { limit > 0 && hits.count == limit ? hits.first?.score : nil }
+
     /// Adds a hit that met `threshold(atLeast:)`, dropping the weakest when over the limit.
     mutating func insert(_ hit: SearchService.RankedHit) {
         guard limit > 0 else { return }

@@ -106,4 +106,35 @@ struct ThresholdBoundsTests {
             }
         }
     }
+
+    @Test("parallel slices sharing their floors rank exactly like one slice (ties: newest first)")
+    func slicesMatchOneSlice() async {
+        var generator = Generator(state: 7)
+        // Few distinct words: many equal scores, so the tie rule across slices is exercised.
+        let words = ["cache", "worker", "cach", "wroker", "index cache", "a"]
+        for round in 0..<12 {
+            var texts = SessionTexts()
+            for id in 0..<400 {
+                let content = (0..<Int.random(in: 1...4, using: &generator)).map { _ in words.randomElement(using: &generator)! }
+                    .joined(separator: " ")
+                texts.append(Message(
+                    id: Int64(id + 1), sessionID: "s", sender: "agent-\(id % 3)", senderType: "claude",
+                    content: content, visibility: id % 5 == 0 ? .private : .public, timestamp: Double(id)))
+            }
+            let query = words.randomElement(using: &generator)! + (round % 2 == 0 ? "" : " worker")
+            for limit in [1, 3, 10] {
+                for threshold in [0.0, 70, 90] {
+                    let request = SearchQuery(sessionID: "s", query: query, reader: SearchServiceTests.bob, threshold: threshold, limit: limit)
+                    let (candidates, top) = SearchService.score(texts, 0..<texts.count, request)
+                    let expected = SearchService.best(top, limit: limit)
+                    for slices in [2, 3, 7] {
+                        let (sliced, ranked) = await SearchService.rank(texts, request, slices: slices)
+                        #expect(sliced == candidates)
+                        #expect(ranked.map(\.position) == expected.map(\.position), "q=\(query) limit \(limit) t \(threshold) slices \(slices)")
+                        #expect(ranked.map(\.score) == expected.map(\.score))
+                    }
+                }
+            }
+        }
+    }
 }
