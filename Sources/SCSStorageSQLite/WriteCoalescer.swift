@@ -18,6 +18,7 @@ final class WriteCoalescer: Sendable {
         var pending: [Job] = []
         var draining = false
         var checkpointRequested = false
+        var batchesSincePass = 0
     }
 
     let pool: DatabasePool
@@ -28,6 +29,8 @@ final class WriteCoalescer: Sendable {
     let drainQueue = DispatchQueue(label: "scs.write-coalescer")
     /// Largest number of writes in one transaction.
     let maximumBatch = 256
+    /// Batches after which the writer folds the WAL even without a background pass first.
+    let passEvery = 1_024
 
     init(pool: DatabasePool) { self.pool = pool }
 
@@ -88,9 +91,14 @@ final class WriteCoalescer: Sendable {
             } catch {
                 jobs.forEach { $0.fail(error) }
             }
+            // Normally after a background pass; also every `passEvery` batches in case that pass is
+            // late (its timer waits for a free dispatch thread on a busy machine).
             let checkpointDue = state.withLock { state -> Bool in
-                defer { state.checkpointRequested = false }
-                return state.checkpointRequested
+                state.batchesSincePass += 1
+                guard state.checkpointRequested || state.batchesSincePass >= passEvery else { return false }
+                state.checkpointRequested = false
+                state.batchesSincePass = 0
+                return true
             }
             // A failed pass (a reader still on an old snapshot) only means the next one copies more.
             if checkpointDue { _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.passive) } }

@@ -36,11 +36,13 @@ struct SupervisionScenarioTests {
                         }
                     }
                 }
-                try await Task.sleep(for: .milliseconds(300))
+                // Enough acknowledged writes before the kill and after the restart, however busy the machine.
+                #expect(await SupervisorHarness.eventually { acknowledged.all.count >= 30 })
                 let victim = try #require(await harness.pids(.memory).first)
                 kill(victim, SIGKILL)
                 #expect(await SupervisorHarness.eventually { await harness.pids(.memory).first.map { $0 != victim } ?? false })
-                try await Task.sleep(for: .milliseconds(300))
+                let afterRestart = acknowledged.all.count
+                #expect(await SupervisorHarness.eventually { acknowledged.all.count >= afterRestart + 25 })
                 load.halt()
                 try await group.waitForAll()
             }

@@ -68,19 +68,27 @@ struct ThresholdBoundsTests {
         }
     }
 
+    /// `count` messages of 1…`upTo` random `words` from three senders; every `privateEvery`-th private.
+    static func randomSession(
+        _ count: Int, words: [String], upTo: Int, privateEvery: Int, using generator: inout Generator
+    ) -> SessionTexts {
+        var texts = SessionTexts()
+        for id in 0..<count {
+            let content = (0..<Int.random(in: 1...upTo, using: &generator)).map { _ in words.randomElement(using: &generator)! }
+                .joined(separator: " ")
+            texts.append(Message(
+                id: Int64(id + 1), sessionID: "s", sender: "agent-\(id % 3)", senderType: "claude",
+                content: content, visibility: id % privateEvery == 0 ? .private : .public, timestamp: Double(id)))
+        }
+        return texts
+    }
+
     @Test("top-k scanning ranks exactly like scoring everything and sorting (ties: newest first)")
     func topHitsMatchBruteForce() {
         var generator = Generator(state: 99)
         let words = ["cache", "worker", "search", "index", "token", "cach", "wroker", "a", "index cache"]
         for round in 0..<40 {
-            var texts = SessionTexts()
-            for id in 0..<300 {
-                let content = (0..<Int.random(in: 1...6, using: &generator)).map { _ in words.randomElement(using: &generator)! }
-                    .joined(separator: " ")
-                texts.append(Message(
-                    id: Int64(id + 1), sessionID: "s", sender: "agent-\(id % 3)", senderType: "claude",
-                    content: content, visibility: id % 7 == 0 ? .private : .public, timestamp: Double(id)))
-            }
+            let texts = Self.randomSession(300, words: words, upTo: 6, privateEvery: 7, using: &generator)
             let query = words.randomElement(using: &generator)! + (round % 2 == 0 ? "" : " worker")
             for limit in [0, 1, 3, 10, 50] {
                 for threshold in [0.0, 60, 80, 95] {
@@ -113,14 +121,7 @@ struct ThresholdBoundsTests {
         // Few distinct words: many equal scores, so the tie rule across slices is exercised.
         let words = ["cache", "worker", "cach", "wroker", "index cache", "a"]
         for round in 0..<12 {
-            var texts = SessionTexts()
-            for id in 0..<400 {
-                let content = (0..<Int.random(in: 1...4, using: &generator)).map { _ in words.randomElement(using: &generator)! }
-                    .joined(separator: " ")
-                texts.append(Message(
-                    id: Int64(id + 1), sessionID: "s", sender: "agent-\(id % 3)", senderType: "claude",
-                    content: content, visibility: id % 5 == 0 ? .private : .public, timestamp: Double(id)))
-            }
+            let texts = Self.randomSession(400, words: words, upTo: 4, privateEvery: 5, using: &generator)
             let query = words.randomElement(using: &generator)! + (round % 2 == 0 ? "" : " worker")
             for limit in [1, 3, 10] {
                 for threshold in [0.0, 70, 90] {
