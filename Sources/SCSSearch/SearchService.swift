@@ -38,6 +38,10 @@ public final class SearchService: Sendable {
     /// parallel position ranges that share their floors (see `SliceFloors`).
     static func rank(_ entries: SessionTexts, _ query: SearchQuery, slices: Int) async -> (Int, [RankedHit]) {
         let slices = max(1, slices)
+        if slices == 1 {  // no child task to start and wait for
+            let (candidates, hits) = Self.score(entries, 0..<entries.count, query)
+            return (candidates, Self.best(hits, limit: query.limit))
+        }
         let sliceSize = (entries.count + slices - 1) / slices
         let floors = SliceFloors(slices: slices)
         let results = await withTaskGroup(of: (Int, [RankedHit]).self) { group in

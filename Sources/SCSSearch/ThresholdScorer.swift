@@ -30,6 +30,7 @@ final class ThresholdScorer {
     private let queryBigrams: QueryBigrams
     /// Per-position scratch for one text: character codes, or the LCS of scored windows.
     private let scratch = ScratchBuffer()
+    private var requiredCache: (threshold: Double, required: Int) = (.nan, 0)
     /// Character classes of a text that came without a profile.
     private var classScratch: [UInt8] = []
 
@@ -88,9 +89,15 @@ final class ThresholdScorer {
     /// the window. With L ≥ s(m + k)/200 and k ≥ sm/(200 − s) (L ≤ k) that is at least
     /// m(3s − 200)/(200 − s) − 1: positive only above s = 66.7 (m − 1 at s = 100).
     func requiredBigrams(threshold: Double) -> Int {
-        guard threshold > 200.0 / 3, threshold <= 100 else { return 0 }
-        let bound = Double(length) * (3 * threshold - 200) / (200 - threshold) - 1
-        return max(0, Int((bound - 1e-9).rounded(.up)))
+        // Asked for every text, almost always at the same threshold as the text before.
+        if threshold == requiredCache.threshold { return requiredCache.required }
+        var required = 0
+        if threshold > 200.0 / 3, threshold <= 100 {
+            let bound = Double(length) * (3 * threshold - 200) / (200 - threshold) - 1
+            required = max(0, Int((bound - 1e-9).rounded(.up)))
+        }
+        requiredCache = (threshold, required)
+        return required
     }
 
     /// Whether the text can hold `required` of the query's bigrams (counted with their
