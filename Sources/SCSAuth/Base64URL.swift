@@ -72,7 +72,5 @@ enum Base64URL {
         return out
     }
 
-    static func isAlphabet(_ byte: UInt8) -> Bool {
-        (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x2D || byte == 0x5F
-    }
+    static func isAlphabet(_ byte: UInt8) -> Bool { values[Int(byte)] != 0xFF }
 }

@@ -81,40 +81,43 @@ extension JSONValue {
             out.append(contentsOf: bytes)
         } else {
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count + growth) { target in
-                escape(bytes, into: target)
+                escapeGrowth.withUnsafeBufferPointer { escape(bytes, into: target, growth: $0) }
                 out.append(contentsOf: target)
             }
         }
         out.append(UInt8(ascii: "\""))
     }
 
-    /// Writes the escaped form of `bytes` into `target`, which is exactly as long as it needs.
-    static func escape(_ bytes: UnsafeBufferPointer<UInt8>, into target: UnsafeMutableBufferPointer<UInt8>) {
+    /// Writes the escaped form of `bytes` into `target`, which is exactly as long as it needs
+    /// (`growth` is `escapeGrowth`: it decides which bytes are escaped, and how).
+    static func escape(
+        _ bytes: UnsafeBufferPointer<UInt8>, into target: UnsafeMutableBufferPointer<UInt8>, growth: UnsafeBufferPointer<UInt8>
+    ) {
         hexDigits.withUnsafeBufferPointer { hex in
             var position = 0
             for byte in bytes {
-                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else {
+                switch growth[Int(byte)] {
+                case 0:
                     target[position] = byte
-                    position += 1
-                    continue
-                }
-                target[position] = 0x5C
-                switch byte {
-                case 0x22, 0x5C: target[position + 1] = byte
-                case 0x0A: target[position + 1] = UInt8(ascii: "n")
-                case 0x0D: target[position + 1] = UInt8(ascii: "r")
-                case 0x09: target[position + 1] = UInt8(ascii: "t")
-                case 0x08: target[position + 1] = UInt8(ascii: "b")
-                case 0x0C: target[position + 1] = UInt8(ascii: "f")
+                case 1:
+                    target[position] = 0x5C
+                    switch byte {
+                    case 0x0A: target[position + 1] = UInt8(ascii: "n")
+                    case 0x0D: target[position + 1] = UInt8(ascii: "r")
+                    case 0x09: target[position + 1] = UInt8(ascii: "t")
+                    case 0x08: target[position + 1] = UInt8(ascii: "b")
+                    case 0x0C: target[position + 1] = UInt8(ascii: "f")
+                    default: target[position + 1] = byte  // `"` and `\`
+                    }
                 default:
+                    target[position] = 0x5C
                     target[position + 1] = UInt8(ascii: "u")
                     target[position + 2] = 0x30
                     target[position + 3] = 0x30
                     target[position + 4] = hex[Int(byte >> 4)]
                     target[position + 5] = hex[Int(byte & 0x0F)]
-                    position += 4
                 }
-                position += 2
+                position += 1 + Int(growth[Int(byte)])
             }
         }
     }

@@ -47,7 +47,7 @@ public final class SearchService: Sendable {
         let results = await withTaskGroup(of: (Int, [RankedHit]).self) { group in
             for slice in 0..<slices {
                 let range = min(entries.count, slice * sliceSize)..<min(entries.count, (slice + 1) * sliceSize)
-                group.addTask { Self.score(entries, range, query, floors: slices > 1 ? floors : nil, slice: slice) }
+                group.addTask { Self.score(entries, range, query, floors: floors, slice: slice) }
             }
             var all: [(Int, [RankedHit])] = []
             for await result in group { all.append(result) }

@@ -91,8 +91,8 @@ final class WriteCoalescer: Sendable {
             } catch {
                 jobs.forEach { $0.fail(error) }
             }
-            // Normally after a background pass; also every `passEvery` batches in case that pass is
-            // late (its timer waits for a free dispatch thread on a busy machine).
+            // Normally after a background pass; also every `passEvery` batches in case those passes
+            // are late or fail, so the WAL stays bounded without them.
             let checkpointDue = state.withLock { state -> Bool in
                 state.batchesSincePass += 1
                 guard state.checkpointRequested || state.batchesSincePass >= passEvery else { return false }
