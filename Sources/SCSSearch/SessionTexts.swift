@@ -6,6 +6,9 @@ import SCSCore
 /// one buffer, every text profile in two flat buffers.
 struct SessionTexts: Sendable {
     private(set) var messages: [Message] = []
+    /// Each message's visibility, beside the messages: the scan reads it for every message, and
+    /// one byte per message stays in cache where a 144-byte message stride does not.
+    private var visibilities: [Visibility] = []
     private var foldedSenderTypes: [String] = []
     /// All texts back to back; message i is `scalars[starts[i] ..< starts[i] + fullLengths[i]]`,
     /// its text without metadata values the first `baseLengths[i]` scalars of that.
@@ -44,11 +47,13 @@ struct SessionTexts: Sendable {
         baseLengths.append(base.count)
         fullLengths.append(scalars.count - start)
         messages.append(message)
+        visibilities.append(message.visibility)
         foldedSenderTypes.append(AgentIdentity.fold(message.senderType))
     }
 
     mutating func setVisibility(_ visibility: Visibility, at position: Int) {
         messages[position].visibility = visibility
+        visibilities[position] = visibility
     }
 
     /// The flat buffers of the index, in place for one scan.
@@ -122,18 +127,17 @@ struct SessionTexts: Sendable {
         scs_prefetch(profile.classes!, text.count)
         scs_prefetch(profile.histogram, TextProfile.histogramSize)
         scs_prefetch(profile.bigrams, TextProfile.bigramWords * MemoryLayout<UInt64>.stride)
-        messages.withUnsafeBufferPointer { scs_prefetch($0.baseAddress! + position, MemoryLayout<Message>.stride) }
     }
 
     /// Visibility for `reader` (the shared rule), narrowed by `scope`.
     func isCandidate(_ position: Int, for reader: AgentIdentity, scope: SearchScope) -> Bool {
-        // Fields are read in place (binding the message would copy it for every candidate).
-        let visibility = messages[position].visibility
+        let visibility = visibilities[position]
         switch scope {
         case .all: break
         case .public: if visibility != .public { return false }
         case .private: if visibility != .private { return false }
         }
+        // The sender is read in place (binding the message would copy it), and only when not public.
         return visibility.isVisible(to: reader, sender: messages[position].sender, foldedSenderType: foldedSenderTypes[position])
     }
 

@@ -136,8 +136,17 @@ public final class SQLiteStorage: Storage {
 
     // MARK: - Access helpers (map driver errors, keep domain errors)
 
+    /// Runs a read on the calling thread. GRDB's async `read` hops to a pool-wait queue, then to
+    /// the reader's queue, then back: three thread wake-ups for reads that take microseconds. Its
+    /// synchronous `read` runs the block here (`DispatchQueue.sync` on an idle reader's queue) and
+    /// never suspends while holding a reader, so a thread waits for a reader only while other
+    /// reads are running, never for a suspended task.
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await Self.mappingErrors("read failed") { try await pool.read(body) }
+        try Self.mappingErrors("read failed") { try readHere(body) }
+    }
+
+    private func readHere<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.read(body)
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
@@ -150,6 +159,17 @@ public final class SQLiteStorage: Storage {
     }
 
     /// Domain errors pass through; driver errors become a `StorageError` (see `wrap`).
+    static func mappingErrors<T>(_ message: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as SCSError {
+            throw error
+        } catch {
+            throw wrap(error, message)
+        }
+    }
+
+    /// The same for an asynchronous body.
     static func mappingErrors<T>(_ message: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
