@@ -5,6 +5,7 @@ public import Logging
 public import NIOCore
 import NIOPosix
 import SCSCore
+import Synchronization
 
 /// Serves the worker protocol on a Unix socket: checks each peer's uid (SO_PEERCRED), exchanges
 /// hellos, answers pipelined requests concurrently (out of order, by id). A malformed, oversized or
@@ -25,8 +26,8 @@ public struct WireServer: Sendable {
     }
 
     /// Binds (replacing a stale socket file), makes the socket 0600, then calls `onBound` and
-    /// serves until cancelled. `connections` receives each accepted connection's outbound writer
-    /// (for events).
+    /// serves until cancelled, then closes every connection. `connections` receives each accepted
+    /// connection's event sink once its hello is answered.
     public func run(
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         onBound: @Sendable () async -> Void = {},
@@ -35,27 +36,32 @@ public struct WireServer: Sendable {
         let maximumFrameBytes = maximumFrameBytes
         let logger = logger
         let uid = getuid()
+        let hello = hello
+        let router = router
+        let live = LiveChannels()
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
-            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { channel in
+            .childChannelInitializer { channel in
                 Self.peerUID(channel).flatMapThrowing { peer in
                     guard peer == uid else {
                         logger.warning("refusing a connection from another uid", metadata: ["peer_uid": "\(peer.map(String.init) ?? "?")"])
                         throw WireError.handshakeFailed("peer uid not allowed")
                     }
                     try channel.pipeline.syncOperations.addFrameCodec(maximumFrameBytes: maximumFrameBytes)
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    try channel.pipeline.syncOperations.addHandler(
+                        WireServerHandler(hello: hello, router: router, logger: logger, onReady: connections ?? { _ in }))
+                    live.insert(channel)
                 }
             }
+            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
         chmod(path, 0o600)
         await onBound()
-        try await withThrowingDiscardingTaskGroup { group in
-            try await server.executeThenClose { inbound in
-                for try await connection in inbound {
-                    group.addTask { await self.serve(connection, connections: connections) }
-                }
-            }
+        await withTaskCancellationHandler {
+            try? await server.closeFuture.get()
+        } onCancel: {
+            server.close(promise: nil)
         }
+        for channel in live.all() { try? await channel.close() }
     }
 
     static func peerUID(_ channel: any Channel) -> EventLoopFuture<uid_t?> {
@@ -64,52 +70,93 @@ public struct WireServer: Sendable {
             level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
         return future.map { Optional($0.uid) }.recover { _ -> uid_t? in nil }
     }
+}
 
-    func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, connections: (@Sendable (WireEventSink) -> Void)?) async {
+/// One connection of a `WireServer`: the hello exchange, then each request answered by its own
+/// task, written back by id as soon as it is ready. Frames are read on the event loop and the
+/// answer is written from the task straight to the channel (no async-sequence hand-offs: each
+/// costs a thread wake-up).
+final class WireServerHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let hello: Hello
+    let router: WireRouter
+    let logger: Logger
+    let onReady: @Sendable (WireEventSink) -> Void
+    /// Event-loop confined: whether the peer's hello was accepted.
+    private var greeted = false
+
+    init(hello: Hello, router: WireRouter, logger: Logger, onReady: @escaping @Sendable (WireEventSink) -> Void) {
+        self.hello = hello
+        self.router = router
+        self.logger = logger
+        self.onReady = onReady
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         do {
-            try await connection.executeThenClose { inbound, outbound in
-                let sink = WireEventSink(outbound)
-                var iterator = inbound.makeAsyncIterator()
-                guard let first = try await iterator.next(), case .hello(let peer) = try WireEnvelope(frame: first) else {
-                    throw WireError.handshakeFailed("the first frame must be a hello")
-                }
+            let envelope = try WireEnvelope(frame: unwrapInboundIn(data))
+            guard greeted else {
+                guard case .hello(let peer) = envelope else { throw WireError.handshakeFailed("the first frame must be a hello") }
                 guard peer.protocolVersion == WireProtocol.version else {
                     throw WireError.handshakeFailed("protocol \(peer.protocolVersion) not supported")
                 }
-                try await sink.send(.hello(hello))
-                connections?(sink)
-                try await withThrowingDiscardingTaskGroup { group in
-                    while let frame = try await iterator.next() {
-                        switch try WireEnvelope(frame: frame) {
-                        case .request(let id, let method, let params):
-                            group.addTask {
-                                let reply: WireEnvelope
-                                switch await router.handle(method: method, params: params) {
-                                case .success(let result): reply = .response(id: id, result: result)
-                                case .failure(let failure): reply = .failure(id: id, error: failure.payload)
-                                }
-                                try? await sink.send(reply)
-                            }
-                        case .hello, .response, .failure, .event:
-                            throw WireError.protocolError("unexpected frame from the client")
-                        }
-                    }
+                greeted = true
+                context.writeAndFlush(wrapOutboundOut(WireEnvelope.hello(hello).buffer()), promise: nil)
+                onReady(WireEventSink(context.channel))
+                return
+            }
+            guard case .request(let id, let method, let params) = envelope else {
+                throw WireError.protocolError("unexpected frame from the client")
+            }
+            let channel = context.channel
+            let router = router
+            Task {
+                let reply: WireEnvelope
+                switch await router.handle(method: method, params: params) {
+                case .success(let result): reply = .response(id: id, result: result)
+                case .failure(let failure): reply = .failure(id: id, error: failure.payload)
                 }
+                channel.writeAndFlush(reply.buffer(), promise: nil)
             }
         } catch {
-            logger.notice("closed a worker-protocol connection", metadata: ["reason": "\(error)"])
+            close(context, because: error)
         }
     }
+
+    /// A malformed, oversized or truncated frame (from the frame decoder) closes the connection.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        close(context, because: error)
+    }
+
+    private func close(_ context: ChannelHandlerContext, because error: any Error) {
+        logger.notice("closed a worker-protocol connection", metadata: ["reason": "\(error)"])
+        context.close(promise: nil)
+    }
+}
+
+/// The open connections of a server, closed when it stops.
+final class LiveChannels: Sendable {
+    private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+    func insert(_ channel: any Channel) {
+        let key = ObjectIdentifier(channel)
+        channels.withLock { $0[key] = channel }
+        channel.closeFuture.whenComplete { _ in _ = self.channels.withLock { $0.removeValue(forKey: key) } }
+    }
+
+    func all() -> [any Channel] { channels.withLock { Array($0.values) } }
 }
 
 /// Writes whole frames to one connection (safe from concurrent tasks).
 public struct WireEventSink: Sendable {
-    let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    let channel: any Channel
 
-    init(_ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) { self.outbound = outbound }
+    init(_ channel: any Channel) { self.channel = channel }
 
     public func send(_ envelope: WireEnvelope) async throws {
-        try await outbound.write(envelope.buffer())
+        try await channel.writeAndFlush(envelope.buffer()).get()
     }
 }
 
