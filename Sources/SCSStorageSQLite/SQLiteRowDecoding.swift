@@ -129,3 +129,40 @@ struct VisibilityClause {
         }
     }
 }
+
+/// `COUNT(*)` of the messages of a session that `reader` may see, as a sum of one count per
+/// visibility value: each is a range of `idx_messages_visibility_session (visibility, session_id)`,
+/// read without touching the table for public messages (the common case). One count with the
+/// `VisibilityClause` reads every row of the session from the table (3x slower for 300 messages).
+/// Admins see every row (whatever its visibility value): one plain count.
+struct VisibleCount {
+    let sql: String
+    let arguments: [any DatabaseValueConvertible]
+
+    /// `conditions` and `arguments` narrow every count further (sender, time, id bounds).
+    init(sessionID: String, reader: AgentIdentity, only: Visibility?, conditions: [String], arguments extra: [any DatabaseValueConvertible]) {
+        let rest = conditions.map { " AND " + $0 }.joined()
+        if reader.isAdmin {
+            let filter = only.map { " AND visibility = '\($0.rawValue)'" } ?? ""
+            sql = "SELECT COUNT(*) FROM messages WHERE session_id = ?\(filter)\(rest)"
+            arguments = [sessionID] + extra
+            return
+        }
+        var parts: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        for visibility in Visibility.allCases where only == nil || only == visibility {
+            let own: String
+            let ownArguments: [any DatabaseValueConvertible]
+            switch visibility {
+            case .public: (own, ownArguments) = ("", [])
+            case .private: (own, ownArguments) = (" AND sender = ?", [reader.agentID])
+            case .agentOnly: (own, ownArguments) = (" AND (sender = ? OR lower(sender_type) = ?)", [reader.agentID, reader.foldedAgentType])
+            case .adminOnly: continue
+            }
+            parts.append("(SELECT COUNT(*) FROM messages WHERE visibility = '\(visibility.rawValue)' AND session_id = ?\(own)\(rest))")
+            arguments += [sessionID] + ownArguments + extra
+        }
+        sql = parts.isEmpty ? "SELECT 0" : "SELECT " + parts.joined(separator: " + ")
+        self.arguments = arguments
+    }
+}

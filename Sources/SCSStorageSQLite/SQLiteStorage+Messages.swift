@@ -67,13 +67,8 @@ extension SQLiteStorage {
 
     public func messages(_ query: MessageQuery, reader: AgentIdentity) async throws -> MessagePage {
         try await read { db in
-            let visibility = VisibilityClause(reader: reader)
-            var conditions = ["session_id = ?", visibility.sql]
-            var arguments: [any DatabaseValueConvertible] = [query.sessionID] + visibility.arguments
-            if let only = query.visibility {
-                conditions.append("visibility = ?")
-                arguments.append(only.rawValue)
-            }
+            var conditions: [String] = []
+            var arguments: [any DatabaseValueConvertible] = []
             if let sender = query.sender {
                 conditions.append("sender = ?")
                 arguments.append(sender)
@@ -90,20 +85,30 @@ extension SQLiteStorage {
                 conditions.append("id > ?")
                 arguments.append(afterID)
             }
-            let whereSQL = conditions.joined(separator: " AND ")
+            let visibility = VisibilityClause(reader: reader)
+            var pageConditions = ["session_id = ?", visibility.sql]
+            var pageArguments: [any DatabaseValueConvertible] = [query.sessionID] + visibility.arguments
+            if let only = query.visibility {
+                pageConditions.append("visibility = ?")
+                pageArguments.append(only.rawValue)
+            }
+            let whereSQL = (pageConditions + conditions).joined(separator: " AND ")
             let order = query.order == .ascending ? "ASC" : "DESC"
             let messages = try SQLiteRow.messages(
                 db.cachedStatement(
                     sql: "SELECT \(SQLiteRow.messageColumns) FROM messages WHERE \(whereSQL) ORDER BY id \(order) LIMIT ? OFFSET ?"
                 ),
-                arguments: StatementArguments(arguments + [query.limit, query.offset])
+                arguments: StatementArguments(pageArguments + arguments + [query.limit, query.offset])
             )
             var total: Int?
             if query.countTotal {
-                total = try Int.fetchOne(
-                    db.cachedStatement(sql: "SELECT COUNT(*) FROM messages WHERE \(whereSQL)"),
-                    arguments: StatementArguments(arguments)
-                )
+                if query.offset == 0 && messages.count < query.limit {
+                    total = messages.count  // the page holds them all
+                } else {
+                    let count = VisibleCount(
+                        sessionID: query.sessionID, reader: reader, only: query.visibility, conditions: conditions, arguments: arguments)
+                    total = try Int.fetchOne(db.cachedStatement(sql: count.sql), arguments: StatementArguments(count.arguments))
+                }
             }
             return MessagePage(messages: messages, totalCount: total)
         }

@@ -41,6 +41,43 @@ struct VisibilityTests {
         }
     }
 
+    @Test("total counts agree with the visible rows under every filter, however the page is cut")
+    func totalsMatchRows() async throws {
+        try await TestDatabase.with { storage in
+            let session = try await storage.makeSession()
+            for round in 0..<3 {
+                for visibility in Visibility.allCases {
+                    try await storage.post("alice \(round)", in: session.id, by: Agents.alice, visibility, at: 2_000 + Double(round))
+                    try await storage.post("bob \(round)", in: session.id, by: Agents.bob, visibility, at: 2_000 + Double(round))
+                    // carol's type is "Claude": alice sees her agent_only messages only through lower().
+                    try await storage.post("carol \(round)", in: session.id, by: Agents.carol, visibility, at: 2_000 + Double(round))
+                }
+            }
+            let other = try await storage.makeSession()
+            try await storage.post("elsewhere", in: other.id, by: Agents.alice, .public)
+            for (reader, _) in Self.expected {
+                for filter in [nil] + Visibility.allCases.map(Optional.some) {
+                    for sender in [nil, "alice", "bob", "carol"] {
+                        for since in [nil, 2_001.0] {
+                            let query = { (limit: Int, offset: Int) in
+                                MessageQuery(sessionID: session.id, visibility: filter, sender: sender, since: since,
+                                             limit: limit, offset: offset, countTotal: true)
+                            }
+                            let rows = try await storage.messages(query(1_000, 0), reader: reader).messages
+                            #expect(rows.allSatisfy { $0.isVisible(to: reader) })
+                            // Pages that do not hold every row must count them in SQL.
+                            for (limit, offset) in [(1, 0), (2, 1), (50, 0), (50, 3)] {
+                                let page = try await storage.messages(query(limit, offset), reader: reader)
+                                #expect(page.totalCount == rows.count, "\(reader.agentID) \(String(describing: filter)) \(sender ?? "-") \(limit)/\(offset)")
+                                #expect(page.messages.map(\.id) == Array(rows.dropFirst(offset).prefix(limit)).map(\.id))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test("a visibility filter only narrows what the reader may see")
     func filterNarrows() async throws {
         try await TestDatabase.with { storage in
