@@ -112,7 +112,7 @@ enum LoadGenerator {
                     do {
                         let args = template.render(agent: agent, n: n, token: client.token, query: query)
                         let t0 = now()
-                        try client.call(options.tool, renderedArguments: args)
+                        try client.check(options.tool, renderedArguments: args)
                         results.add((now() - t0) * 1000)
                     } catch {
                         results.fail(error)

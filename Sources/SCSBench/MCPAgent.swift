@@ -71,6 +71,18 @@ final class MCPAgent: @unchecked Sendable {
     /// The same, with the arguments object already written as JSON text.
     @discardableResult
     func call(_ tool: String, renderedArguments arguments: [UInt8]) throws -> JSONValue {
+        try result(of: tool, try send(tool, renderedArguments: arguments))
+    }
+
+    /// A timed call of the load generator: the answer is checked (`AnswerCheck`), not parsed,
+    /// unless the check fails — then it is parsed in full to throw the reason.
+    func check(_ tool: String, renderedArguments arguments: [UInt8]) throws {
+        let response = try send(tool, renderedArguments: arguments)
+        if response.status == 200, response.body.first == UInt8(ascii: "{"), AnswerCheck.succeeded(response.body) { return }
+        _ = try result(of: tool, response)
+    }
+
+    private func send(_ tool: String, renderedArguments arguments: [UInt8]) throws -> HTTPConnection.Response {
         nextID += 1
         var body: [UInt8] = []
         body.reserveCapacity(arguments.count + 96)
@@ -81,7 +93,10 @@ final class MCPAgent: @unchecked Sendable {
         body.append(contentsOf: #","arguments":"#.utf8)
         body.append(contentsOf: arguments)
         body.append(contentsOf: "}}".utf8)
-        let response = try post(body: body)
+        return try post(body: body)
+    }
+
+    private func result(of tool: String, _ response: HTTPConnection.Response) throws -> JSONValue {
         guard response.status == 200 else { throw CallFailure(description: "\(tool): HTTP \(response.status)") }
         let answer = try Self.answer(response.body)
         guard let result = answer["result"] else { throw CallFailure(description: "\(tool): \(answer["error"] ?? answer)") }
