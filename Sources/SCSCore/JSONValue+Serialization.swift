@@ -68,57 +68,66 @@ extension JSONValue {
         string.withUTF8 { writeString(utf8: $0, to: &out) }
     }
 
-    /// Appends `bytes` (UTF-8) as a JSON string literal, escaped. The output length is counted
-    /// first, so the escaped text is written in one stretch.
+    /// Appends `bytes` (UTF-8) as a JSON string literal, escaped. Runs that need no escaping are
+    /// found eight bytes at a time and copied whole.
     public static func writeString(utf8 bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        let growth = escapeGrowth.withUnsafeBufferPointer { table in
-            var total = 0
-            for byte in bytes { total &+= Int(table[Int(byte)]) }
-            return total
-        }
         out.append(UInt8(ascii: "\""))
-        if growth == 0 {
-            out.append(contentsOf: bytes)
-        } else {
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count + growth) { target in
-                escapeGrowth.withUnsafeBufferPointer { escape(bytes, into: target, growth: $0) }
-                out.append(contentsOf: target)
+        guard let base = bytes.baseAddress else {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
+        let count = bytes.count
+        escapeGrowth.withUnsafeBufferPointer { growth in
+            var index = 0
+            var runStart = 0
+            while index < count {
+                if index + 8 <= count, !mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
+                    index += 8
+                    continue
+                }
+                let byte = base[index]
+                if growth[Int(byte)] == 0 {
+                    index += 1
+                    continue
+                }
+                out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: index - runStart))
+                appendEscape(of: byte, to: &out)
+                index += 1
+                runStart = index
             }
+            out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: count - runStart))
         }
         out.append(UInt8(ascii: "\""))
     }
 
-    /// Writes the escaped form of `bytes` into `target`, which is exactly as long as it needs
-    /// (`growth` is `escapeGrowth`: it decides which bytes are escaped, and how).
-    static func escape(
-        _ bytes: UnsafeBufferPointer<UInt8>, into target: UnsafeMutableBufferPointer<UInt8>, growth: UnsafeBufferPointer<UInt8>
-    ) {
-        hexDigits.withUnsafeBufferPointer { hex in
-            var position = 0
-            for byte in bytes {
-                switch growth[Int(byte)] {
-                case 0:
-                    target[position] = byte
-                case 1:
-                    target[position] = 0x5C
-                    switch byte {
-                    case 0x0A: target[position + 1] = UInt8(ascii: "n")
-                    case 0x0D: target[position + 1] = UInt8(ascii: "r")
-                    case 0x09: target[position + 1] = UInt8(ascii: "t")
-                    case 0x08: target[position + 1] = UInt8(ascii: "b")
-                    case 0x0C: target[position + 1] = UInt8(ascii: "f")
-                    default: target[position + 1] = byte  // `"` and `\`
-                    }
-                default:
-                    target[position] = 0x5C
-                    target[position + 1] = UInt8(ascii: "u")
-                    target[position + 2] = 0x30
-                    target[position + 3] = 0x30
-                    target[position + 4] = hex[Int(byte >> 4)]
-                    target[position + 5] = hex[Int(byte & 0x0F)]
-                }
-                position += 1 + Int(growth[Int(byte)])
-            }
+    /// Whether any of the eight bytes of `word` may need escaping: a control character, `"` or `\`
+    /// (a true answer may be wrong — the caller then looks byte by byte — a false one never is).
+    @inline(__always)
+    static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (ones &* 0x22), backslashes = word ^ (ones &* 0x5C)
+        let control = (word &- ones &* 0x20) & ~word
+        let quote = (quotes &- ones) & ~quotes
+        let backslash = (backslashes &- ones) & ~backslashes
+        return (control | quote | backslash) & highs != 0
+    }
+
+    /// Appends the escape of one byte that `escapeGrowth` says needs one.
+    static func appendEscape(of byte: UInt8, to out: inout [UInt8]) {
+        out.append(0x5C)
+        switch byte {
+        case 0x0A: out.append(UInt8(ascii: "n"))
+        case 0x0D: out.append(UInt8(ascii: "r"))
+        case 0x09: out.append(UInt8(ascii: "t"))
+        case 0x08: out.append(UInt8(ascii: "b"))
+        case 0x0C: out.append(UInt8(ascii: "f"))
+        case 0x22, 0x5C: out.append(byte)
+        default:
+            out.append(UInt8(ascii: "u"))
+            out.append(0x30)
+            out.append(0x30)
+            out.append(hexDigits[Int(byte >> 4)])
+            out.append(hexDigits[Int(byte & 0x0F)])
         }
     }
 }

@@ -86,6 +86,40 @@ struct JSONValueTests {
         #expect(JSONValue.string("plain").compactText == #""plain""#)
     }
 
+    @Test("every ASCII byte at every offset around the 8-byte blocks is escaped as a byte-by-byte reference does")
+    func escapeEveryOffset() {
+        func reference(_ bytes: [UInt8]) -> String {
+            var out = "\""
+            for byte in bytes {
+                switch byte {
+                case 0x22: out += "\\\""
+                case 0x5C: out += "\\\\"
+                case 0x0A: out += "\\n"
+                case 0x0D: out += "\\r"
+                case 0x09: out += "\\t"
+                case 0x08: out += "\\b"
+                case 0x0C: out += "\\f"
+                case 0..<0x20: out += "\\u00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
+                default: out += String(UnicodeScalar(byte))
+                }
+            }
+            return out + "\""
+        }
+        for length in [1, 7, 8, 9, 16, 17] {
+            for offset in 0..<length {
+                for byte in UInt8(0)..<128 {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    bytes[offset] = byte
+                    // Neighbours just below and above the special bytes must not be taken for them.
+                    if offset + 1 < length { bytes[offset + 1] = 0x21 }
+                    var out: [UInt8] = []
+                    bytes.withUnsafeBufferPointer { JSONValue.writeString(utf8: $0, to: &out) }
+                    #expect(String(decoding: out, as: UTF8.self) == reference(bytes), "byte \(byte) at \(offset) of \(length)")
+                }
+            }
+        }
+    }
+
     @Test("an escape followed by non-ASCII and invalid UTF-8 after an escape are told apart")
     func escapeThenUnicode() throws {
         #expect(try JSONValue.parse(#""\né\u00e9x""#) == .string("\né\u{e9}x"))
