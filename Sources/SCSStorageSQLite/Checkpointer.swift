@@ -8,9 +8,10 @@ final class Checkpointer: @unchecked Sendable {
     let timer: any DispatchSourceTimer
     let queue: DispatchQueue
 
-    /// - Parameter afterPass: called after every pass (the write coalescer then finishes the job
-    ///   between two batches; see `WriteCoalescer.requestCheckpoint`).
-    init?(path: String, busyTimeout: Double, interval: Double = 0.5, afterPass: @escaping @Sendable () -> Void = {}) {
+    /// - Parameter afterPass: called after every pass with the number of frames in the WAL (-1 when
+    ///   the pass failed); the write coalescer may then finish the job between two batches (see
+    ///   `WriteCoalescer.requestCheckpoint`).
+    init?(path: String, busyTimeout: Double, interval: Double = 0.5, afterPass: @escaping @Sendable (Int) -> Void = { _ in }) {
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "scs.checkpoint"
@@ -20,8 +21,8 @@ final class Checkpointer: @unchecked Sendable {
         timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(100))
         timer.setEventHandler {
-            _ = try? connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
-            afterPass()
+            let frames = (try? connection.writeWithoutTransaction { db in try db.checkpoint(.passive) })?.walFrameCount
+            afterPass(frames ?? -1)
         }
         timer.resume()
     }

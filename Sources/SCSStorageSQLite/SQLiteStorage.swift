@@ -56,7 +56,9 @@ public final class SQLiteStorage: Storage {
         coalescer = WriteCoalescer(pool: pool)
         let coalescer = coalescer
         checkpointer = schema == .migrate
-            ? Checkpointer(path: path, busyTimeout: configuration.busyTimeout) { coalescer.requestCheckpoint() } : nil
+            ? Checkpointer(path: path, busyTimeout: configuration.busyTimeout) { frames in
+                if frames >= WriteCoalescer.foldFrames { coalescer.requestCheckpoint() }
+            } : nil
         switch schema {
         case .migrate: try migrate()
         case .requireCurrent:

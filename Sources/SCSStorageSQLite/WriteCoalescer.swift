@@ -31,6 +31,10 @@ final class WriteCoalescer: Sendable {
     let maximumBatch = 256
     /// Batches after which the writer folds the WAL even without a background pass first.
     let passEvery = 1_024
+    /// WAL frames (4 KB pages) from which the background pass asks the writer to fold the WAL.
+    /// The writer's pass pauses writes for its two fsyncs (15-30 ms on a small VM), so it runs
+    /// when the WAL holds about 32 MB, not after every background pass (twice a second).
+    static let foldFrames = 8_192
 
     init(pool: DatabasePool) { self.pool = pool }
 
@@ -66,7 +70,8 @@ final class WriteCoalescer: Sendable {
 
     /// Asks for a short PASSIVE checkpoint by the writer between two batches (after the first
     /// batch that ends from now on, callers already answered). The background `Checkpointer` calls
-    /// this after each bulk pass: its own pass can never catch up with a steady stream of commits
+    /// this after a bulk pass that found `foldFrames` or more frames in the WAL: its own pass can
+    /// never catch up with a steady stream of commits
     /// (some frame is always newer), so SQLite would never start the WAL over and the file — and
     /// every page lookup in it — would grow without bound. The writer's pass copies only the frames
     /// committed since the bulk pass, so the next transaction finds the WAL fully folded and
