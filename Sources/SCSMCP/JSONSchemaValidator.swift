@@ -11,12 +11,21 @@ public struct JSONSchemaValidator: Sendable {
     public init(schema: JSONValue) { self.schema = schema }
 
     struct Violation {
-        let message: String
+        /// The message is written only for the violation that is reported: most are found in
+        /// `anyOf` branches that fail by design (`null` against `{"type": "integer"}`) and dropped.
+        private let describe: () -> String
         let path: [String]
         let weak: Bool
         /// The instance matches the failing schema's `type` (jsonschema's `_matches_type`).
         var matchesType = false
         var depth: Int { path.count }
+        var message: String { describe() }
+
+        init(message: @autoclosure @escaping () -> String, path: [String], weak: Bool) {
+            describe = message
+            self.path = path
+            self.weak = weak
+        }
     }
 
     /// jsonschema's `relevance` key compared as Python compares tuples: shallower first, then the

@@ -17,7 +17,7 @@ enum PythonRepr {
 
     /// Single quotes unless the text contains one and no double quote, as Python chooses.
     static func string(_ text: String) -> String {
-        let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
+        let quote: Character = text.utf8.contains(UInt8(ascii: "'")) && !text.utf8.contains(UInt8(ascii: "\"")) ? "\"" : "'"
         var out = String(quote)
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -5,7 +5,7 @@ extension Logger {
     /// Bootstraps swift-log once for the process (stderr) and returns a logger at `level`.
     static func bootstrapped(label: String, level: LoggingConfiguration.Level) -> Logger {
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = LazyMetadataLogHandler(StreamLogHandler.standardError(label: label))
             handler.logLevel = Logger.Level(level)
             return handler
         }
