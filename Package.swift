@@ -52,11 +52,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // A cache prefetch hint for the search scan (C: Swift has no prefetch intrinsic).
-        .target(name: "CSCSPrefetch"),
+        .target(name: "CSCSScan"),
         // Release builds skip the dynamic exclusivity checks in the scoring loops (~9% of a search);
         // debug builds, which run the tests, keep them.
         .target(
-            name: "SCSSearch", dependencies: ["SCSCore", "SCSStorage", "CSCSPrefetch"],
+            name: "SCSSearch", dependencies: ["SCSCore", "SCSStorage", "CSCSScan"],
             swiftSettings: swiftSettings + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         .target(name: "SCSMemory", dependencies: ["SCSCore", "SCSStorage"], swiftSettings: swiftSettings),

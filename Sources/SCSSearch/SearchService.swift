@@ -37,6 +37,10 @@ public final class SearchService: Sendable {
     /// The best `query.limit` hits of `entries` (and the candidate count), scored in `slices`
     /// parallel position ranges that share their floors (see `SliceFloors`).
     static func rank(_ entries: SessionTexts, _ query: SearchQuery, slices: Int) async -> (Int, [RankedHit]) {
+        let all = 0..<entries.count
+        if let exact = entries.newestExactMatches(all, query: FuzzyScorer.scalars(query.query), for: query) {
+            return (entries.candidateCount(all, for: query), exact.map { RankedHit(position: $0, score: 100) })
+        }
         let slices = max(1, slices)
         if slices == 1 {  // no child task to start and wait for
             let (candidates, hits) = Self.score(entries, 0..<entries.count, query)

@@ -1,4 +1,4 @@
-import CSCSPrefetch
+import CSCSScan
 import SCSCore
 
 /// The searchable form of a session's messages, stored column by column so a scan reads plain
@@ -12,12 +12,12 @@ struct SessionTexts: Sendable {
     private var foldedSenderTypes: [String] = []
     /// All texts back to back; message i is `scalars[starts[i] ..< starts[i] + fullLengths[i]]`,
     /// its text without metadata values the first `baseLengths[i]` scalars of that.
-    private var scalars: [UInt32] = []
+    private(set) var scalars: [UInt32] = []
     /// The class of each scalar (`TextProfile.characterClass`), at the same offsets.
-    private var classes: [UInt8] = []
-    private var starts: [Int] = []
-    private var baseLengths: [Int] = []
-    private var fullLengths: [Int] = []
+    private(set) var classes: [UInt8] = []
+    private(set) var starts: [Int] = []
+    private(set) var baseLengths: [Int] = []
+    private(set) var fullLengths: [Int] = []
     /// Profile numbers (full text, base text) into the flat profile buffers; equal when the
     /// message has no searchable metadata.
     private var profileNumbers: [(full: Int, base: Int)] = []

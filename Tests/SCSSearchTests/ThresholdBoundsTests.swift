@@ -138,4 +138,43 @@ struct ThresholdBoundsTests {
             }
         }
     }
+
+    @Test("the exact-match shortcut (memmem for 100s) answers exactly like scoring every message")
+    func exactShortcutMatchesScan() async {
+        var generator = Generator(state: 2_024)
+        let words = ["cache", "worker", "search", "cach", "a", "x a", "index"]
+        let senders = ["x", "bo", "agent-1"]  // "x a" texts are shorter than most queries and inside some
+        for round in 0..<30 {
+            var texts = SessionTexts()
+            for id in 0..<300 {
+                let content = (0..<Int.random(in: 1...4, using: &generator)).map { _ in words.randomElement(using: &generator)! }
+                    .joined(separator: " ")
+                let metadata: JSONObject? = id % 4 == 0 ? ["note": .string(words.randomElement(using: &generator)! + " worker")] : nil
+                texts.append(Message(
+                    id: Int64(id + 1), sessionID: "s", sender: senders[id % 3], senderType: "claude", content: content,
+                    visibility: id % 5 == 0 ? .private : .public, metadata: metadata, timestamp: Double(id)))
+            }
+            let queries = ["cache worker", "x a cache", "a", "search cache worker", "worker worker", "x a", "cache index"]
+            let query = queries[round % queries.count]
+            for limit in [1, 3, 10, 40] {
+                for threshold in [0.0, 60, 100] {
+                    for metadata in [true, false] {
+                        for reader in [SearchServiceTests.bob, Self.admin] {
+                            let request = SearchQuery(
+                                sessionID: "s", query: query, reader: reader, threshold: threshold, limit: limit,
+                                searchMetadata: metadata, scope: round % 2 == 0 ? .all : .public)
+                            let (candidates, top) = SearchService.score(texts, 0..<texts.count, request)
+                            let expected = SearchService.best(top, limit: limit)
+                            let (shortcut, ranked) = await SearchService.rank(texts, request, slices: 1)
+                            #expect(shortcut == candidates)
+                            #expect(ranked.map(\.position) == expected.map(\.position), "q=\(query) limit \(limit) t \(threshold) m \(metadata)")
+                            #expect(ranked.map(\.score) == expected.map(\.score))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static let admin = AgentIdentity(agentID: "root", agentType: "admin", permissions: [.read, .write, .admin])
 }
