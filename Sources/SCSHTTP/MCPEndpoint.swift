@@ -74,11 +74,25 @@ public struct MCPEndpoint: Sendable {
             bindToken: { token in if let session { await registry.bind(session, token: token) } })
     }
 
+    /// Whether a header value holds `token` (bytes compared: Foundation's `contains` costs 1.6 %
+    /// of the server's CPU at 32 agents for three checks per request).
+    static func has(_ value: String, _ token: StaticString) -> Bool {
+        let needle = UnsafeBufferPointer(start: token.utf8Start, count: token.utf8CodeUnitCount)
+        var value = value
+        return value.withUTF8 { bytes in
+            guard bytes.count >= needle.count else { return false }
+            for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
+                if memcmp(bytes.baseAddress! + start, needle.baseAddress!, needle.count) == 0 { return true }
+            }
+            return false
+        }
+    }
+
     func post(_ request: Request, context: some RequestContext) async -> Response {
         if let refused = gate(request) { return refused }
         let accept = request.headers[.accept] ?? "*/*"
-        let wantsJSON = accept.contains("application/json") || accept.contains("*/*") || accept.contains("application/*")
-        let wantsSSE = accept.contains("text/event-stream")
+        let wantsJSON = Self.has(accept, "application/json") || Self.has(accept, "*/*") || Self.has(accept, "application/*")
+        let wantsSSE = Self.has(accept, "text/event-stream")
         guard wantsJSON || wantsSSE else {
             return Self.failure(.notAcceptable, -32000, "Not Acceptable: accept application/json or text/event-stream")
         }
@@ -173,7 +187,7 @@ public struct MCPEndpoint: Sendable {
 
     func get(_ request: Request) async -> Response {
         if let refused = gate(request) { return refused }
-        guard (request.headers[.accept] ?? "").contains("text/event-stream") else {
+        guard Self.has(request.headers[.accept] ?? "", "text/event-stream") else {
             return Self.failure(.notAcceptable, -32000, "Not Acceptable: the GET stream needs Accept: text/event-stream")
         }
         guard let id = request.headers[Self.sessionHeader] else {

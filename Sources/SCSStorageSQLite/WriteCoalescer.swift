@@ -43,14 +43,14 @@ final class WriteCoalescer: Sendable {
             let job = Job(
                 run: { db in
                     do {
-                        try db.execute(sql: "SAVEPOINT scs_write")
+                        try db.cachedStatement(sql: "SAVEPOINT scs_write").execute()
                         do {
                             let value = try body(db)
-                            try db.execute(sql: "RELEASE SAVEPOINT scs_write")
+                            try db.cachedStatement(sql: "RELEASE SAVEPOINT scs_write").execute()
                             return { continuation.resume(returning: value) }
                         } catch {
-                            try db.execute(sql: "ROLLBACK TO SAVEPOINT scs_write")
-                            try db.execute(sql: "RELEASE SAVEPOINT scs_write")
+                            try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT scs_write").execute()
+                            try db.cachedStatement(sql: "RELEASE SAVEPOINT scs_write").execute()
                             return { continuation.resume(throwing: error) }
                         }
                     } catch {
