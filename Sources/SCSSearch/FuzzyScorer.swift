@@ -28,13 +28,19 @@ public struct FuzzyScorer {
         }
     }
 
-    /// The same over text in place (the session index's flat storage).
-    func scoreIfAtLeast(_ text: UnsafeBufferPointer<UInt32>, threshold: Double, profile: ProfileView?) -> Double {
+    /// The same over text in place (the session index's flat storage). `fullWindows`: see
+    /// `withoutOccurrence(queryLength:)`.
+    func scoreIfAtLeast(_ text: UnsafeBufferPointer<UInt32>, threshold: Double, profile: ProfileView?, fullWindows: Double = 100) -> Double {
         if text.count > query.count, let fast {
-            return fast.score(text, profile: profile, threshold: threshold)
+            return fast.score(text, profile: profile, threshold: threshold, fullWindows: fullWindows)
         }
         return score(Array(text)[...], cutoff: threshold)
     }
+
+    /// The best score a full-length window can reach in a text that does not contain the query:
+    /// its LCS is at most m − 1, so 2(m − 1)/2m (92.3 for 13 characters). Windows shorter than the
+    /// query, at the ends of a text, can still score more (up to 2(m − 1)/(2m − 1)).
+    static func withoutOccurrence(queryLength m: Int) -> Double { ratio(patternLength: m, length: m, lcs: m - 1) }
 
     /// Lower-cases (Python `str.lower()`) and splits into Unicode scalars.
     public static func scalars(_ text: String) -> [UInt32] {

@@ -38,12 +38,20 @@ public final class SearchService: Sendable {
     /// parallel position ranges that share their floors (see `SliceFloors`).
     static func rank(_ entries: SessionTexts, _ query: SearchQuery, slices: Int) async -> (Int, [RankedHit]) {
         let all = 0..<entries.count
-        if let exact = entries.newestExactMatches(all, query: FuzzyScorer.scalars(query.query), for: query) {
-            return (entries.candidateCount(all, for: query), exact.map { RankedHit(position: $0, score: 100) })
+        let scalars = FuzzyScorer.scalars(query.query)
+        var known = KnownOccurrences()
+        switch entries.exactMatches(all, query: scalars, for: query) {
+        case .enough(let newest)?:
+            return (entries.candidateCount(all, for: query), newest.map { RankedHit(position: $0, score: 100) })
+        case .all(let positions)?:
+            known = KnownOccurrences(positions: positions, fullWindows: FuzzyScorer.withoutOccurrence(queryLength: scalars.count))
+        case nil:
+            break
         }
+        let occurrences = known
         let slices = max(1, slices)
         if slices == 1 {  // no child task to start and wait for
-            let (candidates, hits) = Self.score(entries, 0..<entries.count, query)
+            let (candidates, hits) = Self.score(entries, 0..<entries.count, query, known: occurrences)
             return (candidates, Self.best(hits, limit: query.limit))
         }
         let sliceSize = (entries.count + slices - 1) / slices
@@ -51,7 +59,7 @@ public final class SearchService: Sendable {
         let results = await withTaskGroup(of: (Int, [RankedHit]).self) { group in
             for slice in 0..<slices {
                 let range = min(entries.count, slice * sliceSize)..<min(entries.count, (slice + 1) * sliceSize)
-                group.addTask { Self.score(entries, range, query, floors: floors, slice: slice) }
+                group.addTask { Self.score(entries, range, query, floors: floors, slice: slice, known: occurrences) }
             }
             var all: [(Int, [RankedHit])] = []
             for await result in group { all.append(result) }
@@ -64,12 +72,21 @@ public final class SearchService: Sendable {
     /// held, a message must beat the weakest of them (an equal score never displaces a newer
     /// message), so the scorer's threshold rises and most texts are rejected by its bounds.
     static func score(
-        _ entries: SessionTexts, _ range: Range<Int>, _ query: SearchQuery, floors: SliceFloors? = nil, slice: Int = 0
+        _ entries: SessionTexts, _ range: Range<Int>, _ query: SearchQuery, floors: SliceFloors? = nil, slice: Int = 0,
+        known: KnownOccurrences = KnownOccurrences()
     ) -> (Int, [RankedHit]) {
         let scorer = FuzzyScorer(query: query.query)
         var top = TopHits(limit: max(0, query.limit))
-        let candidates = entries.scan(range, for: query, scorer: scorer, into: &top, floors: floors, slice: slice)
+        let candidates = entries.scan(range, for: query, scorer: scorer, into: &top, floors: floors, slice: slice, known: known)
         return (candidates, top.hits)
+    }
+
+    /// Where the query occurs in the session, when that was looked up first: those messages
+    /// score 100, and in every other one no full-length window can score above `fullWindows`.
+    struct KnownOccurrences: Sendable {
+        /// Positions, newest first (empty and `fullWindows` 100 when nothing was looked up).
+        var positions: [Int] = []
+        var fullWindows: Double = 100
     }
 
     struct RankedHit: Sendable {

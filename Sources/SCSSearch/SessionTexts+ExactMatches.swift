@@ -4,14 +4,24 @@ extension SessionTexts {
     /// Bytes of the class column searched per step, newest stretch first.
     static let exactChunk = 32_768
 
-    /// The newest `limit` candidates of `range` that score 100 (newest first), when at least
-    /// `limit` do; nil otherwise. partial_ratio is 100 exactly when the query occurs in the text
+    /// What the search for exact occurrences found.
+    enum ExactMatches: Equatable {
+        /// The newest `limit` candidates that score 100, newest first: the whole answer.
+        case enough([Int])
+        /// Fewer than `limit`: every candidate whose searched text (at least as long as the
+        /// query) contains the query, newest first. No other text has a full window scoring 100.
+        case all([Int])
+    }
+
+    /// The candidates of `range` that contain the query (see `ExactMatches`); nil when the search
+    /// does not apply (empty query or range, no limit, a threshold above 100).
+    /// partial_ratio is 100 exactly when the query occurs in the text
     /// (or, for a text shorter than the query, the text in the query), and a full set of 100s is
     /// the whole answer: nothing scores higher and, among equals, newer messages rank first. The
     /// occurrences are found with `memmem` over the one-byte class column (several GB/s), newest
     /// stretch first, and confirmed on the scalars — instead of scoring message after message
     /// until `limit` exact matches turn up (thousands of texts for a rare three-word phrase).
-    func newestExactMatches(_ range: Range<Int>, query: [UInt32], for search: SearchQuery) -> [Int]? {
+    func exactMatches(_ range: Range<Int>, query: [UInt32], for search: SearchQuery) -> ExactMatches? {
         let limit = search.limit
         let m = query.count
         guard m > 0, limit > 0, search.threshold <= 100, !range.isEmpty else { return nil }
@@ -44,7 +54,7 @@ extension SessionTexts {
                 }
             }
         }
-        guard found.count == limit else { return nil }
+        guard found.count == limit else { return .all(found) }
         // A text shorter than the query scores 100 when it occurs in the query: rare, but one newer
         // than the oldest match found belongs in the answer.
         let oldest = found[limit - 1]
@@ -55,8 +65,8 @@ extension SessionTexts {
             let text = scalars[starts[position]..<(starts[position] + length)]
             if Self.contains(query, text) { short.append(position) }
         }
-        if short.isEmpty { return found }
-        return Array((found + short).sorted(by: >).prefix(limit))
+        if short.isEmpty { return .enough(found) }
+        return .enough(Array((found + short).sorted(by: >).prefix(limit)))
     }
 
     /// The message whose text holds column offset `offset` (texts are back to back, in order).

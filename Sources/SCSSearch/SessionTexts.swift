@@ -95,10 +95,11 @@ struct SessionTexts: Sendable {
     /// `floors` is given); returns how many messages were candidates.
     func scan(
         _ range: Range<Int>, for query: SearchQuery, scorer: FuzzyScorer, into top: inout TopHits,
-        floors: SliceFloors? = nil, slice: Int = 0
+        floors: SliceFloors? = nil, slice: Int = 0, known: SearchService.KnownOccurrences = .init()
     ) -> Int {
         var candidates = 0
         var shared = 0.0  // floors.floor(for: slice), refreshed every 32 messages
+        var nextKnown = 0  // into known.positions (newest first), kept at the first not newer than `position`
         withColumns { columns in
             for position in range.reversed() {
                 // The next text to visit is the previous one in memory: start loading it (the
@@ -109,8 +110,14 @@ struct SessionTexts: Sendable {
                 if let floors, candidates % 32 == 1 { shared = floors.floor(for: slice) }
                 let minimum = max(top.threshold(atLeast: query.threshold), shared)
                 if minimum > 100 { continue }
-                let (text, profile) = locate(position, in: columns, metadata: query.searchMetadata)
-                let score = scorer.scoreIfAtLeast(text, threshold: minimum, profile: profile)
+                let score: Double
+                while nextKnown < known.positions.endIndex && known.positions[nextKnown] > position { nextKnown += 1 }
+                if nextKnown < known.positions.endIndex && known.positions[nextKnown] == position {
+                    score = 100  // the query occurs in it
+                } else {
+                    let (text, profile) = locate(position, in: columns, metadata: query.searchMetadata)
+                    score = scorer.scoreIfAtLeast(text, threshold: minimum, profile: profile, fullWindows: known.fullWindows)
+                }
                 if score >= minimum {
                     top.insert(SearchService.RankedHit(position: position, score: score))
                     if let floors, let weakest = top.weakestOfFull { floors.publish(weakest, slice: slice) }

@@ -120,17 +120,23 @@ final class ThresholdScorer {
     }
 
     /// The score of `text` (longer than the query) if it reaches `threshold`, else 0.
-    func score(_ text: UnsafeBufferPointer<UInt32>, profile: ProfileView?, threshold: Double) -> Double {
+    /// - Parameter fullWindows: an upper bound of any full-length window's score in this text
+    ///   (the caller knows the query does not occur in it: see `FuzzyScorer.withoutOccurrence(queryLength:)`);
+    ///   when the threshold is above it, only the windows shorter than the query, at the text's
+    ///   two ends, are scored.
+    func score(_ text: UnsafeBufferPointer<UInt32>, profile: ProfileView?, threshold: Double, fullWindows: Double = 100) -> Double {
         if let profile {
             let total = wholeTextBound(profile.histogram)
             // No window can hold more than `total` matches: best possible ratio 2T/(m+T).
             if total == 0 || Self.ratio(length, total, total) < threshold { return 0 }
             if !hasBigrams(profile, required: requiredBigrams(threshold: threshold)) { return 0 }
         }
-        return score(text, classes: profile?.classes, threshold: threshold)
+        return score(text, classes: profile?.classes, threshold: threshold, skipFullWindows: threshold > fullWindows)
     }
 
-    private func score(_ text: UnsafeBufferPointer<UInt32>, classes: UnsafePointer<UInt8>?, threshold: Double) -> Double {
+    private func score(
+        _ text: UnsafeBufferPointer<UInt32>, classes: UnsafePointer<UInt8>?, threshold: Double, skipFullWindows: Bool
+    ) -> Double {
         let m = length
         let n = text.count
         let deficit = self.deficit, needed = self.needed, ascii = asciiIndex
@@ -182,10 +188,12 @@ final class ThresholdScorer {
         /// Bigrams the next better window must hold (0: the bigram bound is too weak to use).
         func requiredNow() -> Int { requiredBigrams(threshold: best > 0 ? max(threshold, best.nextUp) : threshold) }
         var required = requiredNow()
-        let byBigrams = required >= max(2, (m - 1) / 3)
+        let byBigrams = !skipFullWindows && required >= max(2, (m - 1) / 3)
         var minimum = minimumFullLCS()
         var bound = 0
-        if byBigrams {
+        if skipFullWindows {
+            // No full window can reach the threshold: straight to the prefixes and suffixes.
+        } else if byBigrams {
             // Full windows, left to right: only runs of windows holding enough query bigrams can
             // win, and within a run the LCS moves by at most one per step, so a stretch whose two
             // ends cannot climb to `minimum` in between is skipped without scoring it.

@@ -139,12 +139,12 @@ struct ThresholdBoundsTests {
         }
     }
 
-    @Test("the exact-match shortcut (memmem for 100s) answers exactly like scoring every message")
+    @Test("the exact-occurrence lookup (memmem) and its full-window bound answer exactly like scoring every message")
     func exactShortcutMatchesScan() async {
         var generator = Generator(state: 2_024)
         let words = ["cache", "worker", "search", "cach", "a", "x a", "index"]
         let senders = ["x", "bo", "agent-1"]  // "x a" texts are shorter than most queries and inside some
-        for round in 0..<30 {
+        for round in 0..<36 {
             var texts = SessionTexts()
             for id in 0..<300 {
                 let content = (0..<Int.random(in: 1...4, using: &generator)).map { _ in words.randomElement(using: &generator)! }
@@ -154,7 +154,10 @@ struct ThresholdBoundsTests {
                     id: Int64(id + 1), sessionID: "s", sender: senders[id % 3], senderType: "claude", content: content,
                     visibility: id % 5 == 0 ? .private : .public, metadata: metadata, timestamp: Double(id)))
             }
-            let queries = ["cache worker", "x a cache", "a", "search cache worker", "worker worker", "x a", "cache index"]
+            // Some occur in many texts, some in a few, some (typos) in none: then no full window of
+            // any text scores above 2(m - 1)/2m and only the texts' ends are scored past that.
+            let queries = ["cache worker", "x a cache", "a", "search cache worker", "worker worker", "x a", "cache index",
+                           "cach worker", "serch", "wroker cache", "index searc", "x a cach worker"]
             let query = queries[round % queries.count]
             for limit in [1, 3, 10, 40] {
                 for threshold in [0.0, 60, 100] {
