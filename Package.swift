@@ -126,6 +126,7 @@ let package = Package(
 
         .testTarget(name: "SCSCoreTests", dependencies: ["SCSCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SCSBenchTests", dependencies: ["SCSBench", "SCSCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SCSToolsTests", dependencies: ["SCSTools", "SCSCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SCSStorageSQLiteTests",
             dependencies: ["SCSCore", "SCSStorage", "SCSStorageSQLite", .product(name: "GRDB", package: "GRDB.swift")],

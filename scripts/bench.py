@@ -230,6 +230,13 @@ def main():
             time.sleep(1)
             idle["python"] = memory(python.process.pid)
         results = {t.name: workload(t, queries) for t in targets}
+        # Memory after the shared workload; then the Python server is stopped so that requests it
+        # may still be working off (it drops connections under 32 agents) take no CPU from the
+        # scs-only measurements below.
+        after = {t.name: memory(t.process.pid) for t in targets}
+        for t in targets:
+            if t.name == "python":
+                t.stop()
         extra = []
         session = make_session(scs, "bench wake-up")
         log("bench: scs: wait_for_messages wake-up")
@@ -239,7 +246,6 @@ def main():
                               agents=32, calls=SCS_CALLS_32)
         throughput["tool"] = "add_message (throughput)"
         extra.append(throughput)
-        after = {t.name: memory(t.process.pid) for t in targets}
         report(results, extra, idle, after, ready)
     finally:
         for t in targets:
@@ -275,7 +281,7 @@ def report(results, extra, idle, after, ready):
     lines += ["", "## Process tree", "",
               "PSS splits shared library pages between the processes that map them (the tree's real footprint); "
               "summed RSS counts them once per process.", "",
-              "| server | ready s | idle PSS MB | idle RSS sum MB | PSS after load MB | RSS sum after load MB |", "|---|---:|---:|---:|---:|---:|"]
+              "| server | ready s | idle PSS MB | idle RSS sum MB | PSS after the shared workload MB | RSS sum after it MB |", "|---|---:|---:|---:|---:|---:|"]
     for name in idle:
         label = "scs (supervisor + workers)" if name == "scs" else "python"
         ready_text = f"{ready:.2f}" if name == "scs" else "—"

@@ -41,6 +41,8 @@ extension JSONValue {
                 value.write(to: &out)
             }
             out.append(UInt8(ascii: "}"))
+        case .raw(let raw):
+            out.append(contentsOf: raw.bytes)
         }
     }
 
@@ -63,7 +65,7 @@ extension JSONValue {
         }
     }
 
-    static func writeString(_ string: String, to out: inout [UInt8]) {
+    public static func writeString(_ string: String, to out: inout [UInt8]) {
         var string = string
         string.withUTF8 { writeString(utf8: $0, to: &out) }
     }

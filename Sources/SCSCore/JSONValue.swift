@@ -13,6 +13,20 @@ public enum JSONValue: Sendable, Hashable {
     case string(String)
     case array([JSONValue])
     case object(JSONObject)
+    /// A value already written as compact JSON, serialized as is: results of many rows are
+    /// written straight to bytes (no tree to build, walk and free). Nothing parses into it, its
+    /// accessors (`arrayValue`, subscripts …) see no structure, and it equals only the same bytes.
+    case raw(RawJSON)
+}
+
+/// Compact JSON text produced by code that writes valid JSON (see `JSONValue.raw`).
+public struct RawJSON: Sendable, Hashable {
+    public let bytes: [UInt8]
+
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    /// The value it holds, parsed (for the rare consumer that needs the structure).
+    public var parsed: JSONValue { (try? JSONValue.parse(bytes)) ?? .null }
 }
 
 extension JSONValue {
@@ -65,6 +79,7 @@ extension JSONValue {
         case .string: return "string"
         case .array: return "array"
         case .object: return "object"
+        case .raw(let raw): return raw.parsed.typeName
         }
     }
 }

@@ -12,6 +12,7 @@ enum PythonRepr {
         case .string(let s): return string(s)
         case .array(let items): return "[" + items.map(of).joined(separator: ", ") + "]"
         case .object(let object): return "{" + object.map { string($0.key) + ": " + of($0.value) }.joined(separator: ", ") + "}"
+        case .raw(let raw): return of(raw.parsed)
         }
     }
 

@@ -158,7 +158,7 @@ struct SessionTexts: Sendable {
             case .int(let i): return i == 0 ? nil : String(i)
             case .double(let d): return d == 0 ? nil : pythonFloat(d)
             case .bool(let b): return b ? "True" : nil
-            case .null, .array, .object: return nil
+            case .null, .array, .object, .raw: return nil
             }
         }
     }

@@ -110,6 +110,39 @@ enum ToolJSON {
         ]
     }
 
+    /// `.array(messages.map(message))`, written straight to JSON bytes (the same text: tested).
+    static func messages(_ messages: some Collection<Message>) -> JSONValue {
+        var out: [UInt8] = []
+        out.reserveCapacity(messages.count * 320 + 2)
+        out.append(UInt8(ascii: "["))
+        for (index, message) in messages.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: #"{"id":"#.utf8)
+            out.append(contentsOf: String(message.id).utf8)
+            out.append(contentsOf: #","session_id":"#.utf8)
+            JSONValue.writeString(message.sessionID, to: &out)
+            out.append(contentsOf: #","sender":"#.utf8)
+            JSONValue.writeString(message.sender, to: &out)
+            out.append(contentsOf: #","sender_type":"#.utf8)
+            JSONValue.writeString(message.senderType, to: &out)
+            out.append(contentsOf: #","content":"#.utf8)
+            JSONValue.writeString(message.content, to: &out)
+            out.append(contentsOf: #","visibility":"#.utf8)
+            JSONValue.writeString(message.visibility.rawValue, to: &out)
+            out.append(contentsOf: #","message_type":"#.utf8)
+            JSONValue.writeString(message.messageType, to: &out)
+            out.append(contentsOf: #","metadata":"#.utf8)
+            (message.metadata.map(JSONValue.object) ?? .null).write(to: &out)
+            out.append(contentsOf: #","timestamp":"#.utf8)
+            JSONValue.double(message.timestamp).write(to: &out)
+            out.append(contentsOf: #","parent_message_id":"#.utf8)
+            (message.parentMessageID.map(JSONValue.int) ?? .null).write(to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
+        return .raw(RawJSON(out))
+    }
+
     static func session(_ session: Session) -> JSONObject {
         [
             "id": .string(session.id), "purpose": .string(session.purpose), "created_by": .string(session.createdBy),

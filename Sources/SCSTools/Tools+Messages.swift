@@ -57,7 +57,7 @@ extension ToolCall {
             let total = page.totalCount ?? page.messages.count
             if total == 0 { _ = try await session(sessionID) }  // only an empty page can mean "no such session"
             return ToolJSON.ok([
-                "messages": .array(page.messages.map(ToolJSON.message)), "count": .int(Int64(page.messages.count)),
+                "messages": ToolJSON.messages(page.messages), "count": .int(Int64(page.messages.count)),
                 "total_count": .int(Int64(total)), "has_more": .bool(offset + limit < total),
             ])
         }
@@ -113,7 +113,7 @@ extension ToolCall {
                 let remaining = deadline - now
                 if !page.messages.isEmpty || remaining <= 0 || Task.isCancelled {
                     return ToolJSON.ok([
-                        "messages": .array(page.messages.map(ToolJSON.message)), "count": .int(Int64(page.messages.count)),
+                        "messages": ToolJSON.messages(page.messages), "count": .int(Int64(page.messages.count)),
                         "last_message_id": .int(page.messages.last?.id ?? after), "timed_out": .bool(page.messages.isEmpty),
                     ])
                 }
@@ -144,7 +144,7 @@ extension ToolCall {
             let visible = thread.filter { $0.isVisible(to: identity) }
             return ToolJSON.ok([
                 "root": root.isVisible(to: identity) ? ToolJSON.message(root) : .null,
-                "messages": .array(visible.map(ToolJSON.message)), "count": .int(Int64(visible.count)),
+                "messages": ToolJSON.messages(visible), "count": .int(Int64(visible.count)),
             ])
         }
     }

@@ -69,7 +69,7 @@ extension ToolCall {
                 MessageQuery(sessionID: sessionID, sender: sender, order: .descending, limit: int("limit") ?? 20), reader: identity)
             if page.messages.isEmpty { _ = try await session(sessionID) }
             return ToolJSON.ok([
-                "messages": .array(page.messages.map(ToolJSON.message)), "sender": .string(sender),
+                "messages": ToolJSON.messages(page.messages), "sender": .string(sender),
                 "count": .int(Int64(page.messages.count)),
             ])
         }
@@ -97,7 +97,7 @@ extension ToolCall {
                 MessageQuery(sessionID: sessionID, since: since, until: until, order: .ascending, limit: int("limit") ?? 50), reader: identity)
             if page.messages.isEmpty { _ = try await session(sessionID) }
             return ToolJSON.ok([
-                "messages": .array(page.messages.map(ToolJSON.message)),
+                "messages": ToolJSON.messages(page.messages),
                 "timerange": ["start": .string(start), "end": .string(end)], "count": .int(Int64(page.messages.count)),
             ])
         }

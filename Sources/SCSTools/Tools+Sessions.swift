@@ -41,7 +41,7 @@ extension ToolCall {
             let page = try await env.storage.messages(MessageQuery(sessionID: sessionID, order: .descending, limit: 50), reader: identity)
             return ToolJSON.ok([
                 "session": .object(ToolJSON.session(session)),
-                "messages": .array(page.messages.map(ToolJSON.message)),
+                "messages": ToolJSON.messages(page.messages),
                 "message_count": .int(Int64(page.messages.count)),
             ])
         }
