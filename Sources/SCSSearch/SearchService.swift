@@ -34,24 +34,25 @@ public final class SearchService: Sendable {
         return SearchOutcome(hits: top, candidates: candidates)
     }
 
-    /// The best `query.limit` hits of `entries` (and the candidate count), scored in `slices`
-    /// parallel position ranges that share their floors (see `SliceFloors`).
+    /// The best `query.limit` hits of `entries` (and the candidate count): the messages that
+    /// contain the query are looked up first (`SessionTexts.exactMatches`) — enough of them are the
+    /// answer — then the rest is scored in `slices` parallel position ranges that share their
+    /// floors (see `SliceFloors`).
     static func rank(_ entries: SessionTexts, _ query: SearchQuery, slices: Int) async -> (Int, [RankedHit]) {
-        let all = 0..<entries.count
+        let whole = 0..<entries.count
         let scalars = FuzzyScorer.scalars(query.query)
-        var known = KnownOccurrences()
-        switch entries.exactMatches(all, query: scalars, for: query) {
+        let occurrences: KnownOccurrences
+        switch entries.exactMatches(whole, query: scalars, for: query) {
         case .enough(let newest)?:
-            return (entries.candidateCount(all, for: query), newest.map { RankedHit(position: $0, score: 100) })
+            return (entries.candidateCount(whole, for: query), newest.map { RankedHit(position: $0, score: 100) })
         case .all(let positions)?:
-            known = KnownOccurrences(positions: positions, fullWindows: FuzzyScorer.withoutOccurrence(queryLength: scalars.count))
+            occurrences = KnownOccurrences(positions: positions, fullWindows: FuzzyScorer.withoutOccurrence(queryLength: scalars.count))
         case nil:
-            break
+            occurrences = KnownOccurrences()
         }
-        let occurrences = known
         let slices = max(1, slices)
         if slices == 1 {  // no child task to start and wait for
-            let (candidates, hits) = Self.score(entries, 0..<entries.count, query, known: occurrences)
+            let (candidates, hits) = Self.score(entries, whole, query, known: occurrences)
             return (candidates, Self.best(hits, limit: query.limit))
         }
         let sliceSize = (entries.count + slices - 1) / slices
