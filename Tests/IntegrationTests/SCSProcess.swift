@@ -47,7 +47,8 @@ final class SCSProcess: Sendable {
             if !process.isRunning { return (stdout + stderr).contains(text) }
             try await Task.sleep(for: .milliseconds(20))
         }
-        return false
+        // The deadline may pass while this task waits for a thread on a busy machine: look once more.
+        return (stdout + stderr).contains(text)
     }
 
     /// Waits (bounded) for exit and returns the status; kills the process if it overstays.
@@ -98,4 +99,19 @@ struct Sandbox {
     var envFile: String { home + "/.config/shared-context-server/scs.env" }
 
     func remove() { try? FileManager.default.removeItem(atPath: root) }
+}
+
+/// Waits for a process on a thread of its own: `waitUntilExit` blocks, and a blocked thread of
+/// the cooperative pool (two on a 2-core machine) stalls every other test's task.
+enum ProcessWait {
+    /// The output read to its end, then the exit status.
+    static func finish(_ process: Process, output: Pipe?) async -> (status: Int32, output: String) {
+        await withCheckedContinuation { continuation in
+            Thread {
+                let data = output?.fileHandleForReading.readDataToEndOfFile() ?? Data()
+                process.waitUntilExit()
+                continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
+            }.start()
+        }
+    }
 }

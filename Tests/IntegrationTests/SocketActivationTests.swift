@@ -63,7 +63,6 @@ struct SocketActivationTests {
         }
         #expect(health?["workers"]?.arrayValue?.count == 2)
         kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        #expect(await ProcessWait.finish(process, output: nil).status == 0)
     }
 }
