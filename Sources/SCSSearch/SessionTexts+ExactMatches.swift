@@ -60,7 +60,7 @@ extension SessionTexts {
         let oldest = found[limit - 1]
         var short: [Int] = []
         for position in (oldest + 1)..<range.upperBound {
-            let length = search.searchMetadata ? fullLengths[position] : baseLengths[position]
+            let length = searchedLength(position, metadata: search.searchMetadata)
             guard length > 0, length < m, isCandidate(position, for: search.reader, scope: search.scope) else { continue }
             let text = scalars[starts[position]..<(starts[position] + length)]
             if Self.contains(query, text) { short.append(position) }
@@ -81,7 +81,7 @@ extension SessionTexts {
 
     /// Whether the query's scalars are at `offset`, inside the searched text of `position`.
     func occurs(_ query: [UInt32], at offset: Int, in position: Int, metadata: Bool) -> Bool {
-        let length = metadata ? fullLengths[position] : baseLengths[position]
+        let length = searchedLength(position, metadata: metadata)
         guard offset + query.count <= starts[position] + length else { return false }
         return scalars[offset..<(offset + query.count)].elementsEqual(query)
     }

@@ -76,13 +76,17 @@ struct SessionTexts: Sendable {
         }
     }
 
+    /// How many scalars of message `position`'s text are searched (with or without metadata values).
+    @inline(__always)
+    func searchedLength(_ position: Int, metadata: Bool) -> Int { metadata ? fullLengths[position] : baseLengths[position] }
+
     /// Where message `position`'s searched text and its profile are.
     @inline(__always)
     func locate(_ position: Int, in columns: Columns, metadata: Bool) -> (text: UnsafeBufferPointer<UInt32>, profile: ProfileView) {
         let numbers = profileNumbers[position]
         let number = metadata ? numbers.full : numbers.base
         let start = starts[position]
-        let length = metadata ? fullLengths[position] : baseLengths[position]
+        let length = searchedLength(position, metadata: metadata)
         let profile = ProfileView(
             histogram: columns.histograms.baseAddress! + number * TextProfile.histogramSize,
             bigrams: columns.bigrams.baseAddress! + number * TextProfile.bigramWords,
