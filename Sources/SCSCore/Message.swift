@@ -35,6 +35,16 @@ public struct Message: Sendable, Hashable {
     /// Largest content, counted in Unicode scalars (as Python and SQLite `length()` count).
     public static let maxContentLength = 100_000
 
+    /// Bytes a message adds to a JSON answer besides its content and metadata (ids, names,
+    /// keys, timestamp), rounded up: used to keep pages within the result budget.
+    public static let rowOverhead = 512
+
+    /// About how many bytes this message takes in a JSON answer.
+    public var estimatedJSONBytes: Int {
+        content.utf8.count + sender.utf8.count + senderType.utf8.count + (metadata.map { JSONValue.object($0).compactBytes.count } ?? 0)
+            + Self.rowOverhead
+    }
+
     public func isVisible(to reader: AgentIdentity) -> Bool {
         visibility.isVisible(to: reader, sender: sender, senderType: senderType)
     }

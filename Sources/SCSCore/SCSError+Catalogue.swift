@@ -152,4 +152,31 @@ extension SCSError {
             retryAfter: 5, relatedResources: ["get_performance_metrics"]
         )
     }
+
+    /// A memory value or metadata over its documented size.
+    public static func memoryLimitExceeded(_ what: String, size: Int, limit: Int) -> SCSError {
+        SCSError(
+            code: .memoryLimitExceeded, message: "Memory \(what) is too large (\(size); the limit is \(limit))",
+            severity: .warning, recoverable: false,
+            suggestions: ["Store smaller values, or split the value over several keys"],
+            context: ["size": .int(Int64(size)), "max_size": .int(Int64(limit))]
+        )
+    }
+
+    /// A single item (one memory value, one message) that cannot fit in an answer at all.
+    public static func resultTooLarge(limit: Int) -> SCSError {
+        SCSError(
+            code: .resultTooLarge, message: "The answer would exceed the \(limit)-byte result budget", recoverable: false,
+            context: ["max_result_bytes": .int(Int64(limit))]
+        )
+    }
+
+    /// A per-agent or per-session cap on live server state (streams, long-polls, subscriptions).
+    public static func limitReached(_ what: String, limit: Int) -> SCSError {
+        SCSError(
+            code: .limitReached, message: "Too many \(what) (the limit is \(limit))", severity: .warning,
+            suggestions: ["Close some before opening more", "Retry after retry_after seconds"],
+            context: ["limit": .int(Int64(limit))], retryAfter: 1
+        )
+    }
 }

@@ -87,4 +87,7 @@ extension SCSError.Code {
     public static let tokenNotFound = Self("TOKEN_NOT_FOUND")
     public static let workerUnavailable = Self("WORKER_UNAVAILABLE")
     public static let databaseUnavailable = Self("DATABASE_UNAVAILABLE")
+    public static let memoryLimitExceeded = Self("MEMORY_LIMIT_EXCEEDED")
+    public static let resultTooLarge = Self("RESULT_TOO_LARGE")
+    public static let limitReached = Self("LIMIT_REACHED")
 }

@@ -32,6 +32,9 @@ public struct MCPEndpoint: Sendable {
         self.keepAlive = keepAlive
     }
 
+    /// Most messages in one JSON-RPC batch (each is answered in turn on the request's connection).
+    public static let maxBatch = 100
+
     static let sessionHeader = HTTPField.Name("Mcp-Session-Id")!
     static let versionHeader = HTTPField.Name("MCP-Protocol-Version")!
     static let apiKeyHeader = HTTPField.Name("X-API-Key")!
@@ -110,6 +113,9 @@ public struct MCPEndpoint: Sendable {
             return Self.failure(.badRequest, error.code.rawValue, error.message)
         }
         let isBatch = body.readableBytesView.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "[")
+        guard parsed.count <= Self.maxBatch else {
+            return Self.failure(.badRequest, -32600, "Invalid Request: a batch holds at most \(Self.maxBatch) messages")
+        }
         var headers: HTTPFields = [:]
         var sessionID = request.headers[Self.sessionHeader]
         var version = request.headers[Self.versionHeader]

@@ -7,8 +7,26 @@ import Synchronization
 /// shallowest error, `anyOf` counted as weak, the first among equals — with its exact wording.
 public struct JSONSchemaValidator: Sendable {
     public let schema: JSONValue
+    /// Top-level properties whose values are credentials: a message about them names the
+    /// property and never repeats the value (docs/CONTRACT.md, "Limits").
+    public let secretProperties: Set<String>
 
-    public init(schema: JSONValue) { self.schema = schema }
+    public init(schema: JSONValue, secretProperties: Set<String> = []) {
+        self.schema = schema
+        self.secretProperties = secretProperties
+    }
+
+    /// Longest rendering of a rejected value in a message; longer ones are cut (the Python server
+    /// repeats the whole value, which for a 1 MiB string is a 1 MiB error).
+    static let maxReprLength = 1_000
+
+    /// The value as the message shows it.
+    static func shown(_ instance: JSONValue, path: [String], secrets: Set<String>) -> String {
+        if let top = path.first, secrets.contains(top) { return "the value of \(PythonRepr.string(top))" }
+        let repr = PythonRepr.of(instance)
+        guard repr.unicodeScalars.count > maxReprLength else { return repr }
+        return String(String.UnicodeScalarView(repr.unicodeScalars.prefix(maxReprLength))) + "…"
+    }
 
     struct Violation {
         /// The message is written only for the violation that is reported: most are found in
@@ -41,16 +59,16 @@ public struct JSONSchemaValidator: Sendable {
     /// nil when `instance` is valid, else the message (without the `Input validation error: ` prefix).
     public func firstError(_ instance: JSONValue) -> String? {
         var violations: [Violation] = []
-        Self.validate(instance, schema, path: [], into: &violations)
+        Self.validate(instance, schema, path: [], secrets: secretProperties, into: &violations)
         // Python's max(): the first of equally relevant errors wins.
         var best: Violation?
         for violation in violations where best == nil || Self.isMoreRelevant(violation, than: best!) { best = violation }
         return best?.message
     }
 
-    static func validate(_ instance: JSONValue, _ schema: JSONValue, path: [String], into out: inout [Violation]) {
+    static func validate(_ instance: JSONValue, _ schema: JSONValue, path: [String], secrets: Set<String> = [], into out: inout [Violation]) {
         guard case .object(let keywords) = schema else { return }
-        let repr = { PythonRepr.of(instance) }
+        let repr = { shown(instance, path: path, secrets: secrets) }
         let start = out.count
         defer {
             // jsonschema's `_matches_type` looks at the failing schema's own `type`.
@@ -68,7 +86,7 @@ public struct JSONSchemaValidator: Sendable {
             case "properties":
                 guard case .object(let object) = instance, case .object(let properties) = argument else { continue }
                 for (name, subschema) in properties {
-                    if let value = object[name] { validate(value, subschema, path: path + [name], into: &out) }
+                    if let value = object[name] { validate(value, subschema, path: path + [name], secrets: secrets, into: &out) }
                 }
             case "required":
                 guard case .object(let object) = instance else { continue }
@@ -85,11 +103,11 @@ public struct JSONSchemaValidator: Sendable {
                         message: "Additional properties are not allowed (\(names) \(extras.count == 1 ? "was" : "were") unexpected)",
                         path: path, weak: false))
                 } else if case .object = argument {
-                    for name in extras { validate(object[name]!, argument, path: path + [name], into: &out) }
+                    for name in extras { validate(object[name]!, argument, path: path + [name], secrets: secrets, into: &out) }
                 }
             case "items":
                 guard case .array(let items) = instance else { continue }
-                for (index, item) in items.enumerated() { validate(item, argument, path: path + [String(index)], into: &out) }
+                for (index, item) in items.enumerated() { validate(item, argument, path: path + [String(index)], secrets: secrets, into: &out) }
             case "minLength", "maxLength":
                 guard case .string(let text) = instance, let bound = argument.intValue else { continue }
                 let length = Int64(text.unicodeScalars.count)
@@ -135,7 +153,7 @@ public struct JSONSchemaValidator: Sendable {
                 let branches = argument.arrayValue ?? []
                 let passing = branches.filter { branch in
                     var nested: [Violation] = []
-                    validate(instance, branch, path: path, into: &nested)
+                    validate(instance, branch, path: path, secrets: secrets, into: &nested)
                     return nested.isEmpty
                 }
                 if passing.isEmpty {

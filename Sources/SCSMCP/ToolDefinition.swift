@@ -37,8 +37,11 @@ public struct ToolDefinition: Sendable {
         self.inputSchema = inputSchema
         self.readOnly = readOnly
         self.handler = handler
-        validator = JSONSchemaValidator(schema: inputSchema)
+        validator = JSONSchemaValidator(schema: inputSchema, secretProperties: Self.secretParameters)
     }
+
+    /// Parameters that carry credentials: validation errors never repeat their values.
+    public static let secretParameters: Set<String> = ["auth_token", "current_token", "token"]
 
     /// The `tools/list` entry.
     public var listing: JSONValue {

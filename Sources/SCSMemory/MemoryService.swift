@@ -40,6 +40,7 @@ public struct MemoryService: Sendable {
     public func set(_ request: SetRequest) async throws -> MemoryEntry {
         let key = try Self.validatedKey(request.key)
         guard request.agent.canWrite else { throw SCSError.writeRequired(request.agent.permissions) }
+        try Self.checkSizes(value: request.value, metadata: request.metadata)
         let ttl = try Self.ttlSeconds(request.expiresIn)
         let now = clock.now()
         return try await store.putMemory(
@@ -77,6 +78,21 @@ public struct MemoryService: Sendable {
             agentID: agent.agentID, key: key, scope: MemoryScope(sessionID: sessionID), now: clock.now()
         )
         guard deleted else { throw SCSError.memoryNotFound(key) }
+    }
+
+    /// A value of at most `Limits.memoryValueBytes` bytes of compact JSON and metadata of at most
+    /// `Limits.metadataLength` characters, else MEMORY_LIMIT_EXCEEDED (nothing is stored).
+    public static func checkSizes(value: JSONValue, metadata: JSONObject?) throws {
+        let valueBytes = value.compactBytes.count
+        guard valueBytes <= Limits.memoryValueBytes else {
+            throw SCSError.memoryLimitExceeded("value (bytes of JSON)", size: valueBytes, limit: Limits.memoryValueBytes)
+        }
+        if let metadata {
+            let length = JSONValue.object(metadata).compactText.unicodeScalars.count
+            guard length <= Limits.metadataLength else {
+                throw SCSError.memoryLimitExceeded("metadata (characters of JSON)", size: length, limit: Limits.metadataLength)
+            }
+        }
     }
 
     /// Trimmed key, 1–255 characters, no space, newline or tab.

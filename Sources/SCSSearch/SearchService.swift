@@ -27,6 +27,8 @@ public final class SearchService: Sendable {
 
     public func search(_ query: SearchQuery) async throws -> SearchOutcome {
         let entries = try await index(for: query.sessionID).current(from: storage)
+        // An unknown (or empty) session keeps no index: ids made up by a caller fill nothing.
+        if entries.count == 0 { evict(sessionID: query.sessionID) }
         // Large sessions are scored in parallel slices (each with its own scorer and scratch).
         let slices = entries.count >= 4_096 ? min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)) : 1
         let (candidates, ranked) = await Self.rank(entries, query, slices: slices)
@@ -39,6 +41,8 @@ public final class SearchService: Sendable {
     /// answer — then the rest is scored in `slices` parallel position ranges that share their
     /// floors (see `SliceFloors`).
     static func rank(_ entries: SessionTexts, _ query: SearchQuery, slices: Int) async -> (Int, [RankedHit]) {
+        // Nothing is built for the query (its scalars, pattern tables) before there is a text.
+        guard entries.count > 0 else { return (0, []) }
         let whole = 0..<entries.count
         let scalars = FuzzyScorer.scalars(query.query)
         let occurrences: KnownOccurrences

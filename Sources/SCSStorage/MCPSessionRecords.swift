@@ -1,3 +1,5 @@
+public import SCSCore
+
 /// A Streamable HTTP MCP session (stored, so a restarted supervisor keeps serving it).
 public struct MCPSessionRecord: Sendable, Hashable {
     public var id: String
@@ -39,7 +41,12 @@ public protocol MCPSessionStore: Sendable {
 }
 
 public protocol ActivityStore: Sendable {
+    /// Records the call; nothing is written when the session does not exist.
     func recordActivity(sessionID: String, agentID: String, agentType: String, at time: Double) async throws
     /// Agents seen on the session at or after `since`, most recent first.
     func activeAgents(sessionID: String, since: Double) async throws -> [AgentActivity]
+    /// Purges rows last seen before `cutoff` (longer ago than any window get_active_agents takes).
+    func deleteActivity(before cutoff: Double) async throws -> Int
+    /// Per sender, the messages at or after `since` that `reader` may see.
+    func visibleMessageCounts(sessionID: String, since: Double, reader: AgentIdentity) async throws -> [String: Int]
 }

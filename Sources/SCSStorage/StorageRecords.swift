@@ -63,12 +63,16 @@ public struct MessageQuery: Sendable {
     public var offset: Int
     /// Also count every matching message (without limit/offset).
     public var countTotal: Bool
+    /// Stop reading once the page's messages hold about this many bytes (content and metadata);
+    /// the first message is always read. Bounds what one answer can pull into memory.
+    public var maxBytes: Int?
 
     public init(
         sessionID: String, visibility: Visibility? = nil, sender: String? = nil, since: Double? = nil,
         until: Double? = nil, afterID: Int64? = nil, order: Order = .ascending, limit: Int = 50, offset: Int = 0,
-        countTotal: Bool = false
+        countTotal: Bool = false, maxBytes: Int? = nil
     ) {
+        self.maxBytes = maxBytes
         self.sessionID = sessionID
         self.visibility = visibility
         self.sender = sender
@@ -86,10 +90,13 @@ public struct MessageQuery: Sendable {
 public struct MessagePage: Sendable {
     public var messages: [Message]
     public var totalCount: Int?
+    /// The query's `maxBytes` ended the page before its limit (more messages match).
+    public var truncated: Bool
 
-    public init(messages: [Message], totalCount: Int? = nil) {
+    public init(messages: [Message], totalCount: Int? = nil, truncated: Bool = false) {
         self.messages = messages
         self.totalCount = totalCount
+        self.truncated = truncated
     }
 }
 

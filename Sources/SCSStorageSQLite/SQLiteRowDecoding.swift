@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 import SCSCore
 import SCSStorage
 
@@ -61,11 +62,29 @@ enum SQLiteRow {
 
     /// Every message a `SELECT messageColumns …` statement yields, read column by column from the
     /// stepping statement (no intermediate row copies).
-    static func messages(_ statement: Statement, arguments: StatementArguments) throws -> [Message] {
+    /// The rows as messages; with `maxBytes`, reading stops before the message that would take
+    /// the page's size (content, metadata and a fixed share per row) past it — but never before
+    /// the first.
+    static func messages(_ statement: Statement, arguments: StatementArguments, maxBytes: Int? = nil) throws -> [Message] {
+        var cut = false
+        return try messages(statement, arguments: arguments, maxBytes: maxBytes, cut: &cut)
+    }
+
+    static func messages(_ statement: Statement, arguments: StatementArguments, maxBytes: Int?, cut: inout Bool) throws -> [Message] {
         let cursor = try Row.fetchCursor(statement, arguments: arguments)
         let sqlite = statement.sqliteStatement
         var messages: [Message] = []
+        var bytes = 0
         while try cursor.next() != nil {
+            if let maxBytes {
+                // Sizes from SQLite itself: nothing is decoded before it is known to fit.
+                let size = Int(sqlite3_column_bytes(sqlite, 4)) + Int(sqlite3_column_bytes(sqlite, 7)) + Message.rowOverhead
+                if !messages.isEmpty, bytes + size > maxBytes {
+                    cut = true
+                    break
+                }
+                bytes += size
+            }
             messages.append(try message { DatabaseValue(sqliteStatement: sqlite, index: $0) })
         }
         return messages

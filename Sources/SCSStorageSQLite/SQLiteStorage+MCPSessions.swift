@@ -51,10 +51,34 @@ extension SQLiteStorage {
     public func recordActivity(sessionID: String, agentID: String, agentType: String, at time: Double) async throws {
         try await coalescedWrite { db in
             try db.cachedStatement(sql: """
-                INSERT INTO agent_activity (session_id, agent_id, agent_type, last_seen) VALUES (?, ?, ?, ?)
+                INSERT INTO agent_activity (session_id, agent_id, agent_type, last_seen)
+                SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM sessions WHERE id = ?)
                 ON CONFLICT(session_id, agent_id) DO UPDATE SET agent_type = excluded.agent_type,
                     last_seen = max(last_seen, excluded.last_seen)
-                """).execute(arguments: [sessionID, agentID, agentType, time])
+                """).execute(arguments: [sessionID, agentID, agentType, time, sessionID])
+        }
+    }
+
+    public func deleteActivity(before cutoff: Double) async throws -> Int {
+        try await write { db in
+            try db.cachedStatement(sql: "DELETE FROM agent_activity WHERE last_seen < ?").execute(arguments: [cutoff])
+            return db.changesCount
+        }
+    }
+
+    public func visibleMessageCounts(sessionID: String, since: Double, reader: AgentIdentity) async throws -> [String: Int] {
+        try await read { db in
+            let visibility = VisibilityClause(reader: reader)
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(
+                db.cachedStatement(sql: """
+                    SELECT sender, COUNT(*) FROM messages WHERE session_id = ? AND timestamp >= ? AND \(visibility.sql) GROUP BY sender
+                    """),
+                arguments: StatementArguments([sessionID, since] + visibility.arguments))
+            {
+                counts[SQLiteRow.string(row[0]) ?? "", default: 0] += SQLiteRow.int(row[1]).map { Int($0) } ?? 0
+            }
+            return counts
         }
     }
 

@@ -94,15 +94,17 @@ extension SQLiteStorage {
             }
             let whereSQL = (pageConditions + conditions).joined(separator: " AND ")
             let order = query.order == .ascending ? "ASC" : "DESC"
+            var cut = false
             let messages = try SQLiteRow.messages(
                 db.cachedStatement(
                     sql: "SELECT \(SQLiteRow.messageColumns) FROM messages WHERE \(whereSQL) ORDER BY id \(order) LIMIT ? OFFSET ?"
                 ),
-                arguments: StatementArguments(pageArguments + arguments + [query.limit, query.offset])
+                arguments: StatementArguments(pageArguments + arguments + [query.limit, query.offset]), maxBytes: query.maxBytes,
+                cut: &cut
             )
             var total: Int?
             if query.countTotal {
-                if query.offset == 0 && messages.count < query.limit {
+                if query.offset == 0 && messages.count < query.limit && !cut {
                     total = messages.count  // the page holds them all
                 } else {
                     let count = VisibleCount(
@@ -110,7 +112,7 @@ extension SQLiteStorage {
                     total = try Int.fetchOne(db.cachedStatement(sql: count.sql), arguments: StatementArguments(count.arguments))
                 }
             }
-            return MessagePage(messages: messages, totalCount: total)
+            return MessagePage(messages: messages, totalCount: total, truncated: cut)
         }
     }
 

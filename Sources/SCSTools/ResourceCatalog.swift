@@ -94,15 +94,18 @@ public struct ResourceCatalog: ResourceProvider {
 
     func session(_ id: String, _ identity: AgentIdentity) async throws -> JSONValue {
         guard let session = try await env.storage.session(id: id) else { throw SCSError.sessionNotFound(id) }
-        let messages = try await env.visibleMessages(sessionID: id, reader: identity)
+        let (messages, truncated) = try await env.visibleMessages(sessionID: id, reader: identity)
+        var statistics: JSONObject = [
+            "visible_message_count": .int(Int64(messages.count)),
+            "unique_agents": .int(Int64(Set(messages.map(\.sender)).count)),
+            "last_activity": .double(messages.last?.timestamp ?? session.createdAt),
+        ]
+        // Past the result budget the oldest messages are given; get_messages pages through the rest.
+        if truncated { statistics["truncated"] = true }
         return [
             "session": .object(ToolJSON.session(session)),
             "messages": .array(messages.map(ToolJSON.message)),
-            "statistics": [
-                "visible_message_count": .int(Int64(messages.count)),
-                "unique_agents": .int(Int64(Set(messages.map(\.sender)).count)),
-                "last_activity": .double(messages.last?.timestamp ?? session.createdAt),
-            ],
+            "statistics": .object(statistics),
             "resource_info": [
                 "last_updated": .string(Timestamp.iso(env.clock.now())), "requesting_agent": .string(identity.agentID),
                 "supports_subscriptions": true,
@@ -112,7 +115,7 @@ public struct ResourceCatalog: ResourceProvider {
 
     func messages(_ id: String, _ limit: Int, _ identity: AgentIdentity, _ uri: String) async throws -> JSONValue {
         guard let session = try await env.storage.session(id: id) else { throw SCSError.sessionNotFound(id) }
-        let page = try await env.storage.messages(MessageQuery(sessionID: id, order: .descending, limit: limit), reader: identity)
+        let page = try await env.storage.messages(MessageQuery(sessionID: id, order: .descending, limit: limit, maxBytes: env.resultBudget), reader: identity)
         return [
             "session_id": .string(id), "session_purpose": .string(session.purpose),
             "pagination": ["requested_limit": .int(Int64(limit)), "total_messages_returned": .int(Int64(page.messages.count))],

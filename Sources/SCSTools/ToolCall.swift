@@ -27,6 +27,13 @@ public struct ToolCall: Sendable {
         return value
     }
 
+    /// A memory scope argument: null and the literal `"null"` mean global; any other string,
+    /// `""` included, names a session (and `""` names none that exists, as in the Python server).
+    func scope(_ name: String) -> String? {
+        guard let value = string(name), value != "null" else { return nil }
+        return value
+    }
+
     /// The caller (CONTRACT.md C): `auth_token` argument, then the bearer token, then the token
     /// bound to the MCP session, else the anonymous read-only agent.
     func caller() async throws -> AgentIdentity {
@@ -151,6 +158,15 @@ enum ToolJSON {
             "metadata": session.metadata.map(JSONValue.object) ?? .null,
             "closed_at": session.closedAt.map(JSONValue.double) ?? .null,
         ]
+    }
+
+    /// `fields` with `truncated: true` added when a list ended early at the result budget (the
+    /// key is absent otherwise, so ordinary answers keep the Python server's shape).
+    static func marked(_ fields: JSONObject, truncated: Bool) -> JSONObject {
+        guard truncated else { return fields }
+        var marked = fields
+        marked["truncated"] = true
+        return marked
     }
 
     static func ok(_ fields: JSONObject) -> JSONObject {

@@ -25,12 +25,16 @@ public struct ToolEnvironment: Sendable {
     public var startedAt: Double
     /// Live worker states for get_performance_metrics (`[{role, pid, state, restarts, uptime_s}]`).
     public var workerStatus: @Sendable () async -> [JSONValue]
+    /// Largest tool result, bytes of JSON (`SCS_MAX_RESULT_BYTES`): a list that would be larger
+    /// ends early and says so (`has_more` or `truncated`).
+    public var resultBudget: Int
 
     public init(
         storage: any Storage, tokens: TokenService, workers: any WorkerGateway, hub: NotificationHub, metrics: ToolMetrics,
         policy: PermissionPolicy = .standard, clock: any WallClock = SystemClock(), logger: Logger,
-        workerStatus: @escaping @Sendable () async -> [JSONValue] = { [] }
+        workerStatus: @escaping @Sendable () async -> [JSONValue] = { [] }, resultBudget: Int = Limits.resultBytes
     ) {
+        self.resultBudget = resultBudget
         self.storage = storage
         self.tokens = tokens
         self.workers = workers
@@ -47,15 +51,19 @@ public struct ToolEnvironment: Sendable {
 
     var nowISO: String { Timestamp.iso(clock.now()) }
 
-    /// Every message of a session `reader` may see (at or after `since`), oldest first, read in pages.
-    func visibleMessages(sessionID: String, since: Double? = nil, reader: AgentIdentity) async throws -> [Message] {
+    /// The messages of a session `reader` may see, oldest first, read in pages until the result
+    /// budget is spent; `truncated` when more were left.
+    func visibleMessages(sessionID: String, reader: AgentIdentity) async throws -> (messages: [Message], truncated: Bool) {
         var messages: [Message] = []
         var cursor: Int64 = 0
+        var budget = resultBudget
         while true {
             let page = try await storage.messages(
-                MessageQuery(sessionID: sessionID, since: since, afterID: cursor, order: .ascending, limit: 5_000), reader: reader)
+                MessageQuery(sessionID: sessionID, afterID: cursor, order: .ascending, limit: 1_000, maxBytes: budget), reader: reader)
             messages += page.messages
-            guard let last = page.messages.last, page.messages.count == 5_000 else { return messages }
+            budget -= page.messages.reduce(0) { $0 + $1.estimatedJSONBytes }
+            if page.truncated || (budget <= 0 && page.messages.count == 1_000) { return (messages, true) }
+            guard let last = page.messages.last, page.messages.count == 1_000 else { return (messages, false) }
             cursor = last.id
         }
     }

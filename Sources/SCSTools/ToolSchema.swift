@@ -34,27 +34,31 @@ enum ToolSchema {
         return property(name, description, keywords)
     }
 
-    static func stringWithDefault(_ name: String, _ description: String, default value: String, enumeration: [String]? = nil) -> Property {
+    static func stringWithDefault(
+        _ name: String, _ description: String, default value: String, enumeration: [String]? = nil, maxLength: Int = Limits.shortTextLength
+    ) -> Property {
         var keywords: JSONObject = ["default": .string(value)]
         if let enumeration { keywords["enum"] = .array(enumeration.map(JSONValue.string)) }
+        keywords["maxLength"] = .int(Int64(maxLength))
         keywords["type"] = "string"
         return property(name, description, keywords)
     }
 
-    static func optionalString(_ name: String, _ description: String) -> Property {
-        property(name, description, ["anyOf": [["type": "string"], ["type": "null"]], "default": .null])
+    /// A string or null (the default); the bound applies to the string branch.
+    static func optionalString(_ name: String, _ description: String, maxLength: Int) -> Property {
+        property(name, description, ["anyOf": [["maxLength": .int(Int64(maxLength)), "type": "string"], ["type": "null"]], "default": .null])
     }
 
-    static func integer(_ name: String, _ description: String, default value: Int64, minimum: Int64? = nil, maximum: Int64? = nil) -> Property {
+    static func integer(_ name: String, _ description: String, default value: Int64, minimum: Int64? = nil, maximum: Int64) -> Property {
         var keywords: JSONObject = ["default": .int(value)]
-        if let maximum { keywords["maximum"] = .int(maximum) }
+        keywords["maximum"] = .int(maximum)
         if let minimum { keywords["minimum"] = .int(minimum) }
         keywords["type"] = "integer"
         return property(name, description, keywords)
     }
 
-    static func requiredInteger(_ name: String, _ description: String, minimum: Int64 = 1) -> Property {
-        property(name, description, ["minimum": .int(minimum), "type": "integer"])
+    static func requiredInteger(_ name: String, _ description: String, minimum: Int64 = 1, maximum: Int64 = Limits.maxID) -> Property {
+        property(name, description, ["maximum": .int(maximum), "minimum": .int(minimum), "type": "integer"])
     }
 
     static func boolean(_ name: String, _ description: String, default value: Bool) -> Property {
@@ -70,6 +74,9 @@ enum ToolSchema {
     }
 
     static let authToken = optionalString(
-        "auth_token", "Token from authenticate_agent (sct_…). Optional: without it the call runs as an anonymous read-only agent.")
-    static let sessionID = string("session_id", "Session id (session_ + 16 hex characters).")
+        "auth_token", "Token from authenticate_agent (sct_…). Optional: without it the call runs as an anonymous read-only agent.",
+        maxLength: Limits.tokenLength)
+    static let sessionID = string("session_id", "Session id (session_ + 16 hex characters).", maxLength: Limits.sessionIDLength)
+    /// A session scope for memory: a session id, or null for global.
+    static let memorySessionID = optionalString("session_id", "Session scope; null for global.", maxLength: Limits.sessionIDLength)
 }

@@ -84,10 +84,7 @@ extension ToolCall {
             _ = try await session(sessionID)
             let since = now - Double(int("window_seconds") ?? 300)
             let active = try await env.storage.activeAgents(sessionID: sessionID, since: since)
-            var counts: [String: Int] = [:]
-            for message in try await env.visibleMessages(sessionID: sessionID, since: since, reader: identity) {
-                counts[message.sender, default: 0] += 1
-            }
+            let counts = try await env.storage.visibleMessageCounts(sessionID: sessionID, since: since, reader: identity)
             let agents: [JSONValue] = active.map { agent in
                 [
                     "agent_id": .string(agent.agentID), "agent_type": .string(agent.agentType),

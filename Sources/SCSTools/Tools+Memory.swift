@@ -10,7 +10,7 @@ extension ToolCall {
 
     func setMemory() async -> JSONObject {
         await run("database", "set_memory") {
-            let sessionID = optional("session_id")
+            let sessionID = scope("session_id")
             let identity = try await caller(onOptional: sessionID)
             var expiresIn = arguments["expires_in"] ?? .null
             if expiresIn == "null" { expiresIn = .null }
@@ -33,7 +33,7 @@ extension ToolCall {
 
     func getMemory() async -> JSONObject {
         await run("database", "get_memory") {
-            let sessionID = optional("session_id")
+            let sessionID = scope("session_id")
             let identity = try await caller(onOptional: sessionID)
             let entry = try await env.workers.call(MemoryGetMethod.self, MemoryKeyParams(identity: identity, key: string("key") ?? "", sessionID: sessionID))
             return ToolJSON.ok([
@@ -46,7 +46,7 @@ extension ToolCall {
 
     func listMemory() async -> JSONObject {
         await run("database", "list_memory") {
-            let sessionID = optional("session_id")
+            let sessionID = scope("session_id")
             let identity = try await caller()
             let entries = try await env.workers.call(MemoryListMethod.self, MemoryListMethod.Params(
                 identity: identity, sessionID: sessionID, prefix: optional("prefix"), limit: int("limit") ?? 50)).items
@@ -65,7 +65,7 @@ extension ToolCall {
 
     func deleteMemory() async -> JSONObject {
         await run("database", "delete_memory") {
-            let sessionID = optional("session_id")
+            let sessionID = scope("session_id")
             let identity = try await caller(onOptional: sessionID)
             let key = string("key") ?? ""
             _ = try await env.workers.call(MemoryDeleteMethod.self, MemoryKeyParams(identity: identity, key: key, sessionID: sessionID))

@@ -4,10 +4,27 @@ import SCSStorage
 
 /// add_message, get_messages, set_message_visibility, wait_for_messages, get_message_thread.
 extension ToolCall {
+    /// A visibility value: any string given, `""` included, must be one of the four.
     func visibility(_ name: String) throws -> Visibility? {
-        guard let raw = string(name), !raw.isEmpty else { return nil }
+        guard let raw = string(name) else { return nil }
         guard let visibility = Visibility(rawValue: raw) else { throw SCSError.invalidVisibility(raw) }
         return visibility
+    }
+
+    /// `visibility_filter`, where `""` and null mean no filter (docs/CONTRACT.md, the one place
+    /// where an empty string means absent).
+    func visibilityFilter(_ name: String) throws -> Visibility? {
+        if string(name)?.isEmpty == true { return nil }
+        return try visibility(name)
+    }
+
+    /// The parent of a reply: a message of the same session that the caller may see. An unknown,
+    /// foreign or invisible one gets the same answer, so nothing is revealed.
+    func checkParent(_ id: Int64?, sessionID: String, reader: AgentIdentity) async throws {
+        guard let id else { return }
+        guard let parent = try await env.storage.message(id: id), parent.sessionID == sessionID, parent.isVisible(to: reader) else {
+            throw SCSError.invalidParentMessage(id, sessionID: sessionID)
+        }
     }
 
     /// Live updates after a committed change to `message`'s session: long-polls wake, subscribed
@@ -29,10 +46,12 @@ extension ToolCall {
             if visibility == .adminOnly { try requireAdmin(identity) }
             let content = TextSanitizer.sanitize(string("content") ?? "")
             guard !content.isEmpty else { throw SCSError.emptyAfterSanitization(field: "content") }
+            let parentID = arguments["parent_message_id"]?.intValue
+            let metadata = try metadata()
+            try await checkParent(parentID, sessionID: sessionID, reader: identity)
             let message = try await env.storage.appendMessage(NewMessage(
                 sessionID: sessionID, sender: identity.agentID, senderType: identity.agentType, content: content,
-                visibility: visibility, metadata: try metadata(), parentMessageID: arguments["parent_message_id"]?.intValue,
-                timestamp: now)
+                visibility: visibility, metadata: metadata, parentMessageID: parentID, timestamp: now)
             ) { message in
                 // The audit row commits with the message (one transaction).
                 NewAuditEvent(
@@ -49,16 +68,20 @@ extension ToolCall {
         await run("database", "get_messages") {
             let sessionID = string("session_id") ?? ""
             let identity = try await caller(on: sessionID)
-            let filter = try visibility("visibility_filter")
+            let filter = try visibilityFilter("visibility_filter")
             let limit = int("limit") ?? 50
             let offset = int("offset") ?? 0
             let page = try await env.storage.messages(
-                MessageQuery(sessionID: sessionID, visibility: filter, limit: limit, offset: offset, countTotal: true), reader: identity)
+                MessageQuery(
+                    sessionID: sessionID, visibility: filter, limit: limit, offset: offset, countTotal: true, maxBytes: env.resultBudget),
+                reader: identity)
             let total = page.totalCount ?? page.messages.count
             if total == 0 { _ = try await session(sessionID) }  // only an empty page can mean "no such session"
+            // A page cut short by the result budget says so the usual way: the next offset is
+            // offset + count (both bounded by the schema, so the sum cannot overflow).
             return ToolJSON.ok([
                 "messages": ToolJSON.messages(page.messages), "count": .int(Int64(page.messages.count)),
-                "total_count": .int(Int64(total)), "has_more": .bool(offset + limit < total),
+                "total_count": .int(Int64(total)), "has_more": .bool(offset + page.messages.count < total),
             ])
         }
     }
@@ -75,7 +98,7 @@ extension ToolCall {
         await run("database", "set_message_visibility") {
             let identity = try await caller()
             let messageID = arguments["message_id"]?.intValue ?? 0
-            let target = try visibility("visibility") ?? .public
+            guard let target = try visibility("visibility") else { throw SCSError.invalidVisibility("") }
             let message = try await visibleMessage(messageID, to: identity)
             await env.activity.record(sessionID: message.sessionID, agent: identity, at: now)
             try requireWrite(identity)
@@ -101,7 +124,7 @@ extension ToolCall {
     func waitForMessages() async -> JSONObject {
         await run("database", "wait_for_messages") {
             let sessionID = string("session_id") ?? ""
-            let identity = try await caller(on: sessionID)
+            var identity = try await caller(on: sessionID)
             _ = try await session(sessionID)
             let after = arguments["after_message_id"]?.intValue ?? 0
             let limit = int("limit") ?? 50
@@ -109,15 +132,18 @@ extension ToolCall {
             while true {
                 let seen = env.events.version(sessionID)
                 let page = try await env.storage.messages(
-                    MessageQuery(sessionID: sessionID, afterID: after, order: .ascending, limit: limit), reader: identity)
+                    MessageQuery(sessionID: sessionID, afterID: after, order: .ascending, limit: limit, maxBytes: env.resultBudget),
+                    reader: identity)
                 let remaining = deadline - now
                 if !page.messages.isEmpty || remaining <= 0 || Task.isCancelled {
-                    return ToolJSON.ok([
+                    return ToolJSON.ok(ToolJSON.marked([
                         "messages": ToolJSON.messages(page.messages), "count": .int(Int64(page.messages.count)),
                         "last_message_id": .int(page.messages.last?.id ?? after), "timed_out": .bool(page.messages.isEmpty),
-                    ])
+                    ], truncated: page.truncated))
                 }
                 await env.events.wait(sessionID, seen: seen, timeout: remaining)
+                // A token revoked (or expired) while the call waited ends it now.
+                identity = try await caller()
             }
         }
     }
@@ -132,20 +158,26 @@ extension ToolCall {
             var inThread: Set<Int64> = [root.id]
             var thread: [Message] = [root]
             var cursor = root.id
+            // The thread's messages are kept only while they fit the result budget; the scan for
+            // descendants goes on (ids only) so the count of what was left out is right.
+            var budget = env.resultBudget - root.estimatedJSONBytes
+            var truncated = false
             while true {
-                let batch = try await env.storage.allMessages(sessionID: root.sessionID, afterID: cursor, limit: 5_000)
+                let batch = try await env.storage.allMessages(sessionID: root.sessionID, afterID: cursor, limit: 500)
                 for message in batch where message.parentMessageID.map(inThread.contains) == true {
                     inThread.insert(message.id)
-                    thread.append(message)
+                    guard message.isVisible(to: identity) else { continue }
+                    budget -= message.estimatedJSONBytes
+                    if budget < 0 { truncated = true } else { thread.append(message) }
                 }
-                guard let last = batch.last, batch.count == 5_000 else { break }
+                guard let last = batch.last, batch.count == 500 else { break }
                 cursor = last.id
             }
             let visible = thread.filter { $0.isVisible(to: identity) }
-            return ToolJSON.ok([
+            return ToolJSON.ok(ToolJSON.marked([
                 "root": root.isVisible(to: identity) ? ToolJSON.message(root) : .null,
                 "messages": ToolJSON.messages(visible), "count": .int(Int64(visible.count)),
-            ])
+            ], truncated: truncated))
         }
     }
 }

@@ -32,7 +32,14 @@ extension ToolCall {
             // An unknown session has no candidates: only then is it worth a read to tell it apart
             // from a session with nothing visible to the caller.
             if result.candidates == 0 { _ = try await session(sessionID) }
-            let results: [JSONValue] = result.hits.map { hit in
+            // The hits that fit in the result budget (each carries its content and a preview).
+            var budget = env.resultBudget
+            let hits = result.hits.prefix { hit in
+                budget -= hit.message.estimatedJSONBytes + 1_024
+                return budget >= 0
+            }
+            let truncated = result.truncated || hits.count < result.hits.count
+            let results: [JSONValue] = hits.map { hit in
                 let message = hit.message
                 let preview = Self.preview(message.content)
                 let score = Self.rounded(hit.score)
@@ -51,12 +58,12 @@ extension ToolCall {
                 "query": .string(String(query.prefix(500))), "results_count": .int(Int64(results.count)),
                 "threshold": .double(threshold), "search_scope": .string(scope), "search_time_ms": .double(elapsed),
             ])
-            return ToolJSON.ok([
+            return ToolJSON.ok(ToolJSON.marked([
                 "results": .array(results), "query": .string(query), "threshold": .double(threshold),
                 "search_scope": .string(scope), "message_count": .int(Int64(results.count)), "search_time_ms": .double(elapsed),
                 "performance_note": "RapidFuzz-compatible partial_ratio over a per-session in-memory index",
                 "cache_hit": false,
-            ])
+            ], truncated: truncated))
         }
     }
 
@@ -66,12 +73,13 @@ extension ToolCall {
             let identity = try await caller(on: sessionID)
             let sender = string("sender") ?? ""
             let page = try await env.storage.messages(
-                MessageQuery(sessionID: sessionID, sender: sender, order: .descending, limit: int("limit") ?? 20), reader: identity)
+                MessageQuery(sessionID: sessionID, sender: sender, order: .descending, limit: int("limit") ?? 20, maxBytes: env.resultBudget),
+                reader: identity)
             if page.messages.isEmpty { _ = try await session(sessionID) }
-            return ToolJSON.ok([
+            return ToolJSON.ok(ToolJSON.marked([
                 "messages": ToolJSON.messages(page.messages), "sender": .string(sender),
                 "count": .int(Int64(page.messages.count)),
-            ])
+            ], truncated: page.truncated))
         }
     }
 
@@ -94,12 +102,14 @@ extension ToolCall {
             let sessionID = string("session_id") ?? ""
             let identity = try await caller(on: sessionID)
             let page = try await env.storage.messages(
-                MessageQuery(sessionID: sessionID, since: since, until: until, order: .ascending, limit: int("limit") ?? 50), reader: identity)
+                MessageQuery(
+                    sessionID: sessionID, since: since, until: until, order: .ascending, limit: int("limit") ?? 50, maxBytes: env.resultBudget),
+                reader: identity)
             if page.messages.isEmpty { _ = try await session(sessionID) }
-            return ToolJSON.ok([
+            return ToolJSON.ok(ToolJSON.marked([
                 "messages": ToolJSON.messages(page.messages),
                 "timerange": ["start": .string(start), "end": .string(end)], "count": .int(Int64(page.messages.count)),
-            ])
+            ], truncated: page.truncated))
         }
     }
 }

@@ -38,12 +38,13 @@ extension ToolCall {
             let sessionID = string("session_id") ?? ""
             let identity = try await caller(on: sessionID)
             let session = try await session(sessionID)
-            let page = try await env.storage.messages(MessageQuery(sessionID: sessionID, order: .descending, limit: 50), reader: identity)
-            return ToolJSON.ok([
+            let page = try await env.storage.messages(
+                MessageQuery(sessionID: sessionID, order: .descending, limit: 50, maxBytes: env.resultBudget), reader: identity)
+            return ToolJSON.ok(ToolJSON.marked([
                 "session": .object(ToolJSON.session(session)),
                 "messages": ToolJSON.messages(page.messages),
                 "message_count": .int(Int64(page.messages.count)),
-            ])
+            ], truncated: page.truncated))
         }
     }
 

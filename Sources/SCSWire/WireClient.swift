@@ -39,7 +39,7 @@ public final class WireClient: Sendable {
                 .connectTimeout(.milliseconds(Int64(timeout * 1000)))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addFrameCodec(maximumFrameBytes: maximumFrameBytes)
+                        try channel.pipeline.syncOperations.addFrameCodec(maximumFrameBytes: maximumFrameBytes, oversized: .failRequest)
                         try channel.pipeline.syncOperations.addHandler(handler)
                     }
                 }
@@ -123,8 +123,9 @@ final class WireClientHandler: ChannelInboundHandler, Sendable {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
         do {
-            switch try WireEnvelope(frame: unwrapInboundIn(data)) {
+            switch try WireEnvelope(frame: frame) {
             case .hello(let peer): hello.succeed(peer)
             case .response(let id, let result): complete(id, .success(result))
             case .failure(let id, let error): complete(id, .failure(WireFailure(error)))
@@ -132,6 +133,11 @@ final class WireClientHandler: ChannelInboundHandler, Sendable {
             case .request: throw WireError.protocolError("workers do not send requests")
             }
         } catch {
+            // A bad answer that still names its request fails that request; the stream is fine.
+            if let id = WireEnvelope.leadingID(frame.readableBytesView.prefix(64)) {
+                complete(id, .failure(WireFailure(["code": "INVALID_RESPONSE", "message": "the worker's answer could not be read"])))
+                return
+            }
             context.close(promise: nil)
         }
     }

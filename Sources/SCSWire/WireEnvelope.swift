@@ -84,6 +84,22 @@ public enum WireEnvelope: Sendable, Equatable {
         }
     }
 
+    /// The request id at the start of a frame written by `json` (`{"id":<digits>,…`), read
+    /// without parsing the rest: an answer that is too large or malformed still names its request.
+    public static func leadingID(_ bytes: some Collection<UInt8>) -> Int64? {
+        let prefix = Array(#"{"id":"#.utf8)
+        guard bytes.count > prefix.count, bytes.starts(with: prefix) else { return nil }
+        var id: Int64 = 0
+        var digits = 0
+        for byte in bytes.dropFirst(prefix.count) {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { break }
+            guard digits < 18 else { return nil }
+            id = id * 10 + Int64(byte - UInt8(ascii: "0"))
+            digits += 1
+        }
+        return digits > 0 ? id : nil
+    }
+
     public func buffer(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
         let bytes = json.compactBytes
         var buffer = allocator.buffer(capacity: bytes.count)

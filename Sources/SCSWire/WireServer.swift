@@ -49,7 +49,9 @@ public struct WireServer: Sendable {
                     }
                     try channel.pipeline.syncOperations.addFrameCodec(maximumFrameBytes: maximumFrameBytes)
                     try channel.pipeline.syncOperations.addHandler(
-                        WireServerHandler(hello: hello, router: router, logger: logger, onReady: connections ?? { _ in }))
+                        WireServerHandler(
+                            hello: hello, router: router, logger: logger, maximumFrameBytes: maximumFrameBytes,
+                            onReady: connections ?? { _ in }))
                     live.insert(channel)
                 }
             }
@@ -83,11 +85,16 @@ final class WireServerHandler: ChannelInboundHandler {
     let hello: Hello
     let router: WireRouter
     let logger: Logger
+    let maximumFrameBytes: Int
     let onReady: @Sendable (WireEventSink) -> Void
     /// Event-loop confined: whether the peer's hello was accepted.
     private var greeted = false
 
-    init(hello: Hello, router: WireRouter, logger: Logger, onReady: @escaping @Sendable (WireEventSink) -> Void) {
+    init(
+        hello: Hello, router: WireRouter, logger: Logger, maximumFrameBytes: Int = WireProtocol.defaultMaximumFrameBytes,
+        onReady: @escaping @Sendable (WireEventSink) -> Void
+    ) {
+        self.maximumFrameBytes = maximumFrameBytes
         self.hello = hello
         self.router = router
         self.logger = logger
@@ -112,13 +119,23 @@ final class WireServerHandler: ChannelInboundHandler {
             }
             let channel = context.channel
             let router = router
+            let maximumFrameBytes = maximumFrameBytes
+            let logger = logger
             Task {
                 let reply: WireEnvelope
                 switch await router.handle(method: method, params: params) {
                 case .success(let result): reply = .response(id: id, result: result)
                 case .failure(let failure): reply = .failure(id: id, error: failure.payload)
                 }
-                channel.writeAndFlush(reply.buffer(), promise: nil)
+                var buffer = reply.buffer()
+                // Never a frame over the cap: the peer would take it for a broken stream.
+                if buffer.readableBytes > maximumFrameBytes {
+                    logger.warning("answer over the frame cap replaced by an error", metadata: [
+                        "method": "\(method)", "bytes": "\(buffer.readableBytes)",
+                    ])
+                    buffer = WireEnvelope.failure(id: id, error: SCSError.resultTooLarge(limit: maximumFrameBytes).wire).buffer()
+                }
+                channel.writeAndFlush(buffer, promise: nil)
             }
         } catch {
             close(context, because: error)

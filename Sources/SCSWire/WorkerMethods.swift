@@ -83,14 +83,21 @@ public enum SearchMethod: WireMethod {
     public struct Result: WireCodable {
         public var hits: [Hit]
         public var candidates: Int
-        public init(hits: [Hit], candidates: Int) {
+        /// Fewer hits than found, so that the answer fits in one frame.
+        public var truncated: Bool
+        public init(hits: [Hit], candidates: Int, truncated: Bool = false) {
             self.hits = hits
             self.candidates = candidates
+            self.truncated = truncated
         }
         public init(wire: JSONValue) throws(WireError) {
-            self.init(hits: try WireList<Hit>(wire: ["items": wire["hits"] ?? []]).items, candidates: Int(try wire.int("candidates")))
+            self.init(
+                hits: try WireList<Hit>(wire: ["items": wire["hits"] ?? []]).items, candidates: Int(try wire.int("candidates")),
+                truncated: wire["truncated"]?.boolValue ?? false)
         }
-        public var wire: JSONValue { ["hits": .array(hits.map(\.wire)), "candidates": .int(Int64(candidates))] }
+        public var wire: JSONValue {
+            ["hits": .array(hits.map(\.wire)), "candidates": .int(Int64(candidates)), "truncated": .bool(truncated)]
+        }
     }
 }
 

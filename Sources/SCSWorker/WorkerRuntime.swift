@@ -42,7 +42,7 @@ public struct WorkerRuntime: Sendable {
         var router = WireRouter()
         router.register(PingMethod.self) { _ in PingMethod.Result(pid: getpid(), inFlight: inFlight.current) }
         switch role {
-        case .search: Self.registerSearch(&router, SearchService(storage: storage), inFlight)
+        case .search: Self.registerSearch(&router, SearchService(storage: storage), inFlight, replyBudget: maximumFrameBytes - Self.frameMargin)
         case .memory: Self.registerMemory(&router, MemoryService(store: storage), inFlight)
         case .supervisor: throw WireError.handshakeFailed("a worker cannot take the supervisor role")
         }
@@ -72,7 +72,23 @@ public struct WorkerRuntime: Sendable {
         }
     }
 
-    static func registerSearch(_ router: inout WireRouter, _ service: SearchService, _ inFlight: RequestCounter) {
+    /// Room left in a frame for the envelope around a result.
+    static let frameMargin = 64 << 10
+
+    /// The best hits that fit in `budget` bytes (the first hit always: a message is far smaller
+    /// than a frame), and whether any were left out.
+    static func fitting(_ hits: [SearchHit], budget: Int) -> (hits: [SearchMethod.Hit], truncated: Bool) {
+        var kept: [SearchMethod.Hit] = []
+        var used = 0
+        for hit in hits {
+            used += hit.message.estimatedJSONBytes + 64
+            if !kept.isEmpty, used > budget { return (kept, true) }
+            kept.append(SearchMethod.Hit(message: hit.message, score: hit.score))
+        }
+        return (kept, false)
+    }
+
+    static func registerSearch(_ router: inout WireRouter, _ service: SearchService, _ inFlight: RequestCounter, replyBudget: Int) {
         router.register(SearchMethod.self) { params in
             try await inFlight.counting {
                 guard let scope = SearchScope(rawValue: params.scope) else {
@@ -81,8 +97,8 @@ public struct WorkerRuntime: Sendable {
                 let outcome = try await service.search(SearchQuery(
                     sessionID: params.sessionID, query: params.query, reader: params.identity, threshold: params.threshold,
                     limit: params.limit, searchMetadata: params.searchMetadata, scope: scope))
-                return SearchMethod.Result(
-                    hits: outcome.hits.map { SearchMethod.Hit(message: $0.message, score: $0.score) }, candidates: outcome.candidates)
+                let (hits, truncated) = fitting(outcome.hits, budget: replyBudget)
+                return SearchMethod.Result(hits: hits, candidates: outcome.candidates, truncated: truncated)
             }
         }
     }
