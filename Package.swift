@@ -94,7 +94,8 @@ let package = Package(
             name: "SCSHTTP",
             dependencies: [
                 "SCSCore", "SCSMCP", "SCSSupervisor", "SCSAuth", "SCSStorage", "SCSWire", "SCSTools",
-                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -69,13 +69,14 @@ def memory(pid):
     return {"rss": rss_tree_kb(pid), "pss": rss_tree_kb(pid, "Pss")}
 
 
-def wait_healthy(url, process, log_path, timeout=120):
+def wait_healthy(url, process, log_path, timeout=120, api_key=None):
     deadline = time.time() + timeout
     while time.time() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited:\n{open(log_path).read()[-3000:]}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as r:
+            # scs details its health only to callers with the API key.
+            with urllib.request.urlopen(urllib.request.Request(url, headers={"X-API-Key": api_key or ""}), timeout=2) as r:
                 if json.loads(r.read()).get("status") == "healthy":
                     return
         except Exception:
@@ -119,7 +120,7 @@ def start_scs(work):
     log_path = os.path.join(work, "scs.log")
     started = time.time()
     process = subprocess.Popen([SCS, "serve", "--port", str(port)], env=env, stdout=open(log_path, "w"), stderr=subprocess.STDOUT)
-    wait_healthy(f"http://127.0.0.1:{port}/health", process, log_path)
+    wait_healthy(f"http://127.0.0.1:{port}/health", process, log_path, api_key=secrets["API_KEY"])
     ready = time.time() - started
     return Target("scs", port, secrets["API_KEY"], process, os.path.join(work, "scs-data", "scs.db")), secrets, ready
 
@@ -148,7 +149,7 @@ def start_python(work, secrets):
     log_path = os.path.join(work, "python.log")
     process = subprocess.Popen([binary, "--transport", "http", "--host", "127.0.0.1", "--port", str(port)], env=env, cwd=work,
                                stdout=open(log_path, "w"), stderr=subprocess.STDOUT)
-    wait_healthy(f"http://127.0.0.1:{port}/health", process, log_path)
+    wait_healthy(f"http://127.0.0.1:{port}/health", process, log_path, api_key=secrets["API_KEY"])
     return Target("python", port, secrets["API_KEY"], process, db)
 
 

@@ -28,10 +28,20 @@ public struct ConfigEnvironment: Sendable {
 
     /// The env files read when none is named: the default file, then `./.env` (as the Python server
     /// reads it). `SCS_ENV_FILE` or an explicit path replaces both.
-    public static func defaultEnvFiles(processEnvironment env: [String: String], explicit: String?) -> [String] {
+    /// - Parameter workingDirectoryFile: also read `./.env` (the server does, as the Python server
+    ///   does; the client commands never do: a directory someone else prepared must not be able to
+    ///   point them, and the key they send, at another server).
+    public static func defaultEnvFiles(processEnvironment env: [String: String], explicit: String?, workingDirectoryFile: Bool = true) -> [String] {
         if let explicit { return [explicit] }
         if let named = env["SCS_ENV_FILE"], !named.isEmpty { return [named] }
-        return [defaultEnvFilePath(processEnvironment: env), FileManager.default.currentDirectoryPath + "/.env"]
+        let home = defaultEnvFilePath(processEnvironment: env)
+        return workingDirectoryFile ? [home, FileManager.default.currentDirectoryPath + "/.env"] : [home]
+    }
+
+    /// Whether `host` names this machine's loopback interface.
+    public static func isLoopback(_ host: String) -> Bool {
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
     }
 
     /// Where `scs setup` writes keys by default: `$XDG_CONFIG_HOME/shared-context-server/scs.env`.

@@ -6,20 +6,34 @@ public struct HTTPConfiguration: Sendable, Equatable {
     public var corsOrigins: [String]
     /// Largest accepted request body.
     public var maxBodyBytes: Int
+    /// Most open HTTP connections (`SCS_MAX_CONNECTIONS`); further ones wait in the backlog.
+    public var maxConnections: Int
+    /// Seconds a keep-alive connection may sit idle between requests (`SCS_HTTP_IDLE_TIMEOUT`); a
+    /// request in progress (a long-poll, an SSE stream) is never cut by it.
+    public var idleTimeout: Double
 
-    public init(host: String = "127.0.0.1", port: Int = 23456, corsOrigins: [String] = [], maxBodyBytes: Int = 4 << 20) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 23456, corsOrigins: [String] = [], maxBodyBytes: Int = 4 << 20,
+        maxConnections: Int = 1_024, idleTimeout: Double = 120
+    ) {
+        self.maxConnections = maxConnections
+        self.idleTimeout = idleTimeout
         self.host = host
         self.port = port
         self.corsOrigins = corsOrigins
         self.maxBodyBytes = maxBodyBytes
     }
 
-    /// Reads `HTTP_HOST` (default 127.0.0.1), `HTTP_PORT` (23456), `CORS_ORIGINS`, `SCS_MAX_BODY_BYTES`.
+    /// Reads `HTTP_HOST` (default 127.0.0.1), `HTTP_PORT` (23456), `CORS_ORIGINS`, `SCS_MAX_BODY_BYTES`,
+    /// `SCS_MAX_CONNECTIONS` (1,024), `SCS_HTTP_IDLE_TIMEOUT` (120 s).
     public init(environment env: ConfigEnvironment) throws(ConfigurationError) {
         let port = try env.number("HTTP_PORT", default: 23456, range: 0...65535)
         let body = try env.number("SCS_MAX_BODY_BYTES", default: Double(4 << 20), range: 1024...1_073_741_824)
         let origins = (env["CORS_ORIGINS"] ?? "").split(separator: ",").map { TextSanitizer.trimmed(String($0)) }
             .filter { !$0.isEmpty && $0 != "*" }
-        self.init(host: env["HTTP_HOST"] ?? "127.0.0.1", port: Int(port), corsOrigins: origins, maxBodyBytes: Int(body))
+        self.init(
+            host: env["HTTP_HOST"] ?? "127.0.0.1", port: Int(port), corsOrigins: origins, maxBodyBytes: Int(body),
+            maxConnections: Int(try env.number("SCS_MAX_CONNECTIONS", default: 1_024, range: 8...65_536)),
+            idleTimeout: try env.number("SCS_HTTP_IDLE_TIMEOUT", default: 120, range: 5...3_600))
     }
 }

@@ -30,8 +30,19 @@ public struct MemoryEntry: Sendable, Hashable {
         return expiresAt <= now
     }
 
+    /// The value's size when the value itself was left out (lists and events ship no values).
+    public var omittedValueSize: Int?
+
     /// Size of the stored value in characters, as `list_memory` reports it.
-    public var valueSize: Int { value.compactText.unicodeScalars.count }
+    public var valueSize: Int { omittedValueSize ?? value.compactText.unicodeScalars.count }
+
+    /// The entry without its value (its size kept): what a list or an expiry event carries.
+    public var withoutValue: MemoryEntry {
+        var entry = self
+        entry.omittedValueSize = valueSize
+        entry.value = .null
+        return entry
+    }
 
     /// Longest key after trimming.
     public static let maxKeyLength = 255

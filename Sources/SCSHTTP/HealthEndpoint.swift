@@ -1,23 +1,35 @@
 public import Hummingbird
 import NIOCore
+public import SCSAuth
 public import SCSCore
 public import SCSStorage
 public import SCSSupervisor
 import SCSWire
 
 /// `GET /health`: the database and every worker (pid, state, restarts, uptime).
+/// Without the API key it says only `up` or `down`: the details (pids, sizes, counts) need the key.
 public struct HealthEndpoint: Sendable {
     let supervisor: Supervisor
     let storage: any Storage
     let clock: any WallClock
     let version: String
+    let apiKey: APIKeyVerifier?
+    /// Counts of bounded live state (connections, MCP sessions, streams, long-polls, subscriptions).
+    let live: @Sendable () async -> JSONObject
 
-    public init(supervisor: Supervisor, storage: any Storage, clock: any WallClock = SystemClock(), version: String) {
+    public init(
+        supervisor: Supervisor, storage: any Storage, clock: any WallClock = SystemClock(), version: String,
+        apiKey: APIKeyVerifier? = nil, live: @escaping @Sendable () async -> JSONObject = HealthEndpoint.noCounts
+    ) {
         self.supervisor = supervisor
         self.storage = storage
         self.clock = clock
         self.version = version
+        self.apiKey = apiKey
+        self.live = live
     }
+
+    @Sendable public static func noCounts() async -> JSONObject { JSONObject() }
 
     /// The health document and its HTTP status (503 when the database is unreachable).
     public func report() async -> (HTTPResponse.Status, JSONValue) {
@@ -39,6 +51,7 @@ public struct HealthEndpoint: Sendable {
             "uptime_s": .double(((clock.now() - supervisor.startedAt) * 1000).rounded() / 1000),
             "database": .object(database),
             "workers": .array(workers.map(Self.json)),
+            "limits": .object(await live()),
         ]
         return (databaseOK ? .ok : .serviceUnavailable, body)
     }
@@ -53,8 +66,11 @@ public struct HealthEndpoint: Sendable {
     }
 
     public func register(on router: Router<some RequestContext>) {
-        router.get("/health") { _, _ -> Response in
+        router.get("/health") { request, _ -> Response in
             let (status, body) = await report()
+            if let apiKey, !apiKey.isValid(request.headers[MCPEndpoint.apiKeyHeader]) {
+                return JSONResponse.make(status: status, body: ["status": status == .ok ? "up" : "down"])
+            }
             return JSONResponse.make(status: status, body: body)
         }
     }

@@ -45,6 +45,15 @@ public struct MCPApplication: Sendable {
             server: server, sessions: sessions, apiKey: APIKeyVerifier(apiKey: secrets.apiKey), http: configuration.http, logger: logger)
     }
 
+    /// Counts of the bounded per-client state, for `/health`.
+    public func liveCounts() async -> JSONObject {
+        [
+            "mcp_sessions": .int(Int64((try? await sessions.count()) ?? -1)), "mcp_sessions_max": .int(Int64(sessions.maximum)),
+            "sse_streams": .int(Int64(server.hub.openStreamCount)), "subscriptions": .int(Int64(server.hub.subscriptionCount)),
+            "long_polls": .int(Int64(environment.events.waiterCount)), "max_batch": .int(Int64(MCPEndpoint.maxBatch)),
+        ]
+    }
+
     /// Live worker states as get_performance_metrics reports them.
     public static func workerStatus(_ supervisor: Supervisor) -> @Sendable () async -> [JSONValue] {
         {
@@ -86,9 +95,17 @@ public struct HousekeepingService: Service {
         do {
             let tokens = try await application.environment.tokens.sweep()
             let audit = try await storage.deleteAudit(before: application.environment.clock.now() - retentionDays * 86_400)
-            let sessions = try await application.sessions.sweep()
-            if tokens + audit + sessions > 0 {
-                logger.info("housekeeping", metadata: ["tokens_purged": "\(tokens)", "audit_rows_purged": "\(audit)", "mcp_sessions_purged": "\(sessions)"])
+            let ended = try await application.sessions.sweep()
+            // Subscriptions and streams of sessions that ended (swept here, or on another path).
+            let hub = application.server.hub
+            for id in ended { hub.endSession(id) }
+            for id in hub.sessionIDs where try await application.sessions.lookup(id) == nil { hub.endSession(id) }
+            let activity = try await storage.deleteActivity(before: application.environment.clock.now() - 86_400 * 2)
+            if tokens + audit + ended.count + activity > 0 {
+                logger.info("housekeeping", metadata: [
+                    "tokens_purged": "\(tokens)", "audit_rows_purged": "\(audit)", "mcp_sessions_purged": "\(ended.count)",
+                    "activity_rows_purged": "\(activity)",
+                ])
             }
         } catch {
             logger.warning("housekeeping failed", metadata: ["error": "\(error)"])

@@ -131,6 +131,10 @@ public struct MCPEndpoint: Sendable {
                 sessionID = record.id
                 version = record.protocolVersion
                 headers[Self.sessionHeader] = record.id
+            } catch let limit as MCPSessionLimit {
+                var response = Self.failure(.serviceUnavailable, -32000, "Too many MCP sessions (at most \(limit.maximum)); retry later")
+                response.headers[.retryAfter] = "60"
+                return response
             } catch {
                 logger.error("cannot store MCP session", metadata: ["error": "\(error)"])
                 return Self.failure(.serviceUnavailable, -32603, "Session storage unavailable")

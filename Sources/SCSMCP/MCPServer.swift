@@ -87,6 +87,9 @@ public final class MCPServer: Sendable {
             return ["contents": [["uri": .string(uri), "mimeType": "application/json", "text": .string(body.compactText)]]]
         case "resources/subscribe", "resources/unsubscribe":
             let uri = try Self.uri(params)
+            guard uri.utf8.count <= NotificationHub.maxURILength else {
+                throw MCPError(.invalidParams, "Invalid params: uri longer than \(NotificationHub.maxURILength) bytes")
+            }
             guard client.hasSession else {
                 throw MCPError(.invalidRequest, "Subscriptions need an MCP session (initialize first)")
             }
@@ -95,7 +98,9 @@ public final class MCPServer: Sendable {
             } else {
                 guard let resources else { throw MCPError(.invalidParams, "Unknown resource: \(uri)") }
                 let identity = try await resources.subscriber(uri: uri, client: client)
-                hub.subscribe(mcpSessionID: client.mcpSessionID, uri: uri, identity: identity)
+                guard hub.subscribe(mcpSessionID: client.mcpSessionID, uri: uri, identity: identity) else {
+                    throw MCPError(.invalidRequest, "Too many subscriptions (at most \(NotificationHub.maxSubscriptionsPerSession) per MCP session)")
+                }
             }
             return [:]
         case "prompts/list":

@@ -11,12 +11,27 @@ public final class MCPSessionRegistry: Sendable {
     let cache = Mutex<[String: MCPSessionRecord]>([:])
     /// Sessions idle longer than this are forgotten (clients re-initialize after a 404).
     public let idleExpiry: Double
+    /// The same for sessions no agent ever authenticated on (cheap to make, so kept shorter).
+    public let unboundIdleExpiry: Double
+    /// Most stored sessions; `initialize` past it is refused until idle ones expire.
+    public let maximum: Int
 
-    public init(store: any MCPSessionStore, clock: any WallClock = SystemClock(), idleExpiry: Double = 7 * 86_400) {
+    public init(
+        store: any MCPSessionStore, clock: any WallClock = SystemClock(), idleExpiry: Double = 86_400,
+        unboundIdleExpiry: Double = 3_600, maximum: Int = 10_000
+    ) {
         self.store = store
         self.clock = clock
         self.idleExpiry = idleExpiry
+        self.unboundIdleExpiry = min(unboundIdleExpiry, idleExpiry)
+        self.maximum = maximum
     }
+
+    /// The idle expiry that applies to `record`.
+    func expiry(of record: MCPSessionRecord) -> Double { record.boundToken == nil ? unboundIdleExpiry : idleExpiry }
+
+    /// Stored sessions.
+    public func count() async throws -> Int { try await store.countMCPSessions() }
 
     /// A fresh session id: 32 lowercase hex characters.
     public static func newID() -> String {
@@ -25,6 +40,10 @@ public final class MCPSessionRegistry: Sendable {
 
     public func create(protocolVersion: String) async throws -> MCPSessionRecord {
         let now = clock.now()
+        if try await store.countMCPSessions() >= maximum {
+            try await sweep()
+            guard try await store.countMCPSessions() < maximum else { throw MCPSessionLimit(maximum: maximum) }
+        }
         let record = MCPSessionRecord(
             id: Self.newID(), protocolVersion: protocolVersion,
             createdAt: now, lastSeen: now)
@@ -42,7 +61,7 @@ public final class MCPSessionRegistry: Sendable {
             if let record { cache.withLock { $0[id] = record } }
         }
         guard var found = record else { return nil }
-        guard now - found.lastSeen < idleExpiry else {
+        guard now - found.lastSeen < expiry(of: found) else {
             _ = try? await end(id)
             return nil
         }
@@ -70,11 +89,17 @@ public final class MCPSessionRegistry: Sendable {
         return try await store.deleteMCPSession(id: id)
     }
 
-    /// Forgets sessions idle longer than `idleExpiry`.
+    /// Forgets sessions idle past their expiry; returns their ids (their subscriptions and
+    /// streams go with them).
     @discardableResult
-    public func sweep() async throws -> Int {
-        let cutoff = clock.now() - idleExpiry
-        cache.withLock { $0 = $0.filter { $0.value.lastSeen >= cutoff } }
-        return try await store.deleteIdleMCPSessions(lastSeenBefore: cutoff)
+    public func sweep() async throws -> [String] {
+        let now = clock.now()
+        cache.withLock { $0 = $0.filter { now - $0.value.lastSeen < expiry(of: $0.value) } }
+        return try await store.deleteIdleMCPSessions(boundBefore: now - idleExpiry, unboundBefore: now - unboundIdleExpiry)
     }
+}
+
+/// `initialize` refused: the stored MCP sessions reached their cap.
+public struct MCPSessionLimit: Error, Sendable {
+    public let maximum: Int
 }

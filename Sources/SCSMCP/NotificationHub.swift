@@ -35,9 +35,25 @@ public final class NotificationHub: Sendable {
         continuation?.finish()
     }
 
-    public func subscribe(mcpSessionID: String, uri: String, identity: AgentIdentity) {
-        state.withLock { $0.subscriptions[mcpSessionID, default: [:]][uri] = identity }
+    /// Most subscriptions one MCP session may hold, and the longest URI one may name.
+    public static let maxSubscriptionsPerSession = 64
+    public static let maxURILength = 512
+
+    /// False when the session already holds `maxSubscriptionsPerSession` other subscriptions.
+    @discardableResult
+    public func subscribe(mcpSessionID: String, uri: String, identity: AgentIdentity) -> Bool {
+        state.withLock { state in
+            let current = state.subscriptions[mcpSessionID] ?? [:]
+            guard current[uri] != nil || current.count < Self.maxSubscriptionsPerSession else { return false }
+            state.subscriptions[mcpSessionID, default: [:]][uri] = identity
+            return true
+        }
     }
+
+    public var subscriptionCount: Int { state.withLock { $0.subscriptions.values.reduce(0) { $0 + $1.count } } }
+
+    /// MCP sessions holding subscriptions or streams (housekeeping drops those that ended).
+    public var sessionIDs: Set<String> { state.withLock { Set($0.subscriptions.keys).union($0.streams.keys) } }
 
     public func unsubscribe(mcpSessionID: String, uri: String) {
         state.withLock { _ = $0.subscriptions[mcpSessionID]?.removeValue(forKey: uri) }

@@ -37,7 +37,9 @@ public protocol MCPSessionStore: Sendable {
     /// Updates `last_seen`, and the bound token when `boundToken` is non-nil (`.some(nil)` unbinds).
     func touchMCPSession(id: String, lastSeen: Double, boundToken: String??) async throws
     func deleteMCPSession(id: String) async throws -> Bool
-    func deleteIdleMCPSessions(lastSeenBefore cutoff: Double) async throws -> Int
+    /// Deletes sessions last seen before their cutoff (bound to a token or not); returns their ids.
+    func deleteIdleMCPSessions(boundBefore: Double, unboundBefore: Double) async throws -> [String]
+    func countMCPSessions() async throws -> Int
 }
 
 public protocol ActivityStore: Sendable {

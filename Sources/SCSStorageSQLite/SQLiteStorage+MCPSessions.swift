@@ -41,11 +41,19 @@ extension SQLiteStorage {
         }
     }
 
-    public func deleteIdleMCPSessions(lastSeenBefore cutoff: Double) async throws -> Int {
+    public func deleteIdleMCPSessions(boundBefore: Double, unboundBefore: Double) async throws -> [String] {
         try await write { db in
-            try db.cachedStatement(sql: "DELETE FROM mcp_sessions WHERE last_seen < ?").execute(arguments: [cutoff])
-            return db.changesCount
+            try String.fetchAll(
+                db.cachedStatement(sql: """
+                    DELETE FROM mcp_sessions WHERE (bound_token IS NOT NULL AND last_seen < ?) OR (bound_token IS NULL AND last_seen < ?)
+                    RETURNING id
+                    """),
+                arguments: [boundBefore, unboundBefore])
         }
+    }
+
+    public func countMCPSessions() async throws -> Int {
+        try await read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM mcp_sessions")) ?? 0 }
     }
 
     public func recordActivity(sessionID: String, agentID: String, agentType: String, at time: Double) async throws {

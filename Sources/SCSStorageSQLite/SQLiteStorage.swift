@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
 import GRDB
 public import SCSCore
 public import SCSStorage
@@ -48,10 +51,20 @@ public final class SQLiteStorage: Storage {
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
             try db.execute(sql: "PRAGMA journal_size_limit = 16777216")
         }
+        // The database holds every message and token: nobody but its owner reads it. A new file
+        // is created 0600 (SQLite gives the WAL and shm files the database file's mode); an older
+        // one (e.g. the Python server's, 0644) is narrowed.
+        if !FileManager.default.fileExists(atPath: path) {
+            let fd = open(path, O_CREAT | O_WRONLY, 0o600)
+            if fd >= 0 { Glibc.close(fd) }
+        }
         do {
             pool = try DatabasePool(path: path, configuration: config)
         } catch {
             throw Self.wrap(error, "could not open the database file")
+        }
+        if schema == .migrate {
+            for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) { chmod(file, 0o600) }
         }
         coalescer = WriteCoalescer(pool: pool)
         let coalescer = coalescer

@@ -130,7 +130,7 @@ public struct ResourceCatalog: ResourceProvider {
         }
         var owner = identity
         owner.agentID = agent
-        let entries = try await env.workers.call(MemoryListMethod.self, MemoryListMethod.Params(identity: owner, sessionID: "all", prefix: nil, limit: 200)).items
+        let entries = try await env.workers.call(MemoryListMethod.self, MemoryListMethod.Params(identity: owner, sessionID: "all", prefix: nil, limit: 200, includeValues: true)).items
         var global: JSONObject = [:]
         var sessions: JSONObject = [:]
         for entry in entries {

@@ -51,14 +51,18 @@ extension MemoryEntry: WireCodable {
             metadata: wire["metadata"]?.objectValue, createdAt: try wire.double("created_at"),
             updatedAt: try wire.double("updated_at"), expiresAt: wire["expires_at"]?.doubleValue
         )
+        omittedValueSize = wire["value_size"]?.intValue.map { Int($0) }
     }
 
+    /// An entry whose value was left out carries `value_size` instead of `value`.
     public var wire: JSONValue {
-        [
-            "agent_id": .string(agentID), "key": .string(key), "session_id": .string(scope.sessionID), "value": value,
+        var object: JSONObject = [
+            "agent_id": .string(agentID), "key": .string(key), "session_id": .string(scope.sessionID),
             "metadata": metadata.map(JSONValue.object) ?? .null, "created_at": .double(createdAt),
             "updated_at": .double(updatedAt), "expires_at": .double(expiresAt),
         ]
+        if let omittedValueSize { object["value_size"] = .int(Int64(omittedValueSize)) } else { object["value"] = value }
+        return .object(object)
     }
 }
 

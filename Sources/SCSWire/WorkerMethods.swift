@@ -191,21 +191,28 @@ public enum MemoryListMethod: WireMethod {
         public var sessionID: String?
         public var prefix: String?
         public var limit: Int
+        /// Ship each entry's value (the agent memory resource); list_memory ships only sizes.
+        public var includeValues: Bool
 
-        public init(identity: AgentIdentity, sessionID: String?, prefix: String?, limit: Int) {
+        public init(identity: AgentIdentity, sessionID: String?, prefix: String?, limit: Int, includeValues: Bool = false) {
             self.identity = identity
             self.sessionID = sessionID
             self.prefix = prefix
             self.limit = limit
+            self.includeValues = includeValues
         }
 
         public init(wire: JSONValue) throws(WireError) {
             self.init(identity: try AgentIdentity(wire: try wire.required("identity")), sessionID: wire.optionalString("session_id"),
-                      prefix: wire.optionalString("prefix"), limit: Int(try wire.int("limit")))
+                      prefix: wire.optionalString("prefix"), limit: Int(try wire.int("limit")),
+                      includeValues: wire["include_values"]?.boolValue ?? false)
         }
 
         public var wire: JSONValue {
-            ["identity": identity.wire, "session_id": .string(sessionID), "prefix": .string(prefix), "limit": .int(Int64(limit))]
+            [
+                "identity": identity.wire, "session_id": .string(sessionID), "prefix": .string(prefix), "limit": .int(Int64(limit)),
+                "include_values": .bool(includeValues),
+            ]
         }
     }
     public typealias Result = WireList<MemoryEntry>

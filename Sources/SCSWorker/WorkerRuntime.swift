@@ -61,7 +61,7 @@ public struct WorkerRuntime: Sendable {
                 group.addTask {
                     await sweeper.run { expired in
                         logger.debug("swept expired memory", metadata: ["count": "\(expired.count)"])
-                        await sinks.broadcast(.event(name: WireEvents.memoryExpired, data: WireList(expired).wire))
+                        await sinks.broadcast(.event(name: WireEvents.memoryExpired, data: WireList(expired.map(\.withoutValue)).wire))
                     } failure: { error in
                         logger.error("memory sweep failed", metadata: ["error": "\(error)"])
                     }
@@ -116,8 +116,9 @@ public struct WorkerRuntime: Sendable {
         }
         router.register(MemoryListMethod.self) { params in
             try await inFlight.counting {
-                WireList(try await service.list(
-                    agent: params.identity, sessionID: params.sessionID, prefix: params.prefix, limit: params.limit))
+                let entries = try await service.list(
+                    agent: params.identity, sessionID: params.sessionID, prefix: params.prefix, limit: params.limit)
+                return WireList(params.includeValues ? entries : entries.map(\.withoutValue))
             }
         }
         router.register(MemoryDeleteMethod.self) { params in

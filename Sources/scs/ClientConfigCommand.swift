@@ -10,7 +10,8 @@ struct ClientConfigCommand: ParsableCommand {
         discussion: """
             Clients: claude (Claude Code), cursor, vscode, gemini, claude-desktop, codex, or all.
             HTTP clients get http://HOST:PORT/mcp/ with the X-API-Key header (the key is read from
-            the environment or the env file `scs setup` wrote); stdio-only clients (Claude Desktop,
+            the environment or the key file `scs setup` wrote, never ./.env; a host that is not this
+            machine needs --url); stdio-only clients (Claude Desktop,
             Codex) get `scs stdio`, which reads the key itself.
             """)
 
@@ -27,16 +28,24 @@ struct ClientConfigCommand: ParsableCommand {
     @Option(help: "Port in the URL (default HTTP_PORT, else 23456).")
     var port: Int?
 
+    @Option(help: "The server's MCP URL, when it is not on this machine (e.g. https://scs.example:23456/mcp/).")
+    var url: String?
+
     @Option(name: .shortAndLong, help: "Claude Code scope: user, project or local.")
     var scope: String?
 
     @OptionGroup var environment: EnvironmentOptions
 
     func run() throws {
-        let env = (try? environment.loadEnvironment()) ?? ConfigEnvironment(environment.processEnvironment)
+        let env = (try? environment.loadEnvironment(workingDirectoryFile: false)) ?? ConfigEnvironment(environment.processEnvironment)
         let host = host ?? env["MCP_CLIENT_HOST"] ?? env["HTTP_HOST"].map { $0 == "0.0.0.0" ? "127.0.0.1" : $0 } ?? "127.0.0.1"
         let port = port ?? env["HTTP_PORT"].flatMap(Int.init) ?? 23456
-        let url = "http://\(host):\(port)/mcp/"
+        // The printed configuration carries the API key: only --url may point it at another machine.
+        guard self.url != nil || ConfigEnvironment.isLoopback(host) else {
+            printError("scs client-config: \(host) is not this machine; name the server with --url to mean it")
+            throw ExitCode(64)
+        }
+        let url = self.url ?? "http://\(host):\(port)/mcp/"
         let key = env["API_KEY"] ?? "YOUR_API_KEY_HERE"
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
         let clients = client == .all ? Client.allCases.filter { $0 != .all } : [client]

@@ -16,10 +16,12 @@ struct EnvironmentOptions: ParsableArguments {
 
     var processEnvironment: [String: String] { ProcessInfo.processInfo.environment }
 
-    func loadEnvironment() throws -> ConfigEnvironment {
+    /// - Parameter workingDirectoryFile: read `./.env` too (only `scs serve` does).
+    func loadEnvironment(workingDirectoryFile: Bool = true) throws -> ConfigEnvironment {
         try ConfigEnvironment.load(
             processEnvironment: processEnvironment,
-            envFiles: ConfigEnvironment.defaultEnvFiles(processEnvironment: processEnvironment, explicit: envFile)
+            envFiles: ConfigEnvironment.defaultEnvFiles(
+                processEnvironment: processEnvironment, explicit: envFile, workingDirectoryFile: workingDirectoryFile)
         )
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import SCSAuth
 import SCSCore
 import SCSHTTP
 import SCSMCP
@@ -75,7 +76,11 @@ struct ServeCommand: AsyncParsableCommand {
         let mcp = MCPApplication(
             storage: storage, workers: SupervisorGateway(supervisor), secrets: settings.secrets, configuration: configuration,
             hub: hub, version: SCSVersion.current, logger: logger, workerStatus: MCPApplication.workerStatus(supervisor))
-        let health = HealthEndpoint(supervisor: supervisor, storage: storage, version: SCSVersion.current)
+        let connections = ConnectionCounter(maximum: configuration.http.maxConnections)
+        let health = HealthEndpoint(
+            supervisor: supervisor, storage: storage, version: SCSVersion.current, apiKey: APIKeyVerifier(apiKey: settings.secrets.apiKey),
+            live: { await mcp.liveCounts().merging(["http_connections": .int(Int64(connections.current)),
+                                                     "http_connections_max": .int(Int64(connections.maximum))]) { $1 } })
         let router = Router()
         health.register(on: router)
         mcp.endpoint.register(on: router)
@@ -87,7 +92,8 @@ struct ServeCommand: AsyncParsableCommand {
             ? .hostname(configuration.http.host, port: configuration.http.port) : .unixDomainSocket(path: privateSocket)
         let app = Application(
             router: router,
-            configuration: .init(address: address, serverName: nil),
+            server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.http.idleTimeout * 1000)))),
+            configuration: .init(address: address, serverName: nil, availableConnectionsDelegate: connections.delegate),
             onServerRunning: { channel in
                 if activated.isEmpty {
                     logger.info("listening", metadata: ["address": "http://\(configuration.http.host):\(channel.localAddress?.port ?? 0)"])

@@ -13,7 +13,9 @@ struct StdioCommand: AsyncParsableCommand {
         commandName: "stdio",
         abstract: "Serve MCP over stdio by forwarding to the running scs serve.",
         discussion: """
-            Reads API_KEY, HTTP_HOST/MCP_CLIENT_HOST and HTTP_PORT from the environment and env files.
+            Reads API_KEY, HTTP_HOST/MCP_CLIENT_HOST and HTTP_PORT from the environment and the key file
+            (--env-file, $SCS_ENV_FILE or ~/.config/shared-context-server/scs.env; never ./.env). A target
+            that is not this machine is refused unless --url names it.
             Requests are forwarded concurrently (a long wait_for_messages does not block others);
             if the server forgot the MCP session (404), the bridge initializes again and retries once.
             """)
@@ -26,7 +28,7 @@ struct StdioCommand: AsyncParsableCommand {
     func run() async throws {
         let env: ConfigEnvironment
         do {
-            env = try environment.loadEnvironment()
+            env = try environment.loadEnvironment(workingDirectoryFile: false)
         } catch {
             printError("scs stdio: cannot read the env file: \(error)")
             throw ExitCode(78)
@@ -37,8 +39,13 @@ struct StdioCommand: AsyncParsableCommand {
         }
         let host = env["MCP_CLIENT_HOST"] ?? env["HTTP_HOST"].map { $0 == "0.0.0.0" ? "127.0.0.1" : $0 } ?? "127.0.0.1"
         let target = url ?? "http://\(host):\(env["HTTP_PORT"] ?? "23456")/mcp"
-        guard let endpoint = URL(string: target) else {
+        guard let endpoint = URL(string: target), let targetHost = endpoint.host else {
             printError("scs stdio: invalid URL \(target)")
+            throw ExitCode(64)
+        }
+        // The API key goes wherever the target points: only --url may name another machine.
+        guard url != nil || ConfigEnvironment.isLoopback(targetHost) else {
+            printError("scs stdio: refusing to send the API key to \(targetHost), which is not this machine; name it with --url to mean it")
             throw ExitCode(64)
         }
         let bridge = StdioBridge(endpoint: endpoint, apiKey: key)

@@ -33,7 +33,7 @@ struct ServeHarness {
     }
 
     func health() throws -> JSONValue {
-        let (status, body) = try HTTP.get(port: port, path: "/health")
+        let (status, body) = try HTTP.get(port: port, path: "/health", headers: ["X-API-Key": Self.keys["API_KEY"]!])
         guard status == 200 || status == 503 else { throw TestFailure("health answered \(status)") }
         return try JSONValue.parse(body)
     }
@@ -52,7 +52,7 @@ struct ServeHarness {
 
 /// A minimal HTTP/1.1 client over a TCP socket to 127.0.0.1 (no extra dependencies).
 enum HTTP {
-    static func get(port: Int, path: String) throws -> (Int, String) {
+    static func get(port: Int, path: String, headers: [String: String] = [:]) throws -> (Int, String) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -63,7 +63,8 @@ enum HTTP {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { throw TestFailure("cannot connect to port \(port)") }
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
+        let extra = headers.map { "\($0.key): \($0.value)\r\n" }.joined()
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(extra)Connection: close\r\n\r\n".utf8)
         _ = request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         var response: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)

@@ -54,7 +54,7 @@ struct SocketActivationTests {
         var health: JSONValue?
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
-            if let (status, body) = try? HTTP.get(port: port, path: "/health"), status == 200,
+            if let (status, body) = try? HTTP.get(port: port, path: "/health", headers: ["X-API-Key": ServeHarness.keys["API_KEY"]!]), status == 200,
                 let parsed = try? JSONValue.parse(body), parsed["status"] == "healthy" {
                 health = parsed
                 break

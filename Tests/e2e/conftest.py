@@ -51,7 +51,8 @@ class Server:
 
     def health(self, url):
         try:
-            with urllib.request.urlopen(url + "/health", timeout=2) as response:
+            request = urllib.request.Request(url + "/health", headers={"X-API-Key": self.api_key})
+            with urllib.request.urlopen(request, timeout=2) as response:
                 return json.loads(response.read())
         except Exception as error:  # 503 while workers start
             return {"error": str(error)}

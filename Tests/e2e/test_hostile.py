@@ -11,7 +11,8 @@ from rawhttp import initialize, post
 
 
 def processes(server):
-    with urllib.request.urlopen(server.url + "/health", timeout=5) as response:
+    request = urllib.request.Request(server.url + "/health", headers={"X-API-Key": server.api_key})
+    with urllib.request.urlopen(request, timeout=5) as response:
         health = json.loads(response.read())
     return server.process.pid, sorted((w["role"], w["slot"], w["pid"], w["restarts"]) for w in health["workers"])
 
@@ -145,3 +146,41 @@ async def test_every_parameter_of_every_tool_survives_hostile_values(server):
         status, _, reply = post(server, body, headers={"Mcp-Session-Id": sid_header, "MCP-Protocol-Version": "2025-03-26"})
         assert status in (200, 400, 413) and json.loads(reply), body[:40]
     assert processes(server) == before
+
+
+def test_health_without_the_key_says_only_up_or_down(server):
+    with urllib.request.urlopen(server.url + "/health", timeout=5) as response:
+        assert json.loads(response.read()) == {"status": "up"}
+    request = urllib.request.Request(server.url + "/health", headers={"X-API-Key": server.api_key})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        details = json.loads(response.read())
+    assert details["workers"] and details["limits"]["mcp_sessions_max"] > 0
+    assert 0 < details["limits"]["http_connections"] <= details["limits"]["http_connections_max"]
+    # The database and its WAL and shm files are the owner's alone.
+    import os
+    import stat
+    data = os.path.join(server.dir, "data")
+    for name in ("scs.db", "scs.db-wal", "scs.db-shm"):
+        path = os.path.join(data, name)
+        if os.path.exists(path):
+            assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, name
+
+
+async def test_subscriptions_are_capped_and_uris_bounded(server):
+    async with connect(server) as session:
+        token = await authenticate(session, "subscriber")
+        sid = (await call(session, "create_session", purpose="subs", auth_token=token))["session_id"]
+        for limit in range(1, 65):
+            await session.subscribe_resource(f"session://{sid}/messages/{limit}")
+        try:
+            await session.subscribe_resource(f"session://{sid}/messages/65")
+            raise AssertionError("the 65th subscription was accepted")
+        except MCPError as error:
+            assert "Too many subscriptions" in error.error.message
+        await session.subscribe_resource(f"session://{sid}/messages/1")  # an existing one is not a new one
+        for uri in ("session://" + "x" * 600, "nope://thing"):
+            try:
+                await session.subscribe_resource(uri)
+                raise AssertionError(f"{uri[:20]} was accepted")
+            except MCPError as error:
+                assert error.error.code == -32602

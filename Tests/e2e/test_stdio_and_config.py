@@ -36,3 +36,25 @@ def test_client_config_prints_working_configuration(server):
     for client in ["claude", "cursor", "vscode", "gemini", "claude-desktop", "codex"]:
         assert f"## {client}" in everything
     assert subprocess.run([BIN, "client-config", "nope"], env=env, capture_output=True).returncode != 0
+
+
+def test_clients_never_take_key_or_target_from_dot_env_nor_leave_this_machine(server, tmp_path):
+    port = server.url.rsplit(":", 1)[1]
+    env = dict(server.env, HTTP_PORT=port)
+    env.pop("API_KEY", None)
+    env.pop("SCS_ENV_FILE", None)
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    (tmp_path / "config" / "shared-context-server").mkdir(parents=True)
+    (tmp_path / "config" / "shared-context-server" / "scs.env").write_text(f"API_KEY={server.api_key}\n")
+    # A ./.env planted in the working directory names another key and another machine.
+    (tmp_path / ".env").write_text("API_KEY=planted-key-planted-key-planted-key\nHTTP_HOST=10.9.8.7\n")
+    out = subprocess.run([BIN, "client-config", "claude"], env=env, cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    assert json.loads(out.split("'")[1])["headers"]["X-API-Key"] == server.api_key and "10.9.8.7" not in out
+    # A non-loopback host from the environment is refused (nothing is sent); --url names it on purpose.
+    far = dict(env, HTTP_HOST="10.9.8.7")
+    for command in (["stdio"], ["client-config", "claude"]):
+        refused = subprocess.run([BIN, *command], env=far, cwd=tmp_path, capture_output=True, text=True, input="", timeout=20)
+        assert refused.returncode == 64 and "--url" in refused.stderr, (command, refused.stderr)
+    named = subprocess.run([BIN, "client-config", "claude", "--url", "https://scs.example/mcp/"], env=far, cwd=tmp_path,
+                           capture_output=True, text=True, check=True).stdout
+    assert json.loads(named.split("'")[1])["url"] == "https://scs.example/mcp/"
