@@ -7,7 +7,12 @@ public struct SecretsConfiguration: Sendable {
     /// Key that encrypts stored JWTs at rest.
     public var jwtEncryptionKey: String
 
-    public init(apiKey: String, jwtSecretKey: String, jwtEncryptionKey: String) {
+    /// Optional `ADMIN_API_KEY`: when set, `authenticate_agent` grants admin only to a request that
+    /// presents it in `X-API-Key` (it opens `/mcp` as the API key does).
+    public var adminAPIKey: String?
+
+    public init(apiKey: String, jwtSecretKey: String, jwtEncryptionKey: String, adminAPIKey: String? = nil) {
+        self.adminAPIKey = adminAPIKey
         self.apiKey = apiKey
         self.jwtSecretKey = jwtSecretKey
         self.jwtEncryptionKey = jwtEncryptionKey
@@ -30,6 +35,11 @@ public struct SecretsConfiguration: Sendable {
             }
             if value.utf8.count < Self.minimumLength { short.append(name) }
         }
+        let admin = environment["ADMIN_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        if let admin, admin.utf8.count < Self.minimumLength { short.append("ADMIN_API_KEY") }
+        if let admin, admin == environment["API_KEY"] {
+            throw ConfigurationError("ADMIN_API_KEY must differ from API_KEY (otherwise every caller could obtain admin)")
+        }
         guard missing.isEmpty, short.isEmpty else {
             var parts: [String] = []
             if !missing.isEmpty { parts.append("missing: \(missing.joined(separator: ", "))") }
@@ -45,7 +55,7 @@ public struct SecretsConfiguration: Sendable {
         }
         self.init(
             apiKey: environment["API_KEY"]!, jwtSecretKey: environment["JWT_SECRET_KEY"]!,
-            jwtEncryptionKey: environment["JWT_ENCRYPTION_KEY"]!
+            jwtEncryptionKey: environment["JWT_ENCRYPTION_KEY"]!, adminAPIKey: admin
         )
     }
 }

@@ -31,9 +31,10 @@ public struct MCPApplication: Sendable {
     ) {
         let metrics = ToolMetrics()
         let tokens = TokenService(store: storage, secrets: secrets, configuration: configuration.auth, clock: clock)
-        let environment = ToolEnvironment(
+        var environment = ToolEnvironment(
             storage: storage, tokens: tokens, workers: workers, hub: hub, metrics: metrics, clock: clock, logger: logger,
             workerStatus: workerStatus)
+        environment.adminKeyRequired = secrets.adminAPIKey != nil
         let tools = ToolCatalog.tools(environment)
         server = MCPServer(
             info: .init(version: version), tools: tools,
@@ -42,7 +43,8 @@ public struct MCPApplication: Sendable {
         sessions = MCPSessionRegistry(store: storage, clock: clock)
         self.environment = environment
         endpoint = MCPEndpoint(
-            server: server, sessions: sessions, apiKey: APIKeyVerifier(apiKey: secrets.apiKey), http: configuration.http, logger: logger)
+            server: server, sessions: sessions, apiKey: APIKeyVerifier(apiKey: secrets.apiKey), http: configuration.http, logger: logger,
+            adminKey: secrets.adminAPIKey.map(APIKeyVerifier.init(apiKey:)))
     }
 
     /// Counts of the bounded per-client state, for `/health`.

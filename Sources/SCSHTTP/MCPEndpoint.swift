@@ -14,6 +14,8 @@ public struct MCPEndpoint: Sendable {
     let server: MCPServer
     let sessions: MCPSessionRegistry
     let apiKey: APIKeyVerifier
+    /// `ADMIN_API_KEY`, when configured: it opens `/mcp` too, and marks the request as admin-keyed.
+    let adminKey: APIKeyVerifier?
     let origins: OriginPolicy
     let bodyLimit: Int
     let logger: Logger
@@ -21,8 +23,9 @@ public struct MCPEndpoint: Sendable {
 
     public init(
         server: MCPServer, sessions: MCPSessionRegistry, apiKey: APIKeyVerifier, http: HTTPConfiguration, logger: Logger,
-        keepAlive: Duration = .seconds(15)
+        keepAlive: Duration = .seconds(15), adminKey: APIKeyVerifier? = nil
     ) {
+        self.adminKey = adminKey
         self.server = server
         self.sessions = sessions
         self.apiKey = apiKey
@@ -55,7 +58,8 @@ public struct MCPEndpoint: Sendable {
         guard origins.allows(request.headers[.origin]) else {
             return Self.failure(.forbidden, -32000, "Forbidden: Origin not allowed")
         }
-        guard apiKey.isValid(request.headers[Self.apiKeyHeader]) else {
+        let presented = request.headers[Self.apiKeyHeader]
+        guard apiKey.isValid(presented) || adminKey?.isValid(presented) == true else {
             return Self.failure(.unauthorized, -32000, "Unauthorized: a valid X-API-Key header is required")
         }
         return nil
@@ -71,10 +75,12 @@ public struct MCPEndpoint: Sendable {
 
     func context(_ request: Request, session: String?, boundToken: String?) -> MCPClientContext {
         let registry = sessions
-        return MCPClientContext(
+        var client = MCPClientContext(
             mcpSessionID: session ?? MCPSessionRegistry.newID(),
             hasSession: session != nil, bearerToken: Self.bearer(request), boundToken: boundToken, apiKeyValid: true,
             bindToken: { token in if let session { await registry.bind(session, token: token) } })
+        client.adminKeyPresented = adminKey?.isValid(request.headers[Self.apiKeyHeader]) == true
+        return client
     }
 
     /// Whether a header value holds `token` (bytes compared: Foundation's `contains` costs 1.6 %
@@ -205,7 +211,9 @@ public struct MCPEndpoint: Sendable {
         }
         guard (try? await sessions.lookup(id)) != nil else { return Self.failure(.notFound, -32001, "Session not found") }
         let hub = server.hub
-        let (streamID, stream) = hub.openStream(mcpSessionID: id)
+        guard let (streamID, stream) = hub.openStream(mcpSessionID: id) else {
+            return Self.failure(.tooManyRequests, -32000, "Too many open streams on this MCP session (at most \(NotificationHub.maxStreamsPerSession))")
+        }
         let keepAlive = self.keepAlive
         let headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache", Self.sessionHeader: id]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in

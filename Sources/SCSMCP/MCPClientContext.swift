@@ -13,6 +13,9 @@ public struct MCPClientContext: Sendable {
     public var boundToken: String?
     /// The transport checked the API key (always true over HTTP: requests without it never get here).
     public var apiKeyValid: Bool
+    /// The request presented `ADMIN_API_KEY` (only then may authenticate_agent grant admin, when
+    /// that key is configured).
+    public var adminKeyPresented = false
     /// Binds a freshly issued token to the MCP session (authenticate_agent, refresh_token).
     public var bindToken: @Sendable (String) async -> Void
 

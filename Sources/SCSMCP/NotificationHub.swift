@@ -17,14 +17,20 @@ public final class NotificationHub: Sendable {
     public init() {}
 
     /// A stream of notifications for one MCP session (the GET SSE stream); ends on `close`.
-    public func openStream(mcpSessionID: String) -> (id: UUID, stream: AsyncStream<JSONValue>) {
+    /// Most GET SSE streams open at once on one MCP session.
+    public static let maxStreamsPerSession = 4
+
+    /// Nil when the session already has `maxStreamsPerSession` open streams.
+    public func openStream(mcpSessionID: String) -> (id: UUID, stream: AsyncStream<JSONValue>)? {
         let id = UUID()
         let (stream, continuation) = AsyncStream<JSONValue>.makeStream(bufferingPolicy: .bufferingNewest(1_000))
-        let accepted = state.withLock { state -> Bool in
+        let accepted = state.withLock { state -> Bool? in
             guard !state.closed else { return false }
+            guard (state.streams[mcpSessionID]?.count ?? 0) < Self.maxStreamsPerSession else { return nil }
             state.streams[mcpSessionID, default: [:]][id] = continuation
             return true
         }
+        guard let accepted else { return nil }
         if !accepted { continuation.finish() }
         continuation.onTermination = { [weak self] _ in self?.closeStream(mcpSessionID: mcpSessionID, id: id) }
         return (id, stream)

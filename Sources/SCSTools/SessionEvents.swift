@@ -16,8 +16,28 @@ public final class SessionEvents: Sendable {
     }
 
     let state = Mutex(State())
+    /// Long-polls in progress per agent id.
+    let polls = Mutex<[String: Int]>([:])
+    /// Most concurrent long-polls one agent may hold (`wait_for_messages` past it: LIMIT_REACHED).
+    public let maxPollsPerAgent: Int
 
-    public init() {}
+    public init(maxPollsPerAgent: Int = 16) { self.maxPollsPerAgent = maxPollsPerAgent }
+
+    /// Takes one of `agent`'s long-poll places; false when all are taken.
+    public func beginPoll(agent: String) -> Bool {
+        polls.withLock { polls in
+            guard polls[agent, default: 0] < maxPollsPerAgent else { return false }
+            polls[agent, default: 0] += 1
+            return true
+        }
+    }
+
+    public func endPoll(agent: String) {
+        polls.withLock { polls in
+            let left = polls[agent, default: 1] - 1
+            polls[agent] = left > 0 ? left : nil
+        }
+    }
 
     public func version(_ sessionID: String) -> UInt64 {
         state.withLock { $0.sessions[sessionID]?.version ?? 0 }

@@ -28,6 +28,8 @@ public struct ToolEnvironment: Sendable {
     /// Largest tool result, bytes of JSON (`SCS_MAX_RESULT_BYTES`): a list that would be larger
     /// ends early and says so (`has_more` or `truncated`).
     public var resultBudget: Int
+    /// `ADMIN_API_KEY` is configured: admin is granted only to requests that presented it.
+    public var adminKeyRequired = false
 
     public init(
         storage: any Storage, tokens: TokenService, workers: any WorkerGateway, hub: NotificationHub, metrics: ToolMetrics,

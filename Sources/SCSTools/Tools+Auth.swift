@@ -20,7 +20,11 @@ extension ToolCall {
                 throw SCSError(code: .invalidInput, message: "agent_id cannot be blank", severity: .warning,
                                context: ["field": "agent_id", "requirement": "non_empty_string"])
             }
-            let issued = try await env.tokens.issue(agentID: agentID, agentType: agentType, requested: requested) { identity in
+            // With ADMIN_API_KEY configured, admin is asked for in vain without that key: the
+            // other permissions are granted as usual (as a type's disallowed ones are dropped).
+            let mayAdmin = !env.adminKeyRequired || invocation.client.adminKeyPresented
+            let asked = mayAdmin ? requested : requested.filter { $0 != Permission.admin.rawValue }
+            let issued = try await env.tokens.issue(agentID: agentID, agentType: agentType, requested: asked) { identity in
                 auditEvent("jwt_token_generated", agentID: agentID, [
                     "agent_type": .string(agentType), "permissions": .array(identity.permissionNames.map(JSONValue.string)),
                     "requested_permissions": .array(requested.map(JSONValue.string)),

@@ -129,6 +129,11 @@ extension ToolCall {
             let after = arguments["after_message_id"]?.intValue ?? 0
             let limit = int("limit") ?? 50
             let deadline = now + (invocation.double("timeout_seconds") ?? 30)
+            let pollKey = identity.agentID
+            guard env.events.beginPoll(agent: pollKey) else {
+                throw SCSError.limitReached("concurrent wait_for_messages calls for this agent", limit: env.events.maxPollsPerAgent)
+            }
+            defer { env.events.endPoll(agent: pollKey) }
             while true {
                 let seen = env.events.version(sessionID)
                 let page = try await env.storage.messages(

@@ -1,12 +1,13 @@
 """A caller holding only the API key tries to take the service down (issue: hostile clients).
 Each answer must be a clear error or a bounded result, and afterwards no process has restarted:
 the supervisor keeps its pid, every worker its pid and restart count."""
+import asyncio
 import json
 import urllib.request
 
 from mcp.shared.exceptions import MCPError
 
-from conftest import authenticate, call, call_raw, connect
+from conftest import Server, authenticate, call, call_raw, connect
 from rawhttp import initialize, post
 
 
@@ -184,3 +185,35 @@ async def test_subscriptions_are_capped_and_uris_bounded(server):
                 raise AssertionError(f"{uri[:20]} was accepted")
             except MCPError as error:
                 assert error.error.code == -32602
+
+
+async def test_admin_api_key_is_the_only_way_to_admin_when_set():
+    srv = Server()
+    admin_key = "A" * 40
+    srv.env["ADMIN_API_KEY"] = admin_key
+    srv.start()
+    try:
+        async with connect(srv) as session:
+            plain = await call(session, "authenticate_agent", agent_id="would-be-admin", agent_type="admin",
+                               requested_permissions=["read", "write", "admin"])
+            assert plain["success"] and "admin" not in plain["permissions"] and "write" in plain["permissions"]
+        async with connect(srv, headers={"X-API-Key": admin_key}) as session:
+            keyed = await call(session, "authenticate_agent", agent_id="real-admin", agent_type="admin",
+                               requested_permissions=["read", "write", "admin"])
+            assert "admin" in keyed["permissions"]
+            assert (await call(session, "get_performance_metrics", auth_token=keyed["token"]))["success"]
+    finally:
+        srv.stop()
+
+
+async def test_long_polls_per_agent_are_capped(server):
+    async with connect(server) as session:
+        token = await authenticate(session, "impatient")
+        sid = (await call(session, "create_session", purpose="polls", auth_token=token))["session_id"]
+        results = await asyncio.gather(*[call(session, "wait_for_messages", session_id=sid, timeout_seconds=3, auth_token=token)
+                                         for _ in range(20)])
+        refused = [r for r in results if not r["success"]]
+        assert len(refused) == 4 and all(r["code"] == "LIMIT_REACHED" for r in refused), results
+        assert sum(1 for r in results if r["success"] and r["timed_out"]) == 16
+        # The places are given back.
+        assert (await call(session, "wait_for_messages", session_id=sid, timeout_seconds=0, auth_token=token))["success"]
