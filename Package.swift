@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 /// Language rules shared by every target, tests included (STYLE.md, example 2).
@@ -187,3 +188,18 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer targets (scripts/fuzz builds them with SCS_FUZZ=1 and -sanitize=fuzzer,address into
+// .build-fuzz); left out of ordinary builds, whose executables need a main.
+if ProcessInfo.processInfo.environment["SCS_FUZZ"] == "1" {
+    package.targets += [
+        .executableTarget(name: "FuzzJSON", dependencies: ["SCSCore"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "FuzzWire",
+            dependencies: [
+                "SCSCore", "SCSWire", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzSchema", dependencies: ["SCSCore", "SCSMCP"], swiftSettings: swiftSettings),
+    ]
+}

@@ -8,13 +8,26 @@ import Synchronization
 public final class NotificationHub: Sendable {
     struct State {
         var streams: [String: [UUID: AsyncStream<JSONValue>.Continuation]] = [:]
-        var subscriptions: [String: [String: AgentIdentity]] = [:]
+        var subscriptions: [String: [String: Subscriber]] = [:]
         var closed = false
     }
 
+    /// Who subscribed: the identity, and the token it came from (nil for the anonymous agent).
+    struct Subscriber {
+        var identity: AgentIdentity
+        var token: String?
+    }
+
     let state = Mutex(State())
+    /// Checks, before a notification is sent, that the subscriber's token still works (revoked or
+    /// expired tokens get nothing).
+    let validator = Mutex<(@Sendable (String) async -> Bool)?>(nil)
 
     public init() {}
+
+    public func setTokenValidator(_ check: @escaping @Sendable (String) async -> Bool) {
+        validator.withLock { $0 = check }
+    }
 
     /// A stream of notifications for one MCP session (the GET SSE stream); ends on `close`.
     /// Most GET SSE streams open at once on one MCP session.
@@ -47,11 +60,11 @@ public final class NotificationHub: Sendable {
 
     /// False when the session already holds `maxSubscriptionsPerSession` other subscriptions.
     @discardableResult
-    public func subscribe(mcpSessionID: String, uri: String, identity: AgentIdentity) -> Bool {
+    public func subscribe(mcpSessionID: String, uri: String, identity: AgentIdentity, token: String? = nil) -> Bool {
         state.withLock { state in
             let current = state.subscriptions[mcpSessionID] ?? [:]
             guard current[uri] != nil || current.count < Self.maxSubscriptionsPerSession else { return false }
-            state.subscriptions[mcpSessionID, default: [:]][uri] = identity
+            state.subscriptions[mcpSessionID, default: [:]][uri] = Subscriber(identity: identity, token: identity.authenticated ? token : nil)
             return true
         }
     }
@@ -90,19 +103,35 @@ public final class NotificationHub: Sendable {
     /// Returns how many notifications were queued.
     @discardableResult
     public func resourcesChanged(where affects: (_ uri: String, _ subscriber: AgentIdentity) -> Bool) -> Int {
-        let targets = state.withLock { state -> [(AsyncStream<JSONValue>.Continuation, String)] in
-            var targets: [(AsyncStream<JSONValue>.Continuation, String)] = []
+        let targets = state.withLock { state -> [(AsyncStream<JSONValue>.Continuation, String, String?)] in
+            var targets: [(AsyncStream<JSONValue>.Continuation, String, String?)] = []
             for (session, uris) in state.subscriptions {
-                for (uri, identity) in uris where affects(uri, identity) {
-                    for continuation in (state.streams[session] ?? [:]).values { targets.append((continuation, uri)) }
+                for (uri, subscriber) in uris where affects(uri, subscriber.identity) {
+                    for continuation in (state.streams[session] ?? [:]).values { targets.append((continuation, uri, subscriber.token)) }
                 }
             }
             return targets
         }
-        for (continuation, uri) in targets {
-            continuation.yield([
+        let send = { (continuation: AsyncStream<JSONValue>.Continuation, uri: String) in
+            _ = continuation.yield([
                 "jsonrpc": "2.0", "method": "notifications/resources/updated", "params": ["uri": .string(uri)],
             ])
+        }
+        let check = validator.withLock { $0 }
+        guard let check, targets.contains(where: { $0.2 != nil }) else {
+            for (continuation, uri, _) in targets { send(continuation, uri) }
+            return targets.count
+        }
+        // Token-bound subscribers are re-checked first (one check per distinct token).
+        Task {
+            var verdicts: [String: Bool] = [:]
+            for (continuation, uri, token) in targets {
+                if let token {
+                    if verdicts[token] == nil { verdicts[token] = await check(token) }
+                    guard verdicts[token] == true else { continue }
+                }
+                send(continuation, uri)
+            }
         }
         return targets.count
     }

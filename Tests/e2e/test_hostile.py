@@ -217,3 +217,29 @@ async def test_long_polls_per_agent_are_capped(server):
         assert sum(1 for r in results if r["success"] and r["timed_out"]) == 16
         # The places are given back.
         assert (await call(session, "wait_for_messages", session_id=sid, timeout_seconds=0, auth_token=token))["success"]
+
+
+async def test_a_revoked_subscriber_gets_no_more_notifications(server):
+    updates = []
+
+    async def handle(message):
+        if "notifications/resources/updated" in repr(message) or "ResourceUpdated" in repr(message):
+            updates.append(message)
+
+    async with connect(server) as writer:
+        author = await authenticate(writer, "notify-author")
+        sid = (await call(writer, "create_session", purpose="notify", auth_token=author))["session_id"]
+        async with connect(server, message_handler=handle) as watcher:
+            watcher_token = await authenticate(watcher, "notify-watcher")  # binds the MCP session to it
+            await watcher.subscribe_resource(f"session://{sid}")
+            await asyncio.sleep(0.4)
+            await call(writer, "add_message", session_id=sid, content="one", auth_token=author)
+            for _ in range(40):
+                if updates:
+                    break
+                await asyncio.sleep(0.05)
+            assert len(updates) == 1
+            assert (await call(watcher, "revoke_token", auth_token=watcher_token))["revoked"]
+            await call(writer, "add_message", session_id=sid, content="two", auth_token=author)
+            await asyncio.sleep(0.8)
+            assert len(updates) == 1  # nothing for a revoked token
