@@ -26,6 +26,8 @@ struct ServeCommand: AsyncParsableCommand {
               SCS_SQLITE_SYNCHRONOUS   NORMAL (default) or FULL
               SCS_SEARCH_WORKERS       search worker processes (default: number of cores)
               JWT_TOKEN_EXPIRY, AUDIT_LOG_RETENTION_DAYS, CORS_ORIGINS
+              ADMIN_API_KEY     optional: admin only for authenticate_agent calls that present it
+              SCS_MAX_CONNECTIONS, SCS_HTTP_IDLE_TIMEOUT, SCS_MAX_BODY_BYTES   HTTP limits (1024, 120 s, 4 MiB)
             Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP restarts all workers (rolling).
             Exits 78 when the configuration is unusable (e.g. missing secrets), 75 when another
             scs serve holds the data directory.

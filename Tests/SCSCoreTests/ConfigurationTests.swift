@@ -54,6 +54,22 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("ADMIN_API_KEY: optional, at least 32 bytes, never the API key itself; loopback hosts")
+    func adminKey() throws {
+        let base = ["API_KEY": Self.strong, "JWT_SECRET_KEY": Self.strong, "JWT_ENCRYPTION_KEY": Self.strong]
+        #expect(try SecretsConfiguration(environment: ConfigEnvironment(base)).adminAPIKey == nil)
+        let admin = String(repeating: "z", count: 40)
+        #expect(try SecretsConfiguration(environment: ConfigEnvironment(base.merging(["ADMIN_API_KEY": admin]) { $1 })).adminAPIKey == admin)
+        for bad in ["q7Zx-tiny", Self.strong] {
+            let error = #expect(throws: ConfigurationError.self) {
+                _ = try SecretsConfiguration(environment: ConfigEnvironment(base.merging(["ADMIN_API_KEY": bad]) { $1 }))
+            }
+            #expect(error?.message.contains("ADMIN_API_KEY") == true && error?.message.contains(bad) == false)
+        }
+        for host in ["127.0.0.1", "127.9.9.9", "localhost", "::1", "[::1]"] { #expect(ConfigEnvironment.isLoopback(host), "\(host)") }
+        for host in ["10.0.0.1", "example.com", "0.0.0.0", "128.0.0.1", "localhost.evil.com"] { #expect(!ConfigEnvironment.isLoopback(host), "\(host)") }
+    }
+
     @Test("database location: DATABASE_URL wins, then DATABASE_PATH, then the data directory")
     func databaseLocation() throws {
         func backend(_ values: [String: String]) throws -> StorageConfiguration.Backend {
