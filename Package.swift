@@ -193,13 +193,15 @@ let package = Package(
 // .build-fuzz); left out of ordinary builds, whose executables need a main.
 if ProcessInfo.processInfo.environment["SCS_FUZZ"] == "1" {
     package.targets += [
-        .executableTarget(name: "FuzzJSON", dependencies: ["SCSCore"], swiftSettings: swiftSettings),
+        .target(name: "FuzzSupport", swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzJSON", dependencies: ["FuzzSupport", "SCSCore"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "FuzzWire",
             dependencies: [
-                "SCSCore", "SCSWire", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+                "FuzzSupport", "SCSCore", "SCSWire", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings),
-        .executableTarget(name: "FuzzSchema", dependencies: ["SCSCore", "SCSMCP"], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzSchema", dependencies: ["FuzzSupport", "SCSCore", "SCSMCP"], swiftSettings: swiftSettings),
     ]
 }
