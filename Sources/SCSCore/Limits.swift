@@ -1,4 +1,4 @@
-/// Bounds on what a caller may send and what an answer may carry (docs/CONTRACT.md, "Limits").
+/// Bounds on what a caller may send and what an answer may carry (README, "Limits").
 /// Every tool parameter's schema names its bound; these are the values the code shares.
 public enum Limits {
     /// Largest id a client may name (message ids, `after_message_id`, `parent_message_id`):

@@ -8,7 +8,7 @@ import Synchronization
 public struct JSONSchemaValidator: Sendable {
     public let schema: JSONValue
     /// Top-level properties whose values are credentials: a message about them names the
-    /// property and never repeats the value (docs/CONTRACT.md, "Limits").
+    /// property and never repeats the value (README, "Limits").
     public let secretProperties: Set<String>
 
     public init(schema: JSONValue, secretProperties: Set<String> = []) {

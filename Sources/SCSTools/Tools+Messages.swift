@@ -11,7 +11,7 @@ extension ToolCall {
         return visibility
     }
 
-    /// `visibility_filter`, where `""` and null mean no filter (docs/CONTRACT.md, the one place
+    /// `visibility_filter`, where `""` and null mean no filter (the one place
     /// where an empty string means absent).
     func visibilityFilter(_ name: String) throws -> Visibility? {
         if string(name)?.isEmpty == true { return nil }
@@ -178,7 +178,8 @@ extension ToolCall {
                 guard let last = batch.last, batch.count == 500 else { break }
                 cursor = last.id
             }
-            let visible = thread.filter { $0.isVisible(to: identity) }
+            // Replies were kept only when visible; the root may not be.
+            let visible = root.isVisible(to: identity) ? thread : Array(thread.dropFirst())
             return ToolJSON.ok(ToolJSON.marked([
                 "root": root.isVisible(to: identity) ? ToolJSON.message(root) : .null,
                 "messages": ToolJSON.messages(visible), "count": .int(Int64(visible.count)),
