@@ -43,7 +43,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "SCSStorage", dependencies: ["SCSCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "SCSStorage", dependencies: ["SCSCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
         .target(
             name: "SCSStorageSQLite",
             dependencies: [
@@ -203,5 +205,12 @@ if ProcessInfo.processInfo.environment["SCS_FUZZ"] == "1" {
             ],
             swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzSchema", dependencies: ["FuzzSupport", "SCSCore", "SCSMCP"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "FuzzMCP",
+            dependencies: [
+                "FuzzSupport", "SCSCore", "SCSAuth", "SCSMCP", "SCSStorage", "SCSStorageSQLite", "SCSTools", "SCSWire", "SCSWorker",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
     ]
 }

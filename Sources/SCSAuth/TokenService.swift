@@ -63,8 +63,8 @@ public struct IssuedToken: Sendable {
     public var expiresAt: Double
 }
 
-/// Agent tokens (CONTRACT.md, anchor-behaviour.md §3): an opaque `sct_<uuid4>` id in front of an
-/// HS256 JWT that is stored AES-GCM-encrypted in `secure_tokens`.
+/// Agent tokens: an opaque `sct_<uuid4>` id in front of an HS256 JWT that is stored
+/// AES-GCM-encrypted in `secure_tokens`, under the token's SHA-256 digest (README "Security").
 public struct TokenService: Sendable {
     let store: any TokenStore
     let codec: JWTCodec
@@ -134,39 +134,63 @@ public struct TokenService: Sendable {
             agentID: identity.agentID, agentType: identity.agentType, permissions: identity.permissionNames,
             issuedAt: now, expiresAt: now + configuration.jwtTokenExpiry, jwtID: UUID().uuidString.lowercased())
         let token = "sct_" + UUID().uuidString.lowercased()
+        let digest = TokenDigest.of(token)
         let expiresAt = now + configuration.protectedTokenLifetime
         let record = TokenRecord(
-            tokenID: token, encryptedJWT: try cipher.seal(codec.sign(claims), tokenID: token), agentID: identity.agentID,
-            expiresAt: expiresAt, createdAt: now)
+            tokenID: digest, encryptedJWT: try cipher.seal(codec.sign(claims), tokenID: digest), agentID: identity.agentID,
+            expiresAt: expiresAt, createdAt: now, jwtID: claims.jwtID)
         return (record, IssuedToken(token: token, identity: identity, issuedAt: now, expiresAt: expiresAt))
     }
 
     /// The identity behind an `auth_token` argument or bearer token. Throws the envelope errors
     /// INVALID_TOKEN_FORMAT / TOKEN_AUTHENTICATION_FAILED.
     public func resolve(_ token: String) async throws -> AgentIdentity {
-        let now = clock.now()
-        if let cached = cache.get(token, now: now) { return cached }
-        if Self.isProtectedToken(token) {
-            guard let record = try await store.token(id: token), record.expiresAt > now else {
-                throw SCSError.tokenAuthenticationFailed("Protected token invalid or expired")
-            }
-            let identity = try identity(of: record)
-            cache.put(token, identity, now: now, expiresAt: record.expiresAt)
-            return identity
-        }
-        guard Self.looksLikeJWT(token) else { throw SCSError.invalidTokenFormat }
-        return try verifiedIdentity(jwt: token)
+        try await resolve(.presented(token))
     }
 
-    func identity(of record: TokenRecord) throws -> AgentIdentity {
-        guard let jwt = cipher.open(record.encryptedJWT, tokenID: record.tokenID) else {
+    /// The identity behind a presented or session-bound token.
+    public func resolve(_ credential: TokenCredential) async throws -> AgentIdentity {
+        let now = clock.now()
+        let key: String
+        switch credential {
+        case .presented(let token):
+            key = token
+            if !Self.isProtectedToken(token) {
+                guard Self.looksLikeJWT(token) else { throw SCSError.invalidTokenFormat }
+                return try await liveIdentity(jwt: token, now: now)
+            }
+        case .bound(let digest): key = digest
+        }
+        if let cached = cache.get(key, now: now) { return cached }
+        guard let record = try await store.token(id: credential.digest), record.expiresAt > now else {
             throw SCSError.tokenAuthenticationFailed("Protected token invalid or expired")
         }
-        return try verifiedIdentity(jwt: jwt)
+        let identity = try identity(of: record, credential: credential)
+        cache.put(key, identity, now: now, expiresAt: record.expiresAt)
+        return identity
     }
 
-    /// A JWT's identity; its permissions never exceed what its agent type allows.
-    func verifiedIdentity(jwt: String) throws -> AgentIdentity {
+    /// A raw JWT: valid signature and claims, and its `jti` still names a live token row (so a
+    /// JWT stops working when its `sct_` token is revoked, refreshed or expires).
+    func liveIdentity(jwt: String, now: Double) async throws -> AgentIdentity {
+        let (claims, identity) = try verified(jwt: jwt)
+        guard !claims.jwtID.isEmpty, try await store.hasLiveToken(jwtID: claims.jwtID, now: now) else {
+            throw SCSError.tokenAuthenticationFailed("JWT validation failed: token revoked or unknown")
+        }
+        return identity
+    }
+
+    /// Rows are sealed with their digest as associated data; rows written before tokens were
+    /// hashed were sealed with the token itself, which only a presented token can supply.
+    func identity(of record: TokenRecord, credential: TokenCredential) throws -> AgentIdentity {
+        var jwt = cipher.open(record.encryptedJWT, tokenID: record.tokenID)
+        if jwt == nil, case .presented(let token) = credential { jwt = cipher.open(record.encryptedJWT, tokenID: token) }
+        guard let jwt else { throw SCSError.tokenAuthenticationFailed("Protected token invalid or expired") }
+        return try verified(jwt: jwt).identity
+    }
+
+    /// A JWT's claims and identity; its permissions never exceed what its agent type allows.
+    func verified(jwt: String) throws -> (claims: AgentClaims, identity: AgentIdentity) {
         let claims: AgentClaims
         do {
             claims = try codec.verify(jwt, now: clock.now())
@@ -175,26 +199,27 @@ public struct TokenService: Sendable {
         }
         let allowed = Set(policy.allowed(for: claims.agentType))
         let permissions = claims.permissions.map(Permission.init(rawValue:)).filter { allowed.contains($0) }
-        return AgentIdentity(
-            agentID: claims.agentID, agentType: claims.agentType, permissions: permissions.isEmpty ? policy.defaultPermissions : permissions)
+        return (claims, AgentIdentity(
+            agentID: claims.agentID, agentType: claims.agentType, permissions: permissions.isEmpty ? policy.defaultPermissions : permissions))
     }
 
     /// `refresh_token`: a fresh JWT and token for a live token (the old one stops at once), or for
     /// an expired `sct_` token whose JWT is still valid (`recovered`).
     public func refresh(_ token: String) async throws -> (issued: IssuedToken, recovered: Bool) {
         let prefix = Self.prefix(token)
-        guard Self.isProtectedToken(token), let record = try await store.token(id: token) else {
+        let digest = TokenDigest.of(token)
+        guard Self.isProtectedToken(token), let record = try await store.token(id: digest) else {
             throw SCSError.tokenRefreshFailed(prefix: prefix, detail: "Protected token invalid or expired")
         }
         let identity: AgentIdentity
         do {
-            identity = try self.identity(of: record)
+            identity = try self.identity(of: record, credential: .presented(token))
         } catch {
             throw SCSError.tokenRefreshFailed(prefix: prefix, detail: "JWT validation failed")
         }
         let (replacement, issued) = try makeRecord(identity)
-        cache.remove(token, now: clock.now())
-        let replaced = try await store.replaceToken(oldID: token, with: replacement)
+        forget(.presented(token))
+        let replaced = try await store.replaceToken(oldID: digest, with: replacement)
         guard replaced else {
             throw SCSError.tokenRefreshFailed(prefix: prefix, detail: "Token was already refreshed or revoked")
         }
@@ -203,12 +228,20 @@ public struct TokenService: Sendable {
 
     /// `revoke_token`: the caller's own tokens (same agent_id), or any token for an admin.
     /// Unknown, foreign or already revoked → TOKEN_NOT_FOUND (nothing revealed).
-    public func revoke(_ token: String, by caller: AgentIdentity) async throws {
-        cache.remove(token, now: clock.now())
-        guard Self.isProtectedToken(token), let record = try await store.token(id: token),
+    public func revoke(_ credential: TokenCredential, by caller: AgentIdentity) async throws {
+        forget(credential)
+        if case .presented(let token) = credential, !Self.isProtectedToken(token) { throw SCSError.tokenNotFound }
+        guard let record = try await store.token(id: credential.digest),
               record.agentID == caller.agentID || caller.isAdmin,
-              try await store.deleteToken(id: token)
+              try await store.deleteToken(id: credential.digest)
         else { throw SCSError.tokenNotFound }
+    }
+
+    /// Drops a token from the cache under both keys it may be cached by.
+    func forget(_ credential: TokenCredential) {
+        let now = clock.now()
+        if case .presented(let token) = credential { cache.remove(token, now: now) }
+        cache.remove(credential.digest, now: now)
     }
 
     /// Purges tokens that can no longer be used or refreshed (their JWT has expired too).

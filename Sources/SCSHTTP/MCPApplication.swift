@@ -35,7 +35,7 @@ public struct MCPApplication: Sendable {
             storage: storage, tokens: tokens, workers: workers, hub: hub, metrics: metrics, clock: clock, logger: logger,
             workerStatus: workerStatus)
         environment.adminKeyRequired = secrets.adminAPIKey != nil
-        hub.setTokenValidator { token in (try? await tokens.resolve(token)) != nil }
+        hub.setTokenValidator { credential in (try? await tokens.resolve(credential)) != nil }
         let tools = ToolCatalog.tools(environment)
         server = MCPServer(
             info: .init(version: version), tools: tools,

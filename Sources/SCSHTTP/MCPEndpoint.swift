@@ -73,11 +73,11 @@ public struct MCPEndpoint: Sendable {
         return token.isEmpty ? nil : token
     }
 
-    func context(_ request: Request, session: String?, boundToken: String?) -> MCPClientContext {
+    func context(_ request: Request, session: String?, boundTokenDigest: String?) -> MCPClientContext {
         let registry = sessions
         var client = MCPClientContext(
             mcpSessionID: session ?? MCPSessionRegistry.newID(),
-            hasSession: session != nil, bearerToken: Self.bearer(request), boundToken: boundToken, apiKeyValid: true,
+            hasSession: session != nil, bearerToken: Self.bearer(request), boundTokenDigest: boundTokenDigest, apiKeyValid: true,
             bindToken: { token in if let session { await registry.bind(session, token: token) } })
         client.adminKeyPresented = adminKey?.isValid(request.headers[Self.apiKeyHeader]) == true
         return client
@@ -125,7 +125,7 @@ public struct MCPEndpoint: Sendable {
         var headers: HTTPFields = [:]
         var sessionID = request.headers[Self.sessionHeader]
         var version = request.headers[Self.versionHeader]
-        var boundToken: String?
+        var boundTokenDigest: String?
         if let requested = version, !MCPServer.isKnownVersion(requested) {
             return Self.failure(.badRequest, -32600, "Unsupported MCP-Protocol-Version: \(requested)")
         }
@@ -149,7 +149,7 @@ public struct MCPEndpoint: Sendable {
             do {
                 guard let record = try await sessions.lookup(id) else { return Self.failure(.notFound, -32001, "Session not found") }
                 version = version ?? record.protocolVersion
-                boundToken = record.boundToken
+                boundTokenDigest = record.boundTokenDigest
             } catch {
                 return Self.failure(.serviceUnavailable, -32603, "Session storage unavailable")
             }
@@ -159,7 +159,7 @@ public struct MCPEndpoint: Sendable {
         if isBatch, let version, version >= "2025-06-18" {
             return Self.failure(.badRequest, -32600, "Invalid Request: batches are not supported in protocol version \(version)")
         }
-        let client = self.context(request, session: sessionID, boundToken: boundToken)
+        let client = self.context(request, session: sessionID, boundTokenDigest: boundTokenDigest)
         var replies: [[UInt8]] = []
         for item in parsed {
             switch item {

@@ -1,7 +1,8 @@
+public import SCSAuth
 import SCSCore
 
 /// Who is calling, as the transport saw it. Identity precedence (CONTRACT.md C): an explicit
-/// `auth_token` argument, then `bearerToken`, then `boundToken`, else anonymous read-only.
+/// `auth_token` argument, then `bearerToken`, then `boundTokenDigest`, else anonymous read-only.
 public struct MCPClientContext: Sendable {
     /// The MCP session id (a fresh random id for stateless requests); names the anonymous agent.
     public var mcpSessionID: String
@@ -9,8 +10,8 @@ public struct MCPClientContext: Sendable {
     public var hasSession: Bool
     /// `Authorization: Bearer sct_…`, if sent.
     public var bearerToken: String?
-    /// The token of the agent last authenticated on this MCP session.
-    public var boundToken: String?
+    /// The digest of the token of the agent last authenticated on this MCP session.
+    public var boundTokenDigest: String?
     /// The transport checked the API key (always true over HTTP: requests without it never get here).
     public var apiKeyValid: Bool
     /// The request presented `ADMIN_API_KEY` (only then may authenticate_agent grant admin, when
@@ -20,17 +21,19 @@ public struct MCPClientContext: Sendable {
     public var bindToken: @Sendable (String) async -> Void
 
     public init(
-        mcpSessionID: String, hasSession: Bool, bearerToken: String? = nil, boundToken: String? = nil, apiKeyValid: Bool,
+        mcpSessionID: String, hasSession: Bool, bearerToken: String? = nil, boundTokenDigest: String? = nil, apiKeyValid: Bool,
         bindToken: @escaping @Sendable (String) async -> Void = { _ in }
     ) {
         self.mcpSessionID = mcpSessionID
         self.hasSession = hasSession
         self.bearerToken = bearerToken
-        self.boundToken = boundToken
+        self.boundTokenDigest = boundTokenDigest
         self.apiKeyValid = apiKeyValid
         self.bindToken = bindToken
     }
 
-    /// The token that identifies the caller when no `auth_token` argument is given.
-    public var ambientToken: String? { bearerToken ?? boundToken }
+    /// What identifies the caller when no `auth_token` argument is given.
+    public var ambientCredential: TokenCredential? {
+        bearerToken.map(TokenCredential.presented) ?? boundTokenDigest.map { .bound(digest: $0) }
+    }
 }

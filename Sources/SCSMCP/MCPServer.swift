@@ -98,7 +98,7 @@ public final class MCPServer: Sendable {
             } else {
                 guard let resources else { throw MCPError(.invalidParams, "Unknown resource: \(uri)") }
                 let identity = try await resources.subscriber(uri: uri, client: client)
-                guard hub.subscribe(mcpSessionID: client.mcpSessionID, uri: uri, identity: identity, token: client.ambientToken) else {
+                guard hub.subscribe(mcpSessionID: client.mcpSessionID, uri: uri, identity: identity, token: client.ambientCredential) else {
                     throw MCPError(.invalidRequest, "Too many subscriptions (at most \(NotificationHub.maxSubscriptionsPerSession) per MCP session)")
                 }
             }

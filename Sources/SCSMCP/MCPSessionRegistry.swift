@@ -28,7 +28,7 @@ public final class MCPSessionRegistry: Sendable {
     }
 
     /// The idle expiry that applies to `record`.
-    func expiry(of record: MCPSessionRecord) -> Double { record.boundToken == nil ? unboundIdleExpiry : idleExpiry }
+    func expiry(of record: MCPSessionRecord) -> Double { record.boundTokenDigest == nil ? unboundIdleExpiry : idleExpiry }
 
     /// Stored sessions.
     public func count() async throws -> Int { try await store.countMCPSessions() }
@@ -69,18 +69,20 @@ public final class MCPSessionRegistry: Sendable {
             found.lastSeen = now
             let updated = found
             cache.withLock { $0[id] = updated }
-            try await store.touchMCPSession(id: id, lastSeen: now, boundToken: nil)
+            try await store.touchMCPSession(id: id, lastSeen: now, boundTokenDigest: nil)
         }
         return found
     }
 
+    /// Binds `token` to the session; only its digest is kept, in memory and in storage.
     public func bind(_ id: String, token: String) async {
         let now = clock.now()
+        let digest = TokenDigest.of(token)
         cache.withLock {
-            $0[id]?.boundToken = token
+            $0[id]?.boundTokenDigest = digest
             $0[id]?.lastSeen = now
         }
-        try? await store.touchMCPSession(id: id, lastSeen: now, boundToken: .some(token))
+        try? await store.touchMCPSession(id: id, lastSeen: now, boundTokenDigest: .some(digest))
     }
 
     @discardableResult

@@ -1,5 +1,6 @@
 import Foundation
 public import SCSCore
+public import SCSAuth
 import Synchronization
 
 /// Server → client notifications: the open SSE streams of each MCP session and its resource
@@ -15,17 +16,17 @@ public final class NotificationHub: Sendable {
     /// Who subscribed: the identity, and the token it came from (nil for the anonymous agent).
     struct Subscriber {
         var identity: AgentIdentity
-        var token: String?
+        var token: TokenCredential?
     }
 
     let state = Mutex(State())
     /// Checks, before a notification is sent, that the subscriber's token still works (revoked or
     /// expired tokens get nothing).
-    let validator = Mutex<(@Sendable (String) async -> Bool)?>(nil)
+    let validator = Mutex<(@Sendable (TokenCredential) async -> Bool)?>(nil)
 
     public init() {}
 
-    public func setTokenValidator(_ check: @escaping @Sendable (String) async -> Bool) {
+    public func setTokenValidator(_ check: @escaping @Sendable (TokenCredential) async -> Bool) {
         validator.withLock { $0 = check }
     }
 
@@ -60,7 +61,7 @@ public final class NotificationHub: Sendable {
 
     /// False when the session already holds `maxSubscriptionsPerSession` other subscriptions.
     @discardableResult
-    public func subscribe(mcpSessionID: String, uri: String, identity: AgentIdentity, token: String? = nil) -> Bool {
+    public func subscribe(mcpSessionID: String, uri: String, identity: AgentIdentity, token: TokenCredential? = nil) -> Bool {
         state.withLock { state in
             let current = state.subscriptions[mcpSessionID] ?? [:]
             guard current[uri] != nil || current.count < Self.maxSubscriptionsPerSession else { return false }
@@ -103,8 +104,8 @@ public final class NotificationHub: Sendable {
     /// Returns how many notifications were queued.
     @discardableResult
     public func resourcesChanged(where affects: (_ uri: String, _ subscriber: AgentIdentity) -> Bool) -> Int {
-        let targets = state.withLock { state -> [(AsyncStream<JSONValue>.Continuation, String, String?)] in
-            var targets: [(AsyncStream<JSONValue>.Continuation, String, String?)] = []
+        let targets = state.withLock { state -> [(AsyncStream<JSONValue>.Continuation, String, TokenCredential?)] in
+            var targets: [(AsyncStream<JSONValue>.Continuation, String, TokenCredential?)] = []
             for (session, uris) in state.subscriptions {
                 for (uri, subscriber) in uris where affects(uri, subscriber.identity) {
                     for continuation in (state.streams[session] ?? [:]).values { targets.append((continuation, uri, subscriber.token)) }
@@ -124,7 +125,7 @@ public final class NotificationHub: Sendable {
         }
         // Token-bound subscribers are re-checked first (one check per distinct token).
         Task {
-            var verdicts: [String: Bool] = [:]
+            var verdicts: [TokenCredential: Bool] = [:]
             for (continuation, uri, token) in targets {
                 if let token {
                     if verdicts[token] == nil { verdicts[token] = await check(token) }

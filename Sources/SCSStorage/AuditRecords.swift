@@ -53,19 +53,25 @@ public struct AuditQuery: Sendable {
     }
 }
 
-/// A stored agent token: the `sct_` id the client holds and the encrypted JWT behind it.
+/// A stored agent token: the digest of the `sct_` token the client holds (never the token
+/// itself, see `TokenDigest`), the encrypted JWT behind it and that JWT's `jti`.
 public struct TokenRecord: Sendable, Hashable {
+    /// `TokenDigest.of(token)`.
     public var tokenID: String
     public var encryptedJWT: [UInt8]
     public var agentID: String
     public var expiresAt: Double
     public var createdAt: Double
+    /// The JWT's `jti`: a raw JWT is accepted only while a live row carries it. Nil for rows the
+    /// Python server wrote.
+    public var jwtID: String?
 
-    public init(tokenID: String, encryptedJWT: [UInt8], agentID: String, expiresAt: Double, createdAt: Double) {
+    public init(tokenID: String, encryptedJWT: [UInt8], agentID: String, expiresAt: Double, createdAt: Double, jwtID: String? = nil) {
         self.tokenID = tokenID
         self.encryptedJWT = encryptedJWT
         self.agentID = agentID
         self.expiresAt = expiresAt
         self.createdAt = createdAt
+        self.jwtID = jwtID
     }
 }

@@ -4,15 +4,15 @@ public import SCSCore
 public struct MCPSessionRecord: Sendable, Hashable {
     public var id: String
     public var protocolVersion: String
-    /// The `sct_` token of the agent last authenticated on this MCP session, if any.
-    public var boundToken: String?
+    /// `TokenDigest.of` the `sct_` token of the agent last authenticated on this MCP session, if any.
+    public var boundTokenDigest: String?
     public var createdAt: Double
     public var lastSeen: Double
 
-    public init(id: String, protocolVersion: String, boundToken: String? = nil, createdAt: Double, lastSeen: Double) {
+    public init(id: String, protocolVersion: String, boundTokenDigest: String? = nil, createdAt: Double, lastSeen: Double) {
         self.id = id
         self.protocolVersion = protocolVersion
-        self.boundToken = boundToken
+        self.boundTokenDigest = boundTokenDigest
         self.createdAt = createdAt
         self.lastSeen = lastSeen
     }
@@ -34,8 +34,9 @@ public struct AgentActivity: Sendable, Hashable {
 public protocol MCPSessionStore: Sendable {
     func createMCPSession(_ record: MCPSessionRecord) async throws
     func mcpSession(id: String) async throws -> MCPSessionRecord?
-    /// Updates `last_seen`, and the bound token when `boundToken` is non-nil (`.some(nil)` unbinds).
-    func touchMCPSession(id: String, lastSeen: Double, boundToken: String??) async throws
+    /// Updates `last_seen`, and the bound token's digest when `boundTokenDigest` is non-nil
+    /// (`.some(nil)` unbinds).
+    func touchMCPSession(id: String, lastSeen: Double, boundTokenDigest: String??) async throws
     func deleteMCPSession(id: String) async throws -> Bool
     /// Deletes sessions last seen before their cutoff (bound to a token or not); returns their ids.
     func deleteIdleMCPSessions(boundBefore: Double, unboundBefore: Double) async throws -> [String]

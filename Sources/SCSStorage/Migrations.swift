@@ -11,6 +11,7 @@ public enum Migrations {
         Entry(id: 2, name: "scs_extensions"),
         Entry(id: 3, name: "message_changes"),
         Entry(id: 4, name: "mcp_sessions_and_activity"),
+        Entry(id: 5, name: "hashed_tokens"),
     ]
 
     /// Checks that `applied` (ids recorded in a database) is a prefix of `all`, and returns what remains.

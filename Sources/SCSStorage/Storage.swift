@@ -53,10 +53,13 @@ public protocol AuditStore: Sendable {
     func deleteAudit(before cutoff: Double) async throws -> Int
 }
 
+/// Tokens are keyed by `TokenDigest.of(token)`: every `id` below is a digest.
 public protocol TokenStore: Sendable {
     /// Inserts the token and, in the same transaction, its audit row (both or neither).
     func insertToken(_ record: TokenRecord, audit: NewAuditEvent?) async throws
     func token(id: String) async throws -> TokenRecord?
+    /// Whether a token row carrying this JWT id exists and expires after `now`.
+    func hasLiveToken(jwtID: String, now: Double) async throws -> Bool
     /// Atomically removes `oldID` and inserts `replacement`; false (and nothing inserted) when
     /// `oldID` was already gone — so a token can be refreshed once only.
     func replaceToken(oldID: String, with replacement: TokenRecord) async throws -> Bool

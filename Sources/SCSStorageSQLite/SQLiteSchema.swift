@@ -1,3 +1,6 @@
+import GRDB
+import SCSStorage
+
 /// The SQL of each migration of `Migrations.all`, for SQLite.
 enum SQLiteSchema {
     static func sql(for id: Int) -> String? {
@@ -6,8 +9,26 @@ enum SQLiteSchema {
         case 2: return scsExtensions
         case 3: return messageChanges
         case 4: return mcpSessionsAndActivity
+        case 5: return hashedTokens
         default: return nil
         }
+    }
+
+    /// Runs migration `id`: its SQL, with the functions that SQL calls registered for the time.
+    static func apply(_ id: Int, _ db: Database) throws -> Bool {
+        guard let sql = sql(for: id) else { return false }
+        let digest = DatabaseFunction("scs_token_digest", argumentCount: 1, pure: true) { values in
+            String.fromDatabaseValue(values[0]).map(TokenDigest.of)
+        }
+        db.add(function: digest)
+        // Migration 5 replaces tokens stored in clear: the pages they leave must not keep them.
+        if id == 5 { try db.execute(sql: "PRAGMA secure_delete = ON") }
+        defer {
+            db.remove(function: digest)
+            if id == 5 { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
+        }
+        try db.execute(sql: sql)
+        return true
     }
 
     /// 1 — the Python server's tables, constraints and indexes (`database_sqlite.sql`), all
@@ -158,5 +179,17 @@ enum SQLiteSchema {
             PRIMARY KEY (session_id, agent_id)
         );
         CREATE INDEX IF NOT EXISTS idx_agent_activity_seen ON agent_activity(session_id, last_seen);
+        """
+
+    /// 5 — no stored token can be presented: `secure_tokens.token_id` and `mcp_sessions.bound_token`
+    /// hold `sha256:` digests of the tokens (rows from earlier versions and from the Python server
+    /// are hashed here), and each token row names its JWT's `jti`, so that a raw JWT works only
+    /// while its token is live. Rows the Python server wrote have no `jti`.
+    static let hashedTokens = """
+        ALTER TABLE secure_tokens ADD COLUMN jwt_id TEXT;
+        UPDATE secure_tokens SET token_id = scs_token_digest(token_id) WHERE token_id NOT LIKE 'sha256:%';
+        CREATE INDEX IF NOT EXISTS idx_secure_tokens_jwt_id ON secure_tokens(jwt_id) WHERE jwt_id IS NOT NULL;
+        UPDATE mcp_sessions SET bound_token = scs_token_digest(bound_token)
+            WHERE bound_token IS NOT NULL AND bound_token NOT LIKE 'sha256:%';
         """
 }

@@ -76,9 +76,9 @@ extension SQLiteStorage {
 
     static func insert(_ record: TokenRecord, _ db: Database) throws {
         try db.cachedStatement(
-            sql: "INSERT INTO secure_tokens (token_id, encrypted_jwt, agent_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?)"
+            sql: "INSERT INTO secure_tokens (token_id, encrypted_jwt, agent_id, expires_at, created_at, jwt_id) VALUES (?, ?, ?, ?, ?, ?)"
         ).execute(arguments: [
-            record.tokenID, Data(record.encryptedJWT), record.agentID, record.expiresAt, record.createdAt,
+            record.tokenID, Data(record.encryptedJWT), record.agentID, record.expiresAt, record.createdAt, record.jwtID,
         ])
     }
 
@@ -86,7 +86,7 @@ extension SQLiteStorage {
         try await read { db in
             guard let row = try Row.fetchOne(
                 db.cachedStatement(
-                    sql: "SELECT token_id, encrypted_jwt, agent_id, expires_at, created_at FROM secure_tokens WHERE token_id = ?"
+                    sql: "SELECT token_id, encrypted_jwt, agent_id, expires_at, created_at, jwt_id FROM secure_tokens WHERE token_id = ?"
                 ),
                 arguments: [id]
             ) else { return nil }
@@ -98,8 +98,16 @@ extension SQLiteStorage {
             }
             return TokenRecord(
                 tokenID: SQLiteRow.string(row[0]) ?? id, encryptedJWT: blob, agentID: SQLiteRow.string(row[2]) ?? "",
-                expiresAt: SQLiteRow.time(row[3]) ?? 0, createdAt: SQLiteRow.time(row[4]) ?? 0
+                expiresAt: SQLiteRow.time(row[3]) ?? 0, createdAt: SQLiteRow.time(row[4]) ?? 0, jwtID: SQLiteRow.string(row[5])
             )
+        }
+    }
+
+    public func hasLiveToken(jwtID: String, now: Double) async throws -> Bool {
+        try await read { db in
+            try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM secure_tokens WHERE jwt_id = ? AND expires_at > ?)"),
+                arguments: [jwtID, now]) ?? false
         }
     }
 

@@ -7,7 +7,7 @@ extension SQLiteStorage {
         try await write { db in
             try db.cachedStatement(
                 sql: "INSERT INTO mcp_sessions (id, protocol_version, bound_token, created_at, last_seen) VALUES (?, ?, ?, ?, ?)"
-            ).execute(arguments: [record.id, record.protocolVersion, record.boundToken, record.createdAt, record.lastSeen])
+            ).execute(arguments: [record.id, record.protocolVersion, record.boundTokenDigest, record.createdAt, record.lastSeen])
         }
     }
 
@@ -19,15 +19,15 @@ extension SQLiteStorage {
             else { return nil }
             return MCPSessionRecord(
                 id: SQLiteRow.string(row[0]) ?? id, protocolVersion: SQLiteRow.string(row[1]) ?? "",
-                boundToken: SQLiteRow.string(row[2]), createdAt: SQLiteRow.time(row[3]) ?? 0, lastSeen: SQLiteRow.time(row[4]) ?? 0)
+                boundTokenDigest: SQLiteRow.string(row[2]), createdAt: SQLiteRow.time(row[3]) ?? 0, lastSeen: SQLiteRow.time(row[4]) ?? 0)
         }
     }
 
-    public func touchMCPSession(id: String, lastSeen: Double, boundToken: String??) async throws {
+    public func touchMCPSession(id: String, lastSeen: Double, boundTokenDigest: String??) async throws {
         try await write { db in
-            if let boundToken {
+            if let boundTokenDigest {
                 try db.cachedStatement(sql: "UPDATE mcp_sessions SET last_seen = ?, bound_token = ? WHERE id = ?")
-                    .execute(arguments: [lastSeen, boundToken, id])
+                    .execute(arguments: [lastSeen, boundTokenDigest, id])
             } else {
                 try db.cachedStatement(sql: "UPDATE mcp_sessions SET last_seen = ? WHERE id = ?").execute(arguments: [lastSeen, id])
             }

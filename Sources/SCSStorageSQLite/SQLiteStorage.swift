@@ -93,10 +93,9 @@ public final class SQLiteStorage: Storage {
                         """)
                     let pending = try Migrations.pending(applied: try Self.readApplied(db))
                     for entry in pending {
-                        guard let sql = SQLiteSchema.sql(for: entry.id) else {
+                        guard try SQLiteSchema.apply(entry.id, db) else {
                             throw StorageError(.schemaMismatch, "no SQLite migration for \(entry.id) \(entry.name)")
                         }
-                        try db.execute(sql: sql)
                         try db.execute(
                             sql: "INSERT INTO scs_migrations (id, name, applied_at) VALUES (?, ?, ?)",
                             arguments: [entry.id, entry.name, SystemClock().now()]

@@ -39,7 +39,9 @@ public struct ToolCall: Sendable {
     func caller() async throws -> AgentIdentity {
         if let explicit = optional("auth_token") { return try await env.tokens.resolve(explicit) }
         if let bearer = invocation.client.bearerToken { return try await env.tokens.resolve(bearer) }
-        if let bound = invocation.client.boundToken, let identity = try? await env.tokens.resolve(bound) { return identity }
+        if let bound = invocation.client.boundTokenDigest, let identity = try? await env.tokens.resolve(.bound(digest: bound)) {
+            return identity
+        }
         return .anonymous(mcpSessionID: invocation.client.mcpSessionID)
     }
 

@@ -30,6 +30,8 @@ public struct ToolEnvironment: Sendable {
     public var resultBudget: Int
     /// `ADMIN_API_KEY` is configured: admin is granted only to requests that presented it.
     public var adminKeyRequired = false
+    /// Longest `wait_for_messages`, seconds (the schema's maximum; the fuzz target shortens it).
+    public var longestWait: Double = 60
 
     public init(
         storage: any Storage, tokens: TokenService, workers: any WorkerGateway, hub: NotificationHub, metrics: ToolMetrics,

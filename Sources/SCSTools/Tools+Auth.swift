@@ -1,6 +1,7 @@
 import SCSAuth
 import SCSCore
 import SCSMCP
+import SCSStorage
 
 /// authenticate_agent, refresh_token, revoke_token.
 extension ToolCall {
@@ -56,7 +57,9 @@ extension ToolCall {
                 throw error
             }
             let issued = outcome.issued
-            if invocation.client.boundToken == current || invocation.client.boundToken == nil {
+            // The session follows its agent to the new token (or binds the first one).
+            let bound = invocation.client.boundTokenDigest
+            if bound == nil || bound == TokenDigest.of(current) {
                 await invocation.client.bindToken(issued.token)
             }
             await audit(outcome.recovered ? "token_recovered" : "token_refreshed", agentID: issued.identity.agentID, [
@@ -79,11 +82,11 @@ extension ToolCall {
     func revokeToken() async -> JSONObject {
         await run("authentication_service", "revoke_token") {
             let identity = try await caller()
-            let ambient = optional("auth_token") ?? invocation.client.ambientToken
-            guard identity.authenticated, let target = optional("token") ?? ambient else { throw SCSError.tokenNotFound }
+            let named = (optional("token") ?? optional("auth_token")).map(TokenCredential.presented)
+            guard identity.authenticated, let target = named ?? invocation.client.ambientCredential else { throw SCSError.tokenNotFound }
             try await env.tokens.revoke(target, by: identity)
-            await audit("token_revoked", agentID: identity.agentID, ["token_prefix": .string(TokenService.prefix(target))])
-            return ToolJSON.ok(["revoked": true, "token_prefix": .string(TokenService.prefix(target))])
+            await audit("token_revoked", agentID: identity.agentID, ["token_prefix": .string(target.prefix)])
+            return ToolJSON.ok(["revoked": true, "token_prefix": .string(target.prefix)])
         }
     }
 }

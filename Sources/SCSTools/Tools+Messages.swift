@@ -128,7 +128,7 @@ extension ToolCall {
             _ = try await session(sessionID)
             let after = arguments["after_message_id"]?.intValue ?? 0
             let limit = int("limit") ?? 50
-            let deadline = now + (invocation.double("timeout_seconds") ?? 30)
+            let deadline = now + min(invocation.double("timeout_seconds") ?? 30, env.longestWait)
             let pollKey = identity.agentID
             guard env.events.beginPoll(agent: pollKey) else {
                 throw SCSError.limitReached("concurrent wait_for_messages calls for this agent", limit: env.events.maxPollsPerAgent)

@@ -38,14 +38,7 @@ public struct WorkerRuntime: Sendable {
     /// Serves until cancelled.
     public func run(version: String) async throws {
         let sinks = EventSinks()
-        let inFlight = RequestCounter()
-        var router = WireRouter()
-        router.register(PingMethod.self) { _ in PingMethod.Result(pid: getpid(), inFlight: inFlight.current) }
-        switch role {
-        case .search: Self.registerSearch(&router, SearchService(storage: storage), inFlight, replyBudget: maximumFrameBytes - Self.frameMargin)
-        case .memory: Self.registerMemory(&router, MemoryService(store: storage), inFlight)
-        case .supervisor: throw WireError.handshakeFailed("a worker cannot take the supervisor role")
-        }
+        let router = try Self.router(role: role, storage: storage, maximumFrameBytes: maximumFrameBytes, inFlight: RequestCounter())
         let server = WireServer(
             path: socketPath, hello: Hello(role: role, pid: getpid(), version: version), router: router,
             maximumFrameBytes: maximumFrameBytes, logger: logger)
@@ -70,6 +63,24 @@ public struct WorkerRuntime: Sendable {
             try await group.next()
             group.cancelAll()
         }
+    }
+
+    /// The methods a worker of `role` serves (ping included), as `run` serves them over its socket.
+    public static func router(role: WireRole, storage: any Storage, maximumFrameBytes: Int = WireProtocol.defaultMaximumFrameBytes) throws
+        -> WireRouter
+    {
+        try router(role: role, storage: storage, maximumFrameBytes: maximumFrameBytes, inFlight: RequestCounter())
+    }
+
+    static func router(role: WireRole, storage: any Storage, maximumFrameBytes: Int, inFlight: RequestCounter) throws -> WireRouter {
+        var router = WireRouter()
+        router.register(PingMethod.self) { _ in PingMethod.Result(pid: getpid(), inFlight: inFlight.current) }
+        switch role {
+        case .search: registerSearch(&router, SearchService(storage: storage), inFlight, replyBudget: maximumFrameBytes - frameMargin)
+        case .memory: registerMemory(&router, MemoryService(store: storage), inFlight)
+        case .supervisor: throw WireError.handshakeFailed("a worker cannot take the supervisor role")
+        }
+        return router
     }
 
     /// Room left in a frame for the envelope around a result.

@@ -44,6 +44,12 @@ struct AuditAndTokenTests {
             #expect(try await storage.deleteExpiredTokens(now: 100) == 1)
             #expect(try await storage.deleteToken(id: "sct_2"))
             #expect(try await storage.deleteToken(id: "sct_2") == false)
+            try await storage.insertToken(TokenRecord(
+                tokenID: "sha256:x", encryptedJWT: [1], agentID: "bob", expiresAt: 500, createdAt: 1, jwtID: "jti-1"))
+            #expect(try await storage.token(id: "sha256:x")?.jwtID == "jti-1")
+            #expect(try await storage.hasLiveToken(jwtID: "jti-1", now: 100))
+            #expect(try await storage.hasLiveToken(jwtID: "jti-1", now: 500) == false)
+            #expect(try await storage.hasLiveToken(jwtID: "jti-2", now: 100) == false)
         }
     }
 

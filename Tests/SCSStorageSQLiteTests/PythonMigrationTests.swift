@@ -82,7 +82,10 @@ struct PythonMigrationTests {
             let audit = try await storage.auditEvents(AuditQuery())
             #expect(Set(audit.map(\.eventType)) == ["session_created", "message_added", "jwt_token_generated"])
             #expect(audit.allSatisfy { $0.timestamp > 1_700_000_000 })
-            let token = try #require(try await storage.token(id: "sct_3f2b8c1e-1d2a-4c3b-9e8f-0a1b2c3d4e5f"))
+            // The Python server's token is kept, under its digest: the database no longer holds it.
+            #expect(try await storage.token(id: "sct_3f2b8c1e-1d2a-4c3b-9e8f-0a1b2c3d4e5f") == nil)
+            let token = try #require(try await storage.token(id: TokenDigest.of("sct_3f2b8c1e-1d2a-4c3b-9e8f-0a1b2c3d4e5f")))
+            #expect(token.jwtID == nil)
             #expect(token.encryptedJWT == Array("gAAAAABn".utf8) && token.agentID == "alice")
             #expect(abs(token.expiresAt - Timestamp.parseISO("2025-11-24T17:00:00.5+00:00")!) < 0.001)
 
@@ -114,6 +117,41 @@ struct PythonMigrationTests {
             }
             try queue.close()
             #expect(throws: StorageError.self) { _ = try SQLiteStorage(configuration: configuration, schema: .migrate) }
+        } catch {
+            await database.remove()
+            throw error
+        }
+        await database.remove()
+    }
+
+    @Test("migration 5 hashes the tokens and session bindings an earlier version stored in clear")
+    func hashesEarlierTokens() async throws {
+        let database = try TestDatabase()
+        let raw = "sct_11111111-2222-4333-8444-555555555555"
+        do {
+            try await database.storage.close()
+            // Turn the fresh database back into what version 4 wrote: no jwt_id, tokens in clear.
+            let queue = try DatabaseQueue(path: database.path)
+            try await queue.write { db in
+                try db.execute(sql: """
+                    DROP INDEX idx_secure_tokens_jwt_id;
+                    ALTER TABLE secure_tokens DROP COLUMN jwt_id;
+                    DELETE FROM scs_migrations WHERE id = 5;
+                    INSERT INTO secure_tokens (token_id, encrypted_jwt, agent_id, expires_at, created_at) VALUES (?, x'01', 'alice', 9e9, 1);
+                    INSERT INTO mcp_sessions (id, protocol_version, bound_token, created_at, last_seen) VALUES ('m1', '2025-06-18', ?, 1, 1);
+                    INSERT INTO mcp_sessions (id, protocol_version, bound_token, created_at, last_seen) VALUES ('m2', '2025-06-18', NULL, 1, 1);
+                    """, arguments: [raw, raw])
+            }
+            try queue.close()
+            let storage = try SQLiteStorage(configuration: StorageConfiguration(backend: .sqlite(path: database.path)), schema: .migrate)
+            #expect(try await storage.appliedMigrations() == Migrations.all.map(\.id))
+            #expect(try await storage.token(id: raw) == nil)
+            #expect(try await storage.token(id: TokenDigest.of(raw))?.agentID == "alice")
+            #expect(try await storage.mcpSession(id: "m1")?.boundTokenDigest == TokenDigest.of(raw))
+            #expect(try await storage.mcpSession(id: "m2")?.boundTokenDigest == nil)
+            try await storage.close()
+            let text = try String(decoding: Data(contentsOf: URL(fileURLWithPath: database.path)), as: UTF8.self)
+            #expect(!text.contains(raw))
         } catch {
             await database.remove()
             throw error

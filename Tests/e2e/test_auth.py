@@ -43,10 +43,25 @@ def test_origin_check(server):
     assert post(server, ping, headers={"Origin": "http://[::1]:8080"})[0] == 200
 
 
+def live_jwt_id(server, agent_id):
+    """The jti of the agent's newest token row (the test holds the database; a client does not)."""
+    import os
+    import sqlite3
+    db = sqlite3.connect(os.path.join(server.dir, "data", "scs.db"))
+    try:
+        return db.execute("SELECT jwt_id FROM secure_tokens WHERE agent_id = ? ORDER BY id DESC LIMIT 1", (agent_id,)).fetchone()[0]
+    finally:
+        db.close()
+
+
 def test_forged_expired_wrong_audience_alg_none_and_resigned_tokens_are_refused(server):
     sid, _ = initialize(server)
     secret = server.secrets["JWT_SECRET_KEY"]
-    good = jwt(secret)
+    # Correctly signed, but its jti names no token: refused (a leaked secret alone mints nothing).
+    orphan = tool(server, sid, "get_usage_guidance", {"auth_token": jwt(secret, jti="no-such-token")})["structuredContent"]
+    assert orphan["success"] is False and orphan["code"] == "TOKEN_AUTHENTICATION_FAILED", orphan
+    issued = tool(server, sid, "authenticate_agent", {"agent_id": "forger", "agent_type": "claude"})["structuredContent"]
+    good = jwt(secret, jti=live_jwt_id(server, "forger"))
     accepted = tool(server, sid, "get_usage_guidance", {"auth_token": good})["structuredContent"]
     assert accepted["agent_info"]["agent_id"] == "forger"
     refused = {
@@ -65,9 +80,13 @@ def test_forged_expired_wrong_audience_alg_none_and_resigned_tokens_are_refused(
         assert result["success"] is False and result["code"] in ("TOKEN_AUTHENTICATION_FAILED", "INVALID_TOKEN_FORMAT"), name
         assert token not in json.dumps(result), name
     # a JWT signed with the real secret cannot claim more than its agent type allows
-    greedy = jwt(secret, permissions=["read", "write", "admin"])
+    greedy = jwt(secret, permissions=["read", "write", "admin"], jti=live_jwt_id(server, "forger"))
     denied = tool(server, sid, "get_performance_metrics", {"auth_token": greedy})["structuredContent"]
     assert denied["code"] == "PERMISSION_DENIED"
+    # Revoking the sct_ token retires the JWT behind it.
+    assert tool(server, sid, "revoke_token", {"auth_token": issued["token"]})["structuredContent"]["revoked"]
+    after = tool(server, sid, "get_usage_guidance", {"auth_token": good})["structuredContent"]
+    assert after["success"] is False and after["code"] == "TOKEN_AUTHENTICATION_FAILED", after
     assert secret not in server.log_text()
 
 

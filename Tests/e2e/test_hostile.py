@@ -243,3 +243,20 @@ async def test_a_revoked_subscriber_gets_no_more_notifications(server):
             await call(writer, "add_message", session_id=sid, content="two", auth_token=author)
             await asyncio.sleep(0.8)
             assert len(updates) == 1  # nothing for a revoked token
+
+
+async def test_no_token_is_stored_in_clear(server):
+    import os
+    async with connect(server) as session:
+        token = await authenticate(session, "at-rest")  # also binds this MCP session to the token
+        # The bound session acts as the agent without the token being passed (the server keeps a digest).
+        created = await call(session, "create_session", purpose="bound")
+        assert created["success"] and created["created_by"] == "at-rest", created
+        refreshed = await call(session, "refresh_token", current_token=token)
+        assert refreshed["success"]
+        assert (await call(session, "add_message", session_id=created["session_id"], content="still bound"))["success"]
+    data = os.path.join(server.dir, "data")
+    stored = b"".join(open(os.path.join(data, name), "rb").read()
+                      for name in ("scs.db", "scs.db-wal") if os.path.exists(os.path.join(data, name)))
+    for value in (token, refreshed["token"]):
+        assert value.encode() not in stored and value[4:].encode() not in stored

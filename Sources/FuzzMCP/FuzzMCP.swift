@@ -1,0 +1,172 @@
+import Dispatch
+import Foundation
+import FuzzSupport
+import Logging
+import SCSAuth
+import SCSCore
+import SCSMCP
+import SCSStorage
+import SCSStorageSQLite
+import SCSTools
+import SCSWire
+import SCSWorker
+
+/// One JSON-RPC body (a request, a notification or a batch) through the in-process MCP server:
+/// the 23 tools, resources and prompts over a real SQLite file, with the search and memory
+/// workers' handlers called in this process. The caller is an admin agent (its token comes as the
+/// bearer token), so that every rule is reachable; `@S` in the input stands for a real session id
+/// and `@M` for a real message id. Every request gets a JSON-RPC answer that never repeats the
+/// token and stays within the result budget.
+
+/// The workers' handlers, called in this process instead of over their sockets.
+struct InProcessWorkers: WorkerGateway {
+    let routers: [WireRole: WireRouter]
+
+    func call<M: WireMethod>(_ method: M.Type, _ params: M.Params) async throws -> M.Result {
+        guard let router = routers[M.role] else { throw WireError.remote(code: "UNKNOWN_METHOD", message: M.name) }
+        switch await router.handle(method: M.name, params: params.wire) {
+        case .success(let value): return try M.Result(wire: value)
+        case .failure(let failure):
+            if let error = SCSError(wire: failure.payload) { throw error }
+            throw WireError.remote(code: failure.payload["code"]?.stringValue ?? "UNKNOWN", message: "\(failure.payload)")
+        }
+    }
+}
+
+/// Runs async work to completion from the fuzzer's thread (not a cooperative-pool thread).
+final class Blocking<T>: @unchecked Sendable {
+    var value: T?
+    let done = DispatchSemaphore(value: 0)
+
+    static func run(_ body: @escaping @Sendable () async -> T) -> T {
+        let box = Blocking<T>()
+        Task {
+            box.value = await body()
+            box.done.signal()
+        }
+        box.done.wait()
+        return box.value!
+    }
+}
+
+/// Used from libFuzzer's one thread only.
+final class Harness: @unchecked Sendable {
+    let server: MCPServer
+    let tokens: TokenService
+    var token = ""
+    var sessionID = ""
+    var messageID: Int64 = 0
+    /// `SCS_FUZZ_ECHO=1`: print the start of each answer (to check that seeds reach the tools).
+    let echo = ProcessInfo.processInfo.environment["SCS_FUZZ_ECHO"] == "1"
+    /// The tool result budget (`resultBudget`) plus room for the JSON-RPC envelope around it.
+    let budget = 1 << 20
+
+    init() throws {
+        let directory = NSTemporaryDirectory() + "scs-fuzz-mcp-\(getpid())"
+        try? FileManager.default.removeItem(atPath: directory)
+        let storage = try SQLiteStorage(
+            configuration: StorageConfiguration(backend: .sqlite(path: directory + "/fuzz.db")), schema: .migrate)
+        let secrets = SecretsConfiguration(
+            apiKey: String(repeating: "k", count: 40), jwtSecretKey: String(repeating: "s", count: 40),
+            jwtEncryptionKey: String(repeating: "e", count: 40))
+        tokens = TokenService(store: storage, secrets: secrets, configuration: AuthConfiguration())
+        let workers = InProcessWorkers(routers: [
+            .search: try WorkerRuntime.router(role: .search, storage: storage),
+            .memory: try WorkerRuntime.router(role: .memory, storage: storage),
+        ])
+        let hub = NotificationHub()
+        let metrics = ToolMetrics()
+        var logger = Logger(label: "fuzz")
+        logger.logLevel = .critical
+        var environment = ToolEnvironment(
+            storage: storage, tokens: tokens, workers: workers, hub: hub, metrics: metrics, logger: logger, resultBudget: budget)
+        environment.longestWait = 0.01
+        let tools = ToolCatalog.tools(environment)
+        server = MCPServer(
+            info: .init(version: "fuzz"), tools: tools,
+            resources: ResourceCatalog(env: environment, toolNames: tools.map(\.name)),
+            prompts: PromptCatalog.prompts(environment), hub: hub, metrics: metrics)
+        signIn()
+        openSession()
+    }
+
+    /// A fresh session with one message for `@S` and `@M` (again after an input closed it).
+    func openSession() {
+        guard let session = call("create_session", ["purpose": "fuzz"])?["session_id"]?.stringValue,
+              case .int(let id)? = call("add_message", ["session_id": .string(session), "content": "seed message"])?["message_id"]
+        else { fatalError("fuzz harness: setup failed") }
+        sessionID = session
+        messageID = id
+    }
+
+    var client: MCPClientContext {
+        MCPClientContext(mcpSessionID: "fuzz0000000000000000000000000000", hasSession: true, bearerToken: token, apiKeyValid: true)
+    }
+
+    /// An admin token for the caller (again after an input revoked it).
+    func signIn() {
+        token = ""
+        let issued = call("authenticate_agent", [
+            "agent_id": "fuzzer", "agent_type": "admin", "requested_permissions": ["read", "write", "admin"],
+        ])
+        guard let fresh = issued?["token"]?.stringValue else { fatalError("fuzz harness: authenticate_agent failed") }
+        token = fresh
+    }
+
+    /// A tool's structured result, through the same path as any request.
+    func call(_ tool: String, _ arguments: JSONObject) -> JSONObject? {
+        let request = JSONRPC.Message.request(id: .int(0), method: "tools/call", params: ["name": .string(tool), "arguments": .object(arguments)])
+        let server = server
+        let client = client
+        let reply = Blocking<[UInt8]?>.run { await server.respond(request, client: client) }
+        return (try? JSONValue.parse(reply ?? []))?["result"]?["structuredContent"]?.objectValue
+    }
+
+    /// The input with its placeholders filled in.
+    func expand(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var text = String(decoding: input, as: UTF8.self)
+        text = text.replacingOccurrences(of: "@S", with: sessionID).replacingOccurrences(of: "@M", with: String(messageID))
+        return Array(text.utf8)
+    }
+
+    func run(_ input: UnsafeBufferPointer<UInt8>) {
+        guard let parsed = try? JSONRPC.body(expand(input)) else { return }
+        let server = server
+        let client = client
+        let replies = Blocking<[[UInt8]]>.run {
+            var replies: [[UInt8]] = []
+            for case .success(let message) in parsed {
+                let reply = await server.respond(message, client: client)
+                if case .request = message { precondition(reply != nil, "a request got no answer") }
+                if let reply { replies.append(reply) }
+            }
+            return replies
+        }
+        for reply in replies {
+            if echo { print(String(decoding: reply.prefix(300), as: UTF8.self)) }
+            precondition((try? JSONValue.parse(reply))?["jsonrpc"] == "2.0", "an answer is not JSON-RPC")
+            precondition(!String(decoding: reply, as: UTF8.self).contains(token), "an answer repeated the caller's token")
+            precondition(reply.count <= budget + (256 << 10), "an answer exceeded the result budget")
+        }
+        let tokens = tokens
+        let token = token
+        if !Blocking<Bool>.run({ (try? await tokens.resolve(token)) != nil }) { signIn() }
+        if String(decoding: input, as: UTF8.self).contains("close_session") { openSession() }
+    }
+}
+
+let harness: Harness = {
+    do { return try Harness() } catch { fatalError("fuzz harness: \(error)") }
+}()
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzMCP(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
+    harness.run(UnsafeBufferPointer(start: data, count: size))
+    return 0
+}
+
+@_cdecl("FuzzMCP_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runFuzzer(argc, argv, fuzzMCP)
+}
