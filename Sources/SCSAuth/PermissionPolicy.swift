@@ -1,6 +1,6 @@
 public import SCSCore
 
-/// Maps an agent type to the permissions it may hold (anchor-behaviour.md §3.5): the granted list
+/// Maps an agent type to the permissions it may hold (docs/CONTRACT.md §1): the granted list
 /// is the requested one filtered to known permissions the type allows (order kept); an empty
 /// result falls back to the default `["read"]`.
 public struct PermissionPolicy: Sendable {

@@ -1,7 +1,7 @@
 public import SCSCore
 
-/// The authentication errors of anchor-behaviour.md §2.6 — without ever echoing a token
-/// (CONTRACT.md A.17).
+/// The authentication errors, as the Python server names them — without ever echoing a token
+/// (docs/CONTRACT.md §5, row 17).
 extension SCSError {
     public static func invalidAPIKey(agentID: String) -> SCSError {
         SCSError(

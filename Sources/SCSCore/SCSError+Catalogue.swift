@@ -1,4 +1,4 @@
-/// The named errors of anchor-behaviour.md §2.6 plus the codes CONTRACT.md adds.
+/// The named errors: the Python server's codes plus the ones `scs` adds (docs/CONTRACT.md §2).
 extension SCSError {
     public static func sessionNotFound(_ id: String) -> SCSError {
         SCSError(

@@ -1,6 +1,6 @@
 public import OrderedCollections
 
-/// An application error: rendered to agents as the envelope of anchor-behaviour.md §2.3
+/// An application error: rendered to agents as the envelope of docs/CONTRACT.md §2
 /// (`success:false, error, code, severity, recoverable, timestamp, …`).
 ///
 /// The description is the human sentence only; it never carries a token or secret, because the

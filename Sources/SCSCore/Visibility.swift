@@ -1,4 +1,4 @@
-/// Who may read a message (CONTRACT.md A.2–A.4).
+/// Who may read a message (docs/CONTRACT.md §4).
 public enum Visibility: String, Sendable, CaseIterable, Hashable {
     /// Everyone, anonymous callers included.
     case `public`

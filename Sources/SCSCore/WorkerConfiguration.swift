@@ -10,11 +10,15 @@ public struct WorkerConfiguration: Sendable, Equatable {
     public var runtimeDirectory: String
     /// Largest wire frame, bytes (`SCS_MAX_FRAME_BYTES`, default 16 MiB).
     public var maxFrameBytes: Int
+    /// Memory each search worker's indexes may hold together (`SCS_SEARCH_INDEX_BYTES`, default
+    /// 1 GiB); least recently searched sessions are dropped past it.
+    public var searchIndexBytes: Int
 
-    public init(searchPoolSize: Int, runtimeDirectory: String, maxFrameBytes: Int = 16 << 20) {
+    public init(searchPoolSize: Int, runtimeDirectory: String, maxFrameBytes: Int = 16 << 20, searchIndexBytes: Int = 1 << 30) {
         self.searchPoolSize = searchPoolSize
         self.runtimeDirectory = runtimeDirectory
         self.maxFrameBytes = maxFrameBytes
+        self.searchIndexBytes = searchIndexBytes
     }
 
     /// Runtime dir: `$RUNTIME_DIRECTORY`, else `$XDG_RUNTIME_DIR/scs`, else `<data dir>/run`.
@@ -30,7 +34,8 @@ public struct WorkerConfiguration: Sendable, Equatable {
         self.init(
             searchPoolSize: Int(try env.number("SCS_SEARCH_WORKERS", default: Double(max(1, cores)), range: 1...64)),
             runtimeDirectory: Self.usableRuntimeDirectory(runtime),
-            maxFrameBytes: Int(try env.number("SCS_MAX_FRAME_BYTES", default: Double(16 << 20), range: 1024...Double(1 << 30)))
+            maxFrameBytes: Int(try env.number("SCS_MAX_FRAME_BYTES", default: Double(16 << 20), range: 1024...Double(1 << 30))),
+            searchIndexBytes: Int(try env.number("SCS_SEARCH_INDEX_BYTES", default: Double(1 << 30), range: Double(1 << 20)...Double(1 << 40)))
         )
     }
 

@@ -1,4 +1,4 @@
-/// DNS-rebinding defence (CONTRACT.md C): an `Origin` header, when present, must be
+/// DNS-rebinding defence (docs/CONTRACT.md §3): an `Origin` header, when present, must be
 /// `http(s)://localhost`, `127.0.0.1` or `[::1]` on any port, or one of `CORS_ORIGINS`.
 public struct OriginPolicy: Sendable {
     let extra: Set<String>

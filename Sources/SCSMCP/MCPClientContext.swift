@@ -1,7 +1,7 @@
 public import SCSAuth
 import SCSCore
 
-/// Who is calling, as the transport saw it. Identity precedence (CONTRACT.md C): an explicit
+/// Who is calling, as the transport saw it. Identity precedence (docs/CONTRACT.md §3): an explicit
 /// `auth_token` argument, then `bearerToken`, then `boundTokenDigest`, else anonymous read-only.
 public struct MCPClientContext: Sendable {
     /// The MCP session id (a fresh random id for stateless requests); names the anonymous agent.

@@ -1,8 +1,8 @@
 public import SCSCore
 public import SCSStorage
 
-/// Agent memory with the Python server's validation order and messages (anchor-behaviour.md
-/// §4.10–4.12), TTL enforced on every read, and a literal list prefix. Callers pass the
+/// Agent memory with the Python server's validation order and messages (docs/CONTRACT.md
+/// §6), TTL enforced on every read, and a literal list prefix. Callers pass the
 /// already authenticated identity; the service enforces the write permission itself too.
 public struct MemoryService: Sendable {
     let store: any MemoryStore

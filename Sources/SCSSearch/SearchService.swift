@@ -5,30 +5,38 @@ import Synchronization
 
 /// Fuzzy search over whole sessions (no time window, no row cap), with per-session indexes that
 /// load lazily and catch up on every search. Least recently used sessions are dropped when more
-/// than `maxSessions` are held.
+/// than `maxSessions` are held, or when the indexes together hold more than `maxBytes` (the
+/// session being searched is always kept, however large).
 public final class SearchService: Sendable {
     private let storage: any MessageStore
     private let maxSessions: Int
+    /// Memory the indexes may hold together (`SCS_SEARCH_INDEX_BYTES`, default 1 GiB).
+    public let maxBytes: Int
     private let state = Mutex(State())
 
     private struct State {
         var indexes: [String: SessionIndex] = [:]
         var lastUse: [String: UInt64] = [:]
+        /// Each index's size as of its last search.
+        var bytes: [String: Int] = [:]
         var tick: UInt64 = 0
     }
 
-    public init(storage: any MessageStore, maxSessions: Int = 512) {
+    public init(storage: any MessageStore, maxSessions: Int = 512, maxBytes: Int = 1 << 30) {
         self.storage = storage
         self.maxSessions = maxSessions
+        self.maxBytes = maxBytes
     }
 
     /// Number of sessions currently indexed.
     public var indexedSessions: Int { state.withLock { $0.indexes.count } }
+    /// About how much memory the indexes hold.
+    public var indexedBytes: Int { state.withLock { $0.bytes.values.reduce(0, +) } }
 
     public func search(_ query: SearchQuery) async throws -> SearchOutcome {
         let entries = try await index(for: query.sessionID).current(from: storage)
         // An unknown (or empty) session keeps no index: ids made up by a caller fill nothing.
-        if entries.count == 0 { evict(sessionID: query.sessionID) }
+        if entries.count == 0 { evict(sessionID: query.sessionID) } else { account(entries.bytes, for: query.sessionID) }
         // Large sessions are scored in parallel slices (each with its own scorer and scratch).
         let slices = entries.count >= 4_096 ? min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)) : 1
         let (candidates, ranked) = await Self.rank(entries, query, slices: slices)
@@ -109,7 +117,25 @@ public final class SearchService: Sendable {
     public func evict(sessionID: String) {
         _ = state.withLock { state in
             state.lastUse.removeValue(forKey: sessionID)
+            state.bytes.removeValue(forKey: sessionID)
             return state.indexes.removeValue(forKey: sessionID)
+        }
+    }
+
+    /// Records an index's size, then drops the least recently used other indexes while all of
+    /// them together hold more than `maxBytes`.
+    private func account(_ bytes: Int, for sessionID: String) {
+        state.withLock { state in
+            guard state.indexes[sessionID] != nil else { return }
+            state.bytes[sessionID] = bytes
+            var total = state.bytes.values.reduce(0, +)
+            while total > maxBytes,
+                  let oldest = state.lastUse.filter({ $0.key != sessionID }).min(by: { $0.value < $1.value })?.key
+            {
+                total -= state.bytes.removeValue(forKey: oldest) ?? 0
+                state.indexes.removeValue(forKey: oldest)
+                state.lastUse.removeValue(forKey: oldest)
+            }
         }
     }
 
@@ -123,6 +149,7 @@ public final class SearchService: Sendable {
             if state.indexes.count > maxSessions, let oldest = state.lastUse.min(by: { $0.value < $1.value })?.key {
                 state.indexes.removeValue(forKey: oldest)
                 state.lastUse.removeValue(forKey: oldest)
+                state.bytes.removeValue(forKey: oldest)
             }
             return index
         }

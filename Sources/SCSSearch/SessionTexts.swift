@@ -25,6 +25,8 @@ struct SessionTexts: Sendable {
     private var bigrams: [UInt64] = []
 
     var count: Int { messages.count }
+    /// About how much memory the index holds: its buffers and the messages it returns.
+    private(set) var bytes = 0
 
     mutating func append(_ message: Message) {
         let base = FuzzyScorer.scalars(message.sender + " " + message.content)
@@ -47,6 +49,7 @@ struct SessionTexts: Sendable {
         baseLengths.append(base.count)
         fullLengths.append(scalars.count - start)
         messages.append(message)
+        bytes += (scalars.count - start) * 5 + TextProfile.histogramSize * 2 + 96 + message.estimatedJSONBytes
         visibilities.append(message.visibility)
         foldedSenderTypes.append(AgentIdentity.fold(message.senderType))
     }

@@ -12,7 +12,7 @@ public protocol SessionStore: Sendable {
     func closeSession(id: String, at time: Double) async throws -> Session
 }
 
-/// Messages, always read through the visibility rules of CONTRACT.md A.2–A.4.
+/// Messages, always read through the visibility rule of docs/CONTRACT.md §4.
 public protocol MessageStore: Sendable {
     /// Appends a message: the session must exist and be open, a parent must exist in the same
     /// session, content must fit. Ids follow commit order; timestamps never decrease with id.

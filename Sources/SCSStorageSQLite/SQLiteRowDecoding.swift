@@ -131,7 +131,7 @@ enum SQLiteRow {
     }
 }
 
-/// The visibility rule of CONTRACT.md A.2–A.4 as a SQL condition over `messages` columns.
+/// The visibility rule of docs/CONTRACT.md §4 as a SQL condition over `messages` columns.
 struct VisibilityClause {
     let sql: String
     let arguments: [any DatabaseValueConvertible]

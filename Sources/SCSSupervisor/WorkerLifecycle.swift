@@ -39,7 +39,7 @@ public struct WorkerLifecycle: Sendable {
         case retry(after: Double)
     }
 
-    /// Restart policy (DESIGN.md §1).
+    /// Restart policy (README "How it runs").
     public struct Policy: Sendable, Equatable {
         public var initialBackoff = 0.05
         public var maximumBackoff = 5.0

@@ -3,7 +3,7 @@ public import SCSMCP
 import SCSCore
 import SCSStorage
 
-/// The two prompts, as proper prompt messages (CONTRACT.md A.19).
+/// The two prompts, as proper prompt messages (docs/CONTRACT.md §7).
 public enum PromptCatalog {
     public static func prompts(_ env: ToolEnvironment) -> [PromptDefinition] {
         [

@@ -3,7 +3,7 @@ public import SCSMCP
 import SCSStorage
 import SCSWire
 
-/// The five resource templates, read with the MCP session's identity (CONTRACT.md A.18).
+/// The five resource templates, read with the MCP session's identity (docs/CONTRACT.md §7).
 public struct ResourceCatalog: ResourceProvider {
     let env: ToolEnvironment
     let toolNames: [String]

@@ -34,7 +34,7 @@ public struct ToolCall: Sendable {
         return value
     }
 
-    /// The caller (CONTRACT.md C): `auth_token` argument, then the bearer token, then the token
+    /// The caller (docs/CONTRACT.md §3): `auth_token` argument, then the bearer token, then the token
     /// bound to the MCP session, else the anonymous read-only agent.
     func caller() async throws -> AgentIdentity {
         if let explicit = optional("auth_token") { return try await env.tokens.resolve(explicit) }
@@ -108,7 +108,7 @@ public struct ToolCall: Sendable {
 
 /// Result shapes shared by several tools.
 enum ToolJSON {
-    /// A message row (anchor-behaviour.md §5.4; metadata as an object, CONTRACT.md A.6).
+    /// A message row (the Python server's fields; metadata as an object, docs/CONTRACT.md §5 row 6).
     static func message(_ message: Message) -> JSONValue {
         [
             "id": .int(message.id), "session_id": .string(message.sessionID), "sender": .string(message.sender),

@@ -1,7 +1,7 @@
 public import SCSMCP
 import SCSCore
 
-/// The 23 tools: the Python server's 14 (names, parameters, defaults) with CONTRACT.md's fixes,
+/// The 23 tools: the Python server's 14 (names, parameters, defaults) with the fixes of docs/CONTRACT.md §5,
 /// and the 9 new ones, in `tools/list` order.
 public enum ToolCatalog {
     typealias S = ToolSchema

@@ -65,7 +65,7 @@ enum ToolSchema {
         property(name, description, ["default": .bool(value), "type": "boolean"])
     }
 
-    /// An optional JSON object; explicit null is accepted (CONTRACT.md A.7).
+    /// An optional JSON object; explicit null is accepted (docs/CONTRACT.md §5, row 7).
     static func optionalObject(_ name: String, _ description: String, example: JSONValue) -> Property {
         property(name, description, [
             "anyOf": [["additionalProperties": true, "type": "object"], ["type": "null"]], "default": .null,

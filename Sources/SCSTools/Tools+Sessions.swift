@@ -4,7 +4,7 @@ import SCSStorage
 
 /// create_session, get_session, list_sessions, close_session.
 extension ToolCall {
-    /// Message and session metadata limits (anchor-behaviour.md §4.3): ≤ 50 keys, keys ≤ 100
+    /// Message and session metadata limits (as the Python server checks them): ≤ 50 keys, keys ≤ 100
     /// characters, compact JSON ≤ 10,000 characters; `{}` is stored as null.
     func metadata() throws -> JSONObject? {
         guard let metadata = invocation.object("metadata"), !metadata.isEmpty else { return nil }

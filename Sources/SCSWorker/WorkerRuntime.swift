@@ -22,11 +22,14 @@ public struct WorkerRuntime: Sendable {
     public let maximumFrameBytes: Int
     /// Seconds between memory sweeps.
     public let sweepInterval: Double
+    /// Memory the search indexes may hold together.
+    public let searchIndexBytes: Int
 
     public init(
         role: WireRole, socketPath: String, storage: any Storage, logger: Logger,
-        maximumFrameBytes: Int = WireProtocol.defaultMaximumFrameBytes, sweepInterval: Double = 30
+        maximumFrameBytes: Int = WireProtocol.defaultMaximumFrameBytes, sweepInterval: Double = 30, searchIndexBytes: Int = 1 << 30
     ) {
+        self.searchIndexBytes = searchIndexBytes
         self.role = role
         self.socketPath = socketPath
         self.storage = storage
@@ -38,7 +41,8 @@ public struct WorkerRuntime: Sendable {
     /// Serves until cancelled.
     public func run(version: String) async throws {
         let sinks = EventSinks()
-        let router = try Self.router(role: role, storage: storage, maximumFrameBytes: maximumFrameBytes, inFlight: RequestCounter())
+        let router = try Self.router(
+            role: role, storage: storage, maximumFrameBytes: maximumFrameBytes, searchIndexBytes: searchIndexBytes, inFlight: RequestCounter())
         let server = WireServer(
             path: socketPath, hello: Hello(role: role, pid: getpid(), version: version), router: router,
             maximumFrameBytes: maximumFrameBytes, logger: logger)
@@ -69,14 +73,18 @@ public struct WorkerRuntime: Sendable {
     public static func router(role: WireRole, storage: any Storage, maximumFrameBytes: Int = WireProtocol.defaultMaximumFrameBytes) throws
         -> WireRouter
     {
-        try router(role: role, storage: storage, maximumFrameBytes: maximumFrameBytes, inFlight: RequestCounter())
+        try router(role: role, storage: storage, maximumFrameBytes: maximumFrameBytes, searchIndexBytes: 1 << 30, inFlight: RequestCounter())
     }
 
-    static func router(role: WireRole, storage: any Storage, maximumFrameBytes: Int, inFlight: RequestCounter) throws -> WireRouter {
+    static func router(
+        role: WireRole, storage: any Storage, maximumFrameBytes: Int, searchIndexBytes: Int, inFlight: RequestCounter
+    ) throws -> WireRouter {
         var router = WireRouter()
         router.register(PingMethod.self) { _ in PingMethod.Result(pid: getpid(), inFlight: inFlight.current) }
         switch role {
-        case .search: registerSearch(&router, SearchService(storage: storage), inFlight, replyBudget: maximumFrameBytes - frameMargin)
+        case .search:
+            registerSearch(
+                &router, SearchService(storage: storage, maxBytes: searchIndexBytes), inFlight, replyBudget: maximumFrameBytes - frameMargin)
         case .memory: registerMemory(&router, MemoryService(store: storage), inFlight)
         case .supervisor: throw WireError.handshakeFailed("a worker cannot take the supervisor role")
         }

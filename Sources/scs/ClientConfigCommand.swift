@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import SCSCore
 
-/// `scs client-config <client>`: ready-to-paste MCP client configuration (anchor-behaviour.md §12.3).
+/// `scs client-config <client>`: ready-to-paste MCP client configuration.
 struct ClientConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "client-config",

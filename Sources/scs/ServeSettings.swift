@@ -62,6 +62,7 @@ struct ServeSettings {
             "DATABASE_PATH": path, "LOG_LEVEL": configuration.logging.level.rawValue,
             "SCS_SQLITE_SYNCHRONOUS": configuration.storage.synchronous.rawValue,
             "SCS_MAX_FRAME_BYTES": String(configuration.workers.maxFrameBytes), "PATH": "/usr/bin:/bin",
+            "SCS_SEARCH_INDEX_BYTES": String(configuration.workers.searchIndexBytes),
         ]
         for passthrough in ["SCS_SWEEP_INTERVAL", "LANG", "TZ"] {
             if let value = environment[passthrough] { workerEnvironment[passthrough] = value }

@@ -19,7 +19,8 @@ struct WorkerCommand: AsyncParsableCommand {
         discussion: """
             Reads only the process environment (never env files: workers hold no secrets):
               DATABASE_PATH / DATABASE_URL / SCS_DATA_DIR   where the database is
-              LOG_LEVEL, SCS_MAX_FRAME_BYTES, SCS_SWEEP_INTERVAL (memory, seconds)
+              LOG_LEVEL, SCS_MAX_FRAME_BYTES, SCS_SWEEP_INTERVAL (memory, seconds),
+              SCS_SEARCH_INDEX_BYTES (search: memory of its indexes together)
               SCS_LIFELINE_FD   a pipe from the supervisor: the worker exits when it closes
             """
     )
@@ -57,7 +58,8 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let runtime = WorkerRuntime(
             role: role == .search ? .search : .memory, socketPath: socket, storage: storage, logger: logger,
-            maximumFrameBytes: configuration.workers.maxFrameBytes, sweepInterval: sweep)
+            maximumFrameBytes: configuration.workers.maxFrameBytes, sweepInterval: sweep,
+            searchIndexBytes: configuration.workers.searchIndexBytes)
         let task = Task { try await runtime.run(version: SCSVersion.current) }
         let signal = await SignalWaiter.wait(for: [SIGTERM, SIGINT])
         logger.info("worker stopping", metadata: ["signal": "\(signal)"])

@@ -120,6 +120,35 @@ struct SearchServiceTests {
         }
     }
 
+    @Test("indexes together stay within their byte budget; the session searched is kept")
+    func indexByteBudget() async throws {
+        try await Self.withSession { storage, first in
+            let second = try await storage.createSession(NewSession(purpose: "two", createdBy: "alice", createdAt: 1)).id
+            let third = try await storage.createSession(NewSession(purpose: "three", createdBy: "alice", createdAt: 1)).id
+            let text = String(repeating: "searchable words ", count: 500)
+            for session in [first, second, third] {
+                for _ in 0..<10 { try await Self.post(storage, session, text) }
+            }
+            let unbounded = SearchService(storage: storage)
+            func query(_ session: String) -> SearchQuery {
+                SearchQuery(sessionID: session, query: "searchable", reader: Self.alice, threshold: 60, limit: 5, searchMetadata: false, scope: .all)
+            }
+            _ = try await unbounded.search(query(first))
+            let perSession = unbounded.indexedBytes
+            #expect(perSession > 10 * text.utf8.count * 4)
+            // Room for two sessions' indexes, not three.
+            let service = SearchService(storage: storage, maxBytes: perSession * 2 + perSession / 2)
+            for session in [first, second] { #expect(try await service.search(query(session)).hits.count == 5) }
+            #expect(service.indexedSessions == 2)
+            #expect(try await service.search(query(third)).hits.count == 5)
+            #expect(service.indexedSessions == 2 && service.indexedBytes <= service.maxBytes)
+            // A budget smaller than one session still searches it, and keeps only it.
+            let tiny = SearchService(storage: storage, maxBytes: 1 << 10)
+            for session in [first, second, third] { #expect(try await tiny.search(query(session)).hits.count == 5) }
+            #expect(tiny.indexedSessions == 1)
+        }
+    }
+
     @Test("ranking matches RapidFuzz process.extract (limit, cutoff, ties)")
     func extractCases() throws {
         let cases = try #require(GoldenCorpusTests.corpus["extract"]?.arrayValue)

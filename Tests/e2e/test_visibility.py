@@ -1,5 +1,5 @@
 """The visibility matrix: 4 visibilities x 5 readers x every read path; nothing leaks, nothing
-visible is missing (CONTRACT.md A.2-A.4)."""
+visible is missing (docs/CONTRACT.md §4)."""
 import asyncio
 import contextlib
 import json

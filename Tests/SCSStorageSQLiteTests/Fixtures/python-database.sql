@@ -1,5 +1,5 @@
 -- A database as shared-context-server (Python, 1.1.x/1.2.0) leaves it: the DDL of its
--- database_sqlite.sql (anchor-behaviour.md §10), minus idx_messages_sender_type and
+-- database_sqlite.sql (the Python server's schema), minus idx_messages_sender_type and
 -- idx_agent_memory_lookup, which its schema splitter skipped on fresh databases, plus rows in
 -- the formats that server writes (REAL times from the app, text times from triggers/defaults).
 PRAGMA foreign_keys = ON;
