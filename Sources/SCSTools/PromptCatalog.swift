@@ -57,7 +57,7 @@ public enum PromptCatalog {
 
     static func debugSession(_ sessionID: String, env: ToolEnvironment, client: MCPClientContext) async -> String {
         let call = ToolCall(env: env, invocation: ToolInvocation(arguments: [:], client: client))
-        guard let identity = try? await call.caller(), let session = try? await env.storage.session(id: sessionID),
+        guard let identity = try? await call.caller(nil), let session = try? await env.storage.session(id: sessionID),
               let page = try? await env.storage.messages(MessageQuery(sessionID: sessionID, order: .descending, limit: 1_000), reader: identity)
         else { return "❌ Session not found: \(sessionID) (or it cannot be read with your identity)" }
         let messages = page.messages

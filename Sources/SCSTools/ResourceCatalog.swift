@@ -55,7 +55,7 @@ public struct ResourceCatalog: ResourceProvider {
 
     func identity(_ client: MCPClientContext) async throws(MCPError) -> AgentIdentity {
         do {
-            return try await ToolCall(env: env, invocation: ToolInvocation(arguments: [:], client: client)).caller()
+            return try await ToolCall(env: env, invocation: ToolInvocation(arguments: [:], client: client)).caller(nil)
         } catch let error as SCSError {
             throw MCPError(.invalidParams, error.message)
         } catch {

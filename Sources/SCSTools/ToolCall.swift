@@ -14,30 +14,13 @@ public struct ToolCall: Sendable {
         self.invocation = invocation
     }
 
-    var arguments: JSONObject { invocation.arguments }
-    func string(_ name: String) -> String? { invocation.string(name) }
-    func int(_ name: String) -> Int? { invocation.int(name) }
     var now: Double { env.clock.now() }
     var nowISO: String { Timestamp.iso(now) }
 
-    /// A string argument where the literal `"null"` and `""` mean absent (the Python server's
-    /// normalisation).
-    func optional(_ name: String) -> String? {
-        guard let value = string(name), value != "null", !value.isEmpty else { return nil }
-        return value
-    }
-
-    /// A memory scope argument: null and the literal `"null"` mean global; any other string,
-    /// `""` included, names a session (and `""` names none that exists, as in the Python server).
-    func scope(_ name: String) -> String? {
-        guard let value = string(name), value != "null" else { return nil }
-        return value
-    }
-
-    /// The caller (docs/CONTRACT.md §3): `auth_token` argument, then the bearer token, then the token
-    /// bound to the MCP session, else the anonymous read-only agent.
-    func caller() async throws -> AgentIdentity {
-        if let explicit = optional("auth_token") { return try await env.tokens.resolve(explicit) }
+    /// The caller (docs/CONTRACT.md §3): the `auth_token` argument, then the bearer token, then
+    /// the token bound to the MCP session, else the anonymous read-only agent.
+    func caller(_ authToken: String?) async throws -> AgentIdentity {
+        if let authToken { return try await env.tokens.resolve(authToken) }
         if let bearer = invocation.client.bearerToken { return try await env.tokens.resolve(bearer) }
         if let bound = invocation.client.boundTokenDigest, let identity = try? await env.tokens.resolve(.bound(digest: bound)) {
             return identity
@@ -46,19 +29,20 @@ public struct ToolCall: Sendable {
     }
 
     /// The caller, with its activity on `sessionID` recorded (get_active_agents).
-    func caller(on sessionID: String) async throws -> AgentIdentity {
-        let identity = try await caller()
+    func caller(_ authToken: String?, on sessionID: String) async throws -> AgentIdentity {
+        let identity = try await caller(authToken)
         await env.activity.record(sessionID: sessionID, agent: identity, at: now)
         return identity
     }
 
-    func caller(onOptional sessionID: String?) async throws -> AgentIdentity {
-        if let sessionID { return try await caller(on: sessionID) }
-        return try await caller()
+    func caller(_ authToken: String?, onOptional sessionID: String?) async throws -> AgentIdentity {
+        if let sessionID { return try await caller(authToken, on: sessionID) }
+        return try await caller(authToken)
     }
 
-    /// Runs a handler body: application errors become the §2.3 envelope, anything unexpected the
-    /// §2.5 system error of `component` (logged, never with arguments that could hold a token).
+    /// Runs a handler body: application errors become the error envelope (docs/CONTRACT.md §2),
+    /// anything unexpected the system error of `component` (logged, never with arguments that
+    /// could hold a token).
     func run(_ component: String, _ operation: String, _ body: () async throws -> JSONObject) async -> JSONObject {
         do {
             return try await body()

@@ -72,11 +72,4 @@ enum ToolSchema {
             "examples": [example, .null],
         ])
     }
-
-    static let authToken = optionalString(
-        "auth_token", "Token from authenticate_agent (sct_…). Optional: without it the call runs as an anonymous read-only agent.",
-        maxLength: Limits.tokenLength)
-    static let sessionID = string("session_id", "Session id (session_ + 16 hex characters).", maxLength: Limits.sessionIDLength)
-    /// A session scope for memory: a session id, or null for global.
-    static let memorySessionID = optionalString("session_id", "Session scope; null for global.", maxLength: Limits.sessionIDLength)
 }
