@@ -130,7 +130,14 @@ let package = Package(
 
         .testTarget(name: "SCSCoreTests", dependencies: ["SCSCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SCSBenchTests", dependencies: ["SCSBench", "SCSCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "SCSToolsTests", dependencies: ["SCSTools", "SCSCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "SCSTesting",
+            dependencies: [
+                "SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSAuth", "SCSMCP", "SCSTools", "SCSWire", "SCSWorker",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "SCSToolsTests", dependencies: ["SCSTools", "SCSCore", "SCSTesting", "SCSMCP"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
             name: "SCSStorageSQLiteTests",
             dependencies: ["SCSCore", "SCSStorage", "SCSStorageSQLite", .product(name: "GRDB", package: "GRDB.swift")],
@@ -208,7 +215,7 @@ if ProcessInfo.processInfo.environment["SCS_FUZZ"] == "1" {
         .executableTarget(
             name: "FuzzMCP",
             dependencies: [
-                "FuzzSupport", "SCSCore", "SCSAuth", "SCSMCP", "SCSStorage", "SCSStorageSQLite", "SCSTools", "SCSWire", "SCSWorker",
+                "FuzzSupport", "SCSCore", "SCSAuth", "SCSMCP", "SCSStorage", "SCSStorageSQLite", "SCSTesting", "SCSTools",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),

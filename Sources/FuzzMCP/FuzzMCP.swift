@@ -8,8 +8,7 @@ import SCSMCP
 import SCSStorage
 import SCSStorageSQLite
 import SCSTools
-import SCSWire
-import SCSWorker
+import SCSTesting
 
 /// One JSON-RPC body (a request, a notification or a batch) through the in-process MCP server:
 /// the 23 tools, resources and prompts over a real SQLite file, with the search and memory
@@ -17,21 +16,6 @@ import SCSWorker
 /// bearer token), so that every rule is reachable; `@S` in the input stands for a real session id
 /// and `@M` for a real message id. Every request gets a JSON-RPC answer that never repeats the
 /// token and stays within the result budget.
-
-/// The workers' handlers, called in this process instead of over their sockets.
-struct InProcessWorkers: WorkerGateway {
-    let routers: [WireRole: WireRouter]
-
-    func call<M: WireMethod>(_ method: M.Type, _ params: M.Params) async throws -> M.Result {
-        guard let router = routers[M.role] else { throw WireError.remote(code: "UNKNOWN_METHOD", message: M.name) }
-        switch await router.handle(method: M.name, params: params.wire) {
-        case .success(let value): return try M.Result(wire: value)
-        case .failure(let failure):
-            if let error = SCSError(wire: failure.payload) { throw error }
-            throw WireError.remote(code: failure.payload["code"]?.stringValue ?? "UNKNOWN", message: "\(failure.payload)")
-        }
-    }
-}
 
 /// Runs async work to completion from the fuzzer's thread (not a cooperative-pool thread).
 final class Blocking<T>: @unchecked Sendable {
@@ -70,10 +54,7 @@ final class Harness: @unchecked Sendable {
             apiKey: String(repeating: "k", count: 40), jwtSecretKey: String(repeating: "s", count: 40),
             jwtEncryptionKey: String(repeating: "e", count: 40))
         tokens = TokenService(store: storage, secrets: secrets, configuration: AuthConfiguration())
-        let workers = InProcessWorkers(routers: [
-            .search: try WorkerRuntime.router(role: .search, storage: storage),
-            .memory: try WorkerRuntime.router(role: .memory, storage: storage),
-        ])
+        let workers = try InProcessWorkers(storage: storage)
         let hub = NotificationHub()
         let metrics = ToolMetrics()
         var logger = Logger(label: "fuzz")

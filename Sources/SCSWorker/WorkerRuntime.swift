@@ -4,7 +4,7 @@
 import Foundation
 public import Logging
 import NIOCore
-import SCSCore
+public import SCSCore
 import SCSMemory
 import SCSSearch
 public import SCSStorage
@@ -70,14 +70,19 @@ public struct WorkerRuntime: Sendable {
     }
 
     /// The methods a worker of `role` serves (ping included), as `run` serves them over its socket.
-    public static func router(role: WireRole, storage: any Storage, maximumFrameBytes: Int = WireProtocol.defaultMaximumFrameBytes) throws
-        -> WireRouter
-    {
-        try router(role: role, storage: storage, maximumFrameBytes: maximumFrameBytes, searchIndexBytes: 1 << 30, inFlight: RequestCounter())
+    /// `clock` is the memory service's (tests pass a manual one to expire entries).
+    public static func router(
+        role: WireRole, storage: any Storage, maximumFrameBytes: Int = WireProtocol.defaultMaximumFrameBytes,
+        clock: any WallClock = SystemClock()
+    ) throws -> WireRouter {
+        try router(
+            role: role, storage: storage, maximumFrameBytes: maximumFrameBytes, searchIndexBytes: 1 << 30, inFlight: RequestCounter(),
+            clock: clock)
     }
 
     static func router(
-        role: WireRole, storage: any Storage, maximumFrameBytes: Int, searchIndexBytes: Int, inFlight: RequestCounter
+        role: WireRole, storage: any Storage, maximumFrameBytes: Int, searchIndexBytes: Int, inFlight: RequestCounter,
+        clock: any WallClock = SystemClock()
     ) throws -> WireRouter {
         var router = WireRouter()
         router.register(PingMethod.self) { _ in PingMethod.Result(pid: getpid(), inFlight: inFlight.current) }
@@ -85,7 +90,7 @@ public struct WorkerRuntime: Sendable {
         case .search:
             registerSearch(
                 &router, SearchService(storage: storage, maxBytes: searchIndexBytes), inFlight, replyBudget: maximumFrameBytes - frameMargin)
-        case .memory: registerMemory(&router, MemoryService(store: storage), inFlight)
+        case .memory: registerMemory(&router, MemoryService(store: storage, clock: clock), inFlight)
         case .supervisor: throw WireError.handshakeFailed("a worker cannot take the supervisor role")
         }
         return router
