@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 public import SCSCore
-public import SCSStorage
+import SCSStorage
 public import SCSStorageSQLite
 
 /// A real SQLite file, migrated, in a fresh temporary directory; `remove()` deletes it.
