@@ -89,17 +89,28 @@ let package = Package(
         .target(
             name: "SCSTools",
             dependencies: [
-                "SCSCore", "SCSMCP", "SCSAuth", "SCSStorage", "SCSWire", .product(name: "Logging", package: "swift-log"),
+                "SCSCore", "SCSMCP", "SCSAuth", "SCSStorage", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "SCSHTTP",
             dependencies: [
-                "SCSCore", "SCSMCP", "SCSSupervisor", "SCSAuth", "SCSStorage", "SCSWire", "SCSTools",
+                "SCSCore", "SCSMCP", "SCSAuth",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The composition root: wires storage, the supervisor's workers, the tools, housekeeping,
+        // worker-event routing and the HTTP endpoints.
+        .target(
+            name: "SCSApplication",
+            dependencies: [
+                "SCSCore", "SCSAuth", "SCSStorage", "SCSMCP", "SCSTools", "SCSSupervisor", "SCSWire", "SCSHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -108,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "scs",
             dependencies: [
-                "SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSAuth", "SCSSupervisor", "SCSHTTP",
+                "SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSAuth", "SCSSupervisor", "SCSHTTP", "SCSApplication",
                 "SCSWorker", "SCSWire", "SCSMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -173,9 +184,9 @@ let package = Package(
         .testTarget(
             name: "SCSHTTPTests",
             dependencies: [
-                "SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSSupervisor", "SCSHTTP",
+                "SCSCore", "SCSAuth", "SCSStorage", "SCSStorageSQLite", "SCSSupervisor", "SCSHTTP", "SCSApplication",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -60,7 +60,7 @@ final class Harness: @unchecked Sendable {
         var logger = Logger(label: "fuzz")
         logger.logLevel = .critical
         var environment = ToolEnvironment(
-            storage: storage, tokens: tokens, workers: workers, hub: hub, metrics: metrics, logger: logger, resultBudget: budget)
+            storage: storage, tokens: tokens, search: workers, memory: workers, hub: hub, metrics: metrics, logger: logger, resultBudget: budget)
         environment.longestWait = 0.01
         let tools = ToolCatalog.tools(environment)
         server = MCPServer(

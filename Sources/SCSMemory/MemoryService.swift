@@ -13,31 +13,7 @@ public struct MemoryService: Sendable {
         self.clock = clock
     }
 
-    /// A `set_memory` call. `expiresIn` is seconds as an integer or numeric string; 0 or nil = permanent.
-    public struct SetRequest: Sendable {
-        public var agent: AgentIdentity
-        public var key: String
-        public var value: JSONValue
-        public var sessionID: String?
-        public var expiresIn: JSONValue?
-        public var metadata: JSONObject?
-        public var overwrite: Bool
-
-        public init(
-            agent: AgentIdentity, key: String, value: JSONValue, sessionID: String? = nil, expiresIn: JSONValue? = nil,
-            metadata: JSONObject? = nil, overwrite: Bool = true
-        ) {
-            self.agent = agent
-            self.key = key
-            self.value = value
-            self.sessionID = sessionID
-            self.expiresIn = expiresIn
-            self.metadata = metadata
-            self.overwrite = overwrite
-        }
-    }
-
-    public func set(_ request: SetRequest) async throws -> MemoryEntry {
+    public func set(_ request: MemorySetRequest) async throws -> MemoryEntry {
         let key = try Self.validatedKey(request.key)
         guard request.agent.canWrite else { throw SCSError.writeRequired(request.agent.permissions) }
         try Self.checkSizes(value: request.value, metadata: request.metadata)
@@ -54,30 +30,26 @@ public struct MemoryService: Sendable {
     }
 
     /// The caller's live entry in exactly that scope, else MEMORY_NOT_FOUND.
-    public func get(agent: AgentIdentity, key: String, sessionID: String?) async throws -> MemoryEntry {
+    public func get(_ request: MemoryEntryRequest) async throws -> MemoryEntry {
         guard let entry = try await store.memory(
-            agentID: agent.agentID, key: key, scope: MemoryScope(sessionID: sessionID), now: clock.now()
-        ) else { throw SCSError.memoryNotFound(key) }
+            agentID: request.agent.agentID, key: request.key, scope: MemoryScope(sessionID: request.sessionID), now: clock.now()
+        ) else { throw SCSError.memoryNotFound(request.key) }
         return entry
     }
 
-    /// `sessionID`: nil = global only, `"all"` = every scope, else that session.
-    public func list(agent: AgentIdentity, sessionID: String?, prefix: String?, limit: Int) async throws -> [MemoryEntry] {
-        let scope: MemoryScopeFilter
-        switch sessionID {
-        case nil: scope = .global
-        case "all"?: scope = .all
-        case let id?: scope = .session(id)
-        }
-        return try await store.listMemory(agentID: agent.agentID, scope: scope, prefix: prefix, limit: limit, now: clock.now())
+    /// The caller's live entries in the request's scope; without their values unless it asks for them.
+    public func list(_ request: MemoryListRequest) async throws -> [MemoryEntry] {
+        let entries = try await store.listMemory(
+            agentID: request.agent.agentID, scope: request.scope, prefix: request.prefix, limit: request.limit, now: clock.now())
+        return request.includeValues ? entries : entries.map(\.withoutValue)
     }
 
-    public func delete(agent: AgentIdentity, key: String, sessionID: String?) async throws {
-        guard agent.canWrite else { throw SCSError.writeRequired(agent.permissions) }
+    public func delete(_ request: MemoryEntryRequest) async throws {
+        guard request.agent.canWrite else { throw SCSError.writeRequired(request.agent.permissions) }
         let deleted = try await store.deleteMemory(
-            agentID: agent.agentID, key: key, scope: MemoryScope(sessionID: sessionID), now: clock.now()
+            agentID: request.agent.agentID, key: request.key, scope: MemoryScope(sessionID: request.sessionID), now: clock.now()
         )
-        guard deleted else { throw SCSError.memoryNotFound(key) }
+        guard deleted else { throw SCSError.memoryNotFound(request.key) }
     }
 
     /// A value of at most `Limits.memoryValueBytes` bytes of compact JSON and metadata of at most

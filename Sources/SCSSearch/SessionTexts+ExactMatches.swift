@@ -1,4 +1,5 @@
 import CSCSScan
+import SCSCore
 
 extension SessionTexts {
     /// Bytes of the class column searched per step, newest stretch first.

@@ -26,13 +26,6 @@ public struct MemoryWrite: Sendable {
     }
 }
 
-/// Which scopes `listMemory` covers.
-public enum MemoryScopeFilter: Sendable, Hashable {
-    case global
-    case session(String)
-    case all
-}
-
 /// Identifies a memory entry (what the sweeper reports as expired).
 public struct MemoryKey: Sendable, Hashable {
     public var agentID: String

@@ -7,7 +7,7 @@ import SCSWorker
 /// The search and memory workers' handlers called in this process instead of over their
 /// sockets: the same routers `scs worker` serves, with the wire encoding of every request and
 /// answer, so tools can be tested (and fuzzed) without spawning processes.
-public struct InProcessWorkers: WorkerGateway {
+public struct InProcessWorkers: SearchBackend, MemoryBackend {
     let routers: [WireRole: WireRouter]
 
     public init(storage: any Storage, clock: any WallClock = SystemClock()) throws {
@@ -17,6 +17,27 @@ public struct InProcessWorkers: WorkerGateway {
         ]
     }
 
+    public func search(_ query: SearchQuery) async throws -> SearchOutcome {
+        try await call(SearchMethod.self, SearchMethod.Params(query))
+    }
+
+    public func set(_ request: MemorySetRequest) async throws -> MemoryEntry {
+        try await call(MemorySetMethod.self, MemorySetMethod.Params(request))
+    }
+
+    public func get(_ request: MemoryEntryRequest) async throws -> MemoryEntry {
+        try await call(MemoryGetMethod.self, MemoryKeyParams(request))
+    }
+
+    public func list(_ request: MemoryListRequest) async throws -> [MemoryEntry] {
+        try await call(MemoryListMethod.self, MemoryListMethod.Params(request)).items
+    }
+
+    public func delete(_ request: MemoryEntryRequest) async throws {
+        _ = try await call(MemoryDeleteMethod.self, MemoryKeyParams(request))
+    }
+
+    /// One request through the role's router, encoded and decoded as on the wire.
     public func call<M: WireMethod>(_ method: M.Type, _ params: M.Params) async throws -> M.Result {
         guard let router = routers[M.role] else { throw WireError.remote(code: "UNKNOWN_METHOD", message: M.name) }
         switch await router.handle(method: M.name, params: params.wire) {

@@ -49,8 +49,9 @@ public final class ToolHarness: Sendable {
         let metrics = ToolMetrics()
         var logger = Logger(label: "scs.test")
         logger.logLevel = .critical
+        let workers = try InProcessWorkers(storage: storage, clock: clock)
         var environment = ToolEnvironment(
-            storage: storage, tokens: tokens, workers: try InProcessWorkers(storage: storage, clock: clock), hub: hub, metrics: metrics, clock: clock,
+            storage: storage, tokens: tokens, search: workers, memory: workers, hub: hub, metrics: metrics, clock: clock,
             logger: logger, resultBudget: resultBudget)
         environment.adminKeyRequired = adminKeyRequired
         environment.longestWait = 5

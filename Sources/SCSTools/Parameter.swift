@@ -38,6 +38,17 @@ extension Parameter where Value == String {
     }
 }
 
+extension Parameter where Value: RawRepresentable & CaseIterable, Value.RawValue == String {
+    /// One of an enum's cases by name, with a default (validation refuses any other name).
+    static func choice(_ name: String, _ description: String, default value: Value) -> Self {
+        let names = Value.allCases.map(\.rawValue)
+        return Self(
+            property: S.stringWithDefault(name, description, default: value.rawValue, enumeration: names, maxLength: Limits.shortTextLength),
+            isRequired: false
+        ) { $0?.stringValue.flatMap(Value.init(rawValue:)) ?? value }
+    }
+}
+
 extension Parameter where Value == String? {
     /// A string or null where `""` and the literal `"null"` also mean absent (the Python
     /// server's normalisation).

@@ -1,7 +1,6 @@
 public import SCSCore
 public import SCSMCP
 import SCSStorage
-import SCSWire
 
 /// The five resource templates, read with the MCP session's identity (docs/CONTRACT.md §7).
 public struct ResourceCatalog: ResourceProvider {
@@ -130,7 +129,7 @@ public struct ResourceCatalog: ResourceProvider {
         }
         var owner = identity
         owner.agentID = agent
-        let entries = try await env.workers.call(MemoryListMethod.self, MemoryListMethod.Params(identity: owner, sessionID: "all", prefix: nil, limit: 200, includeValues: true)).items
+        let entries = try await env.memory.list(MemoryListRequest(agent: owner, scope: .all, limit: 200, includeValues: true))
         var global: JSONObject = [:]
         var sessions: JSONObject = [:]
         for entry in entries {

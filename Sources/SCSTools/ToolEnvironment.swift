@@ -3,18 +3,15 @@ public import SCSAuth
 public import SCSCore
 public import SCSMCP
 public import SCSStorage
-public import SCSWire
-
-/// Sends typed requests to the workers (the supervisor in production).
-public protocol WorkerGateway: Sendable {
-    func call<M: WireMethod>(_ method: M.Type, _ params: M.Params) async throws -> M.Result
-}
 
 /// Everything the tool handlers use.
 public struct ToolEnvironment: Sendable {
     public var storage: any Storage
     public var tokens: TokenService
-    public var workers: any WorkerGateway
+    /// Fuzzy search (a search worker, through the supervisor, in production).
+    public var search: any SearchBackend
+    /// Agent memory (the memory worker, through the supervisor, in production).
+    public var memory: any MemoryBackend
     public var hub: NotificationHub
     public var metrics: ToolMetrics
     public var events: SessionEvents
@@ -34,14 +31,16 @@ public struct ToolEnvironment: Sendable {
     public var longestWait: Double = 60
 
     public init(
-        storage: any Storage, tokens: TokenService, workers: any WorkerGateway, hub: NotificationHub, metrics: ToolMetrics,
+        storage: any Storage, tokens: TokenService, search: any SearchBackend, memory: any MemoryBackend, hub: NotificationHub,
+        metrics: ToolMetrics,
         policy: PermissionPolicy = .standard, clock: any WallClock = SystemClock(), logger: Logger,
         workerStatus: @escaping @Sendable () async -> [JSONValue] = { [] }, resultBudget: Int = Limits.resultBytes
     ) {
         self.resultBudget = resultBudget
         self.storage = storage
         self.tokens = tokens
-        self.workers = workers
+        self.search = search
+        self.memory = memory
         self.hub = hub
         self.metrics = metrics
         events = SessionEvents()

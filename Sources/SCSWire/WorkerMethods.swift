@@ -34,12 +34,11 @@ public enum SearchMethod: WireMethod {
         public var threshold: Double
         public var limit: Int
         public var searchMetadata: Bool
-        /// `all`, `public` or `private`.
-        public var scope: String
+        public var scope: SearchScope
 
         public init(
             identity: AgentIdentity, sessionID: String, query: String, threshold: Double = 60, limit: Int = 10,
-            searchMetadata: Bool = true, scope: String = "all"
+            searchMetadata: Bool = true, scope: SearchScope = .all
         ) {
             self.identity = identity
             self.sessionID = sessionID
@@ -54,50 +53,56 @@ public enum SearchMethod: WireMethod {
             self.init(
                 identity: try AgentIdentity(wire: try wire.required("identity")), sessionID: try wire.string("session_id"),
                 query: try wire.string("query"), threshold: try wire.double("threshold"), limit: Int(try wire.int("limit")),
-                searchMetadata: try wire.bool("search_metadata"), scope: try wire.string("search_scope")
+                searchMetadata: try wire.bool("search_metadata"), scope: try SearchScope(wire: wire.string("search_scope"))
             )
+        }
+
+        public init(_ query: SearchQuery) {
+            self.init(identity: query.reader, sessionID: query.sessionID, query: query.query, threshold: query.threshold,
+                      limit: query.limit, searchMetadata: query.searchMetadata, scope: query.scope)
+        }
+
+        /// The query the search worker runs.
+        public var searchQuery: SearchQuery {
+            SearchQuery(sessionID: sessionID, query: query, reader: identity, threshold: threshold, limit: limit,
+                        searchMetadata: searchMetadata, scope: scope)
         }
 
         public var wire: JSONValue {
             [
                 "identity": identity.wire, "session_id": .string(sessionID), "query": .string(query),
                 "threshold": .double(threshold), "limit": .int(Int64(limit)), "search_metadata": .bool(searchMetadata),
-                "search_scope": .string(scope),
+                "search_scope": .string(scope.rawValue),
             ]
         }
     }
 
-    public struct Hit: WireCodable {
-        public var message: Message
-        public var score: Double
-        public init(message: Message, score: Double) {
-            self.message = message
-            self.score = score
-        }
-        public init(wire: JSONValue) throws(WireError) {
-            self.init(message: try Message(wire: try wire.required("message")), score: try wire.double("score"))
-        }
-        public var wire: JSONValue { ["message": message.wire, "score": .double(score)] }
-    }
+    public typealias Result = SearchOutcome
+}
 
-    public struct Result: WireCodable {
-        public var hits: [Hit]
-        public var candidates: Int
-        /// Fewer hits than found, so that the answer fits in one frame.
-        public var truncated: Bool
-        public init(hits: [Hit], candidates: Int, truncated: Bool = false) {
-            self.hits = hits
-            self.candidates = candidates
-            self.truncated = truncated
-        }
-        public init(wire: JSONValue) throws(WireError) {
-            self.init(
-                hits: try WireList<Hit>(wire: ["items": wire["hits"] ?? []]).items, candidates: Int(try wire.int("candidates")),
-                truncated: wire["truncated"]?.boolValue ?? false)
-        }
-        public var wire: JSONValue {
-            ["hits": .array(hits.map(\.wire)), "candidates": .int(Int64(candidates)), "truncated": .bool(truncated)]
-        }
+extension SearchScope {
+    /// An unknown scope is a protocol error (the supervisor only sends the three it knows).
+    init(wire name: String) throws(WireError) {
+        guard let scope = SearchScope(rawValue: name) else { throw .protocolError("unknown search_scope \(name)") }
+        self = scope
+    }
+}
+
+extension SearchHit: WireCodable {
+    public init(wire: JSONValue) throws(WireError) {
+        self.init(message: try Message(wire: try wire.required("message")), score: try wire.double("score"))
+    }
+    public var wire: JSONValue { ["message": message.wire, "score": .double(score)] }
+}
+
+extension SearchOutcome: WireCodable {
+    public init(wire: JSONValue) throws(WireError) {
+        self.init(
+            hits: try WireList<SearchHit>(wire: ["items": wire["hits"] ?? []]).items, candidates: Int(try wire.int("candidates")),
+            truncated: wire["truncated"]?.boolValue ?? false)
+    }
+    public var wire: JSONValue {
+        ["hits": .array(hits.map(\.wire)), "candidates": .int(Int64(candidates)), "truncated": .bool(truncated)]
     }
 }
 
@@ -118,7 +123,13 @@ public struct MemoryKeyParams: WireCodable {
                   sessionID: wire.optionalString("session_id"))
     }
 
+    public init(_ request: MemoryEntryRequest) {
+        self.init(identity: request.agent, key: request.key, sessionID: request.sessionID)
+    }
+
     public var wire: JSONValue { ["identity": identity.wire, "key": .string(key), "session_id": .string(sessionID)] }
+
+    public var request: MemoryEntryRequest { MemoryEntryRequest(agent: identity, key: key, sessionID: sessionID) }
 }
 
 /// `memory.set`: an idempotent upsert (`overwrite:false` fails with KEY_EXISTS on a live entry).
@@ -157,6 +168,16 @@ public enum MemorySetMethod: WireMethod {
             )
         }
 
+        public init(_ request: MemorySetRequest) {
+            self.init(identity: request.agent, key: request.key, value: request.value, sessionID: request.sessionID,
+                      expiresIn: request.expiresIn ?? .null, metadata: request.metadata, overwrite: request.overwrite)
+        }
+
+        public var request: MemorySetRequest {
+            MemorySetRequest(agent: identity, key: key, value: value, sessionID: sessionID,
+                             expiresIn: expiresIn == .null ? nil : expiresIn, metadata: metadata, overwrite: overwrite)
+        }
+
         public var wire: JSONValue {
             [
                 "identity": identity.wire, "key": .string(key), "value": value, "session_id": .string(sessionID),
@@ -180,38 +201,45 @@ public enum MemoryGetMethod: WireMethod {
     public typealias Result = MemoryEntry
 }
 
-/// `memory.list`: the caller's live entries (session_id nil = global, "all" = every scope).
+/// `memory.list`: the caller's live entries in one scope, all scopes, or global only.
 public enum MemoryListMethod: WireMethod {
     public static let name = "memory.list"
     public static let role = WireRole.memory
     public static let isIdempotentRead = true
 
     public struct Params: WireCodable {
-        public var identity: AgentIdentity
-        public var sessionID: String?
-        public var prefix: String?
-        public var limit: Int
-        /// Ship each entry's value (the agent memory resource); list_memory ships only sizes.
-        public var includeValues: Bool
+        public var request: MemoryListRequest
 
-        public init(identity: AgentIdentity, sessionID: String?, prefix: String?, limit: Int, includeValues: Bool = false) {
-            self.identity = identity
-            self.sessionID = sessionID
-            self.prefix = prefix
-            self.limit = limit
-            self.includeValues = includeValues
+        public init(_ request: MemoryListRequest) { self.request = request }
+
+        public init(identity: AgentIdentity, scope: MemoryScopeFilter, prefix: String? = nil, limit: Int, includeValues: Bool = false) {
+            self.init(MemoryListRequest(agent: identity, scope: scope, prefix: prefix, limit: limit, includeValues: includeValues))
         }
 
+        /// `scope` is `global`, `all` or `session` (with `session_id`).
         public init(wire: JSONValue) throws(WireError) {
-            self.init(identity: try AgentIdentity(wire: try wire.required("identity")), sessionID: wire.optionalString("session_id"),
+            let scope: MemoryScopeFilter
+            switch try wire.string("scope") {
+            case "global": scope = .global
+            case "all": scope = .all
+            case "session": scope = .session(try wire.string("session_id"))
+            case let other: throw .protocolError("unknown memory scope \(other)")
+            }
+            self.init(identity: try AgentIdentity(wire: try wire.required("identity")), scope: scope,
                       prefix: wire.optionalString("prefix"), limit: Int(try wire.int("limit")),
                       includeValues: wire["include_values"]?.boolValue ?? false)
         }
 
         public var wire: JSONValue {
-            [
-                "identity": identity.wire, "session_id": .string(sessionID), "prefix": .string(prefix), "limit": .int(Int64(limit)),
-                "include_values": .bool(includeValues),
+            let scope: (name: String, sessionID: String?)
+            switch request.scope {
+            case .global: scope = ("global", nil)
+            case .all: scope = ("all", nil)
+            case .session(let id): scope = ("session", id)
+            }
+            return [
+                "identity": request.agent.wire, "scope": .string(scope.name), "session_id": .string(scope.sessionID),
+                "prefix": .string(request.prefix), "limit": .int(Int64(request.limit)), "include_values": .bool(request.includeValues),
             ]
         }
     }

@@ -101,13 +101,13 @@ public struct WorkerRuntime: Sendable {
 
     /// The best hits that fit in `budget` bytes (the first hit always: a message is far smaller
     /// than a frame), and whether any were left out.
-    static func fitting(_ hits: [SearchHit], budget: Int) -> (hits: [SearchMethod.Hit], truncated: Bool) {
-        var kept: [SearchMethod.Hit] = []
+    static func fitting(_ hits: [SearchHit], budget: Int) -> (hits: [SearchHit], truncated: Bool) {
+        var kept: [SearchHit] = []
         var used = 0
         for hit in hits {
             used += hit.message.estimatedJSONBytes + 64
             if !kept.isEmpty, used > budget { return (kept, true) }
-            kept.append(SearchMethod.Hit(message: hit.message, score: hit.score))
+            kept.append(hit)
         }
         return (kept, false)
     }
@@ -115,39 +115,26 @@ public struct WorkerRuntime: Sendable {
     static func registerSearch(_ router: inout WireRouter, _ service: SearchService, _ inFlight: RequestCounter, replyBudget: Int) {
         router.register(SearchMethod.self) { params in
             try await inFlight.counting {
-                guard let scope = SearchScope(rawValue: params.scope) else {
-                    throw SCSError(code: .invalidInput, message: "Invalid search_scope: \(params.scope)", severity: .warning)
-                }
-                let outcome = try await service.search(SearchQuery(
-                    sessionID: params.sessionID, query: params.query, reader: params.identity, threshold: params.threshold,
-                    limit: params.limit, searchMetadata: params.searchMetadata, scope: scope))
+                let outcome = try await service.search(params.searchQuery)
                 let (hits, truncated) = fitting(outcome.hits, budget: replyBudget)
-                return SearchMethod.Result(hits: hits, candidates: outcome.candidates, truncated: truncated)
+                return SearchOutcome(hits: hits, candidates: outcome.candidates, truncated: truncated)
             }
         }
     }
 
     static func registerMemory(_ router: inout WireRouter, _ service: MemoryService, _ inFlight: RequestCounter) {
         router.register(MemorySetMethod.self) { params in
-            try await inFlight.counting {
-                try await service.set(MemoryService.SetRequest(
-                    agent: params.identity, key: params.key, value: params.value, sessionID: params.sessionID,
-                    expiresIn: params.expiresIn, metadata: params.metadata, overwrite: params.overwrite))
-            }
+            try await inFlight.counting { try await service.set(params.request) }
         }
         router.register(MemoryGetMethod.self) { params in
-            try await inFlight.counting { try await service.get(agent: params.identity, key: params.key, sessionID: params.sessionID) }
+            try await inFlight.counting { try await service.get(params.request) }
         }
         router.register(MemoryListMethod.self) { params in
-            try await inFlight.counting {
-                let entries = try await service.list(
-                    agent: params.identity, sessionID: params.sessionID, prefix: params.prefix, limit: params.limit)
-                return WireList(params.includeValues ? entries : entries.map(\.withoutValue))
-            }
+            try await inFlight.counting { WireList(try await service.list(params.request)) }
         }
         router.register(MemoryDeleteMethod.self) { params in
             try await inFlight.counting {
-                try await service.delete(agent: params.identity, key: params.key, sessionID: params.sessionID)
+                try await service.delete(params.request)
                 return WireEmpty()
             }
         }

@@ -2,10 +2,9 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
-import SCSAuth
+import SCSApplication
 import SCSCore
 import SCSHTTP
-import SCSMCP
 import SCSStorage
 import SCSSupervisor
 import ServiceLifecycle
@@ -71,21 +70,13 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("cannot open storage", metadata: ["error": "\(error)"])
             throw ExitCode(69)
         }
-        let hub = NotificationHub()
-        let supervisor = Supervisor(options: try settings.supervisorOptions(), logger: logger) { event, data in
-            MCPApplication.handle(event: event, data: data, hub: hub)
-        }
-        let mcp = MCPApplication(
-            storage: storage, workers: SupervisorGateway(supervisor), secrets: settings.secrets, configuration: configuration,
-            hub: hub, version: SCSVersion.current, logger: logger, workerStatus: MCPApplication.workerStatus(supervisor))
         let connections = ConnectionCounter(maximum: configuration.http.maxConnections)
-        let health = HealthEndpoint(
-            supervisor: supervisor, storage: storage, version: SCSVersion.current, apiKey: APIKeyVerifier(apiKey: settings.secrets.apiKey),
-            live: { await mcp.liveCounts().merging(["http_connections": .int(Int64(connections.current)),
-                                                     "http_connections_max": .int(Int64(connections.maximum))]) { $1 } })
+        let application = ServerApplication(
+            storage: storage, supervisorOptions: try settings.supervisorOptions(), secrets: settings.secrets,
+            configuration: configuration, version: SCSVersion.current, logger: logger, connections: connections)
+        let supervisor = application.supervisor
         let router = Router()
-        health.register(on: router)
-        mcp.endpoint.register(on: router)
+        application.register(on: router)
         // Socket activation: systemd's listening sockets are spliced to the HTTP server on a
         // private Unix socket; otherwise the HTTP server binds HTTP_HOST:HTTP_PORT itself.
         let activated = SocketActivation.listeningDescriptors(environment: settings.processEnvironment)
@@ -107,8 +98,7 @@ struct ServeCommand: AsyncParsableCommand {
         var serviceList: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: SupervisorService(supervisor: supervisor, notifier: SystemdNotifier(environment: settings.processEnvironment), logger: logger)),
             .init(service: app),
-            .init(service: HousekeepingService(
-                application: mcp, storage: storage, retentionDays: configuration.auth.auditRetentionDays, logger: logger)),
+            .init(service: application.housekeeping(retentionDays: configuration.auth.auditRetentionDays, logger: logger)),
         ]
         serviceList += activated.map { .init(service: ActivatedListener(descriptor: $0, target: privateSocket, logger: logger)) }
         let services = ServiceGroup(configuration: .init(

@@ -74,7 +74,7 @@ struct SupervisionScenarioTests {
                             do {
                                 _ = try await harness.search(sessionID, "rolling")
                                 _ = try await harness.supervisor.call(MemoryListMethod.self, .init(
-                                    identity: SupervisorHarness.identity, sessionID: nil, prefix: nil, limit: 5))
+                                    identity: SupervisorHarness.identity, scope: .global, limit: 5))
                                 load.success()
                             } catch {
                                 load.failure("\(error)")

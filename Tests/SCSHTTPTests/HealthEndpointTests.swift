@@ -1,7 +1,10 @@
 import Foundation
 import Hummingbird
+import HTTPTypes
 import HummingbirdTesting
 import Logging
+import SCSApplication
+import SCSAuth
 import SCSCore
 import SCSHTTP
 import SCSStorage
@@ -20,17 +23,24 @@ struct HealthEndpointTests {
             options: SupervisorOptions(runtimeDirectory: directory, searchWorkers: 1, workerEnvironment: [:], version: "t"),
             logger: Logger(label: "t"))
         let router = Router()
-        HealthEndpoint(supervisor: supervisor, storage: storage, version: "9.9.9").register(on: router)
+        let health = HealthReport(supervisor: supervisor, storage: storage, version: "9.9.9", live: { ["long_polls": 0] })
+        HealthEndpoint(apiKey: APIKeyVerifier(apiKey: String(repeating: "k", count: 40))) { await health.report() }.register(on: router)
         let app = Application(router: router)
         try await app.test(.router) { client in
             try await client.execute(uri: "/health", method: .get) { response in
+                #expect(response.status == .ok)
+                // Without the key: only up or down.
+                let body = try JSONValue.parse(Array(response.body.readableBytesView))
+                #expect(body == ["status": "up"])
+            }
+            try await client.execute(uri: "/health", method: .get, headers: [HTTPField.Name("X-API-Key")!: String(repeating: "k", count: 40)]) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "application/json")
                 let body = try JSONValue.parse(Array(response.body.readableBytesView))
                 #expect(body["status"] == "degraded" && body["version"] == "9.9.9")
                 #expect(body["database"]?["status"] == "healthy" && body["database"]?["backend"] == "sqlite")
                 #expect((body["database"]?["size_bytes"]?.intValue ?? 0) > 0)
-                #expect(body["workers"] == [])
+                #expect(body["workers"] == [] && body["limits"] == ["long_polls": 0])
             }
         }
         try await storage.close()

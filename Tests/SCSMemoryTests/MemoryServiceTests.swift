@@ -65,16 +65,16 @@ struct MemoryServiceTests {
             let entry = try await service.set(.init(agent: Self.alice, key: "token", value: ["v": 1], expiresIn: 10))
             #expect(entry.expiresAt == clock.now() + 10)
             _ = try await service.set(.init(agent: Self.alice, key: "forever", value: true, expiresIn: 0))
-            #expect(try await service.get(agent: Self.alice, key: "forever", sessionID: nil).expiresAt == nil)
-            #expect(await code { _ = try await service.get(agent: Self.bob, key: "token", sessionID: nil) } == "MEMORY_NOT_FOUND")
+            #expect(try await service.get(.init(agent: Self.alice, key: "forever", sessionID: nil)).expiresAt == nil)
+            #expect(await code { _ = try await service.get(.init(agent: Self.bob, key: "token", sessionID: nil)) } == "MEMORY_NOT_FOUND")
             clock.advance(by: 9.9)
-            #expect(try await service.get(agent: Self.alice, key: "token", sessionID: nil).value == ["v": 1])
+            #expect(try await service.get(.init(agent: Self.alice, key: "token", sessionID: nil)).value == ["v": 1])
             clock.advance(by: 0.1)
-            #expect(await code { _ = try await service.get(agent: Self.alice, key: "token", sessionID: nil) } == "MEMORY_NOT_FOUND")
-            #expect(try await service.list(agent: Self.alice, sessionID: nil, prefix: nil, limit: 50).map(\.key) == ["forever"])
-            #expect(await code { try await service.delete(agent: Self.alice, key: "token", sessionID: nil) } == "MEMORY_NOT_FOUND")
-            try await service.delete(agent: Self.alice, key: "forever", sessionID: nil)
-            #expect(await code { try await service.delete(agent: Self.reader, key: "x", sessionID: nil) } == "PERMISSION_DENIED")
+            #expect(await code { _ = try await service.get(.init(agent: Self.alice, key: "token", sessionID: nil)) } == "MEMORY_NOT_FOUND")
+            #expect(try await service.list(.init(agent: Self.alice, scope: .global, limit: 50)).map(\.key) == ["forever"])
+            #expect(await code { try await service.delete(.init(agent: Self.alice, key: "token", sessionID: nil)) } == "MEMORY_NOT_FOUND")
+            try await service.delete(.init(agent: Self.alice, key: "forever", sessionID: nil))
+            #expect(await code { try await service.delete(.init(agent: Self.reader, key: "x", sessionID: nil)) } == "PERMISSION_DENIED")
         }
     }
 
@@ -84,10 +84,10 @@ struct MemoryServiceTests {
             let session = try await storage.createSession(NewSession(purpose: "p", createdBy: "alice", createdAt: 1))
             _ = try await service.set(.init(agent: Self.alice, key: "g", value: 1))
             _ = try await service.set(.init(agent: Self.alice, key: "s", value: 2, sessionID: session.id))
-            #expect(try await service.list(agent: Self.alice, sessionID: nil, prefix: nil, limit: 10).map(\.key) == ["g"])
-            #expect(try await service.list(agent: Self.alice, sessionID: session.id, prefix: nil, limit: 10).map(\.key) == ["s"])
-            #expect(Set(try await service.list(agent: Self.alice, sessionID: "all", prefix: nil, limit: 10).map(\.key)) == ["g", "s"])
-            #expect(await code { _ = try await service.get(agent: Self.alice, key: "s", sessionID: nil) } == "MEMORY_NOT_FOUND")
+            #expect(try await service.list(.init(agent: Self.alice, scope: .global, limit: 10)).map(\.key) == ["g"])
+            #expect(try await service.list(.init(agent: Self.alice, scope: .session(session.id), limit: 10)).map(\.key) == ["s"])
+            #expect(Set(try await service.list(.init(agent: Self.alice, scope: .all, limit: 10)).map(\.key)) == ["g", "s"])
+            #expect(await code { _ = try await service.get(.init(agent: Self.alice, key: "s", sessionID: nil)) } == "MEMORY_NOT_FOUND")
         }
     }
 

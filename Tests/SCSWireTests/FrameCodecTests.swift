@@ -106,9 +106,9 @@ struct FrameCodecTests {
     @Test("typed methods and domain values survive the wire; SCSError keeps its envelope")
     func typedValues() throws {
         let identity = AgentIdentity(agentID: "a", agentType: "claude", permissions: [.read, .write])
-        let params = SearchMethod.Params(identity: identity, sessionID: "session_0123456789abcdef", query: "q", threshold: 55.5, limit: 3, searchMetadata: false, scope: "private")
+        let params = SearchMethod.Params(identity: identity, sessionID: "session_0123456789abcdef", query: "q", threshold: 55.5, limit: 3, searchMetadata: false, scope: .private)
         let decoded = try SearchMethod.Params(wire: params.wire)
-        #expect(decoded.identity == identity && decoded.threshold == 55.5 && decoded.scope == "private" && !decoded.searchMetadata)
+        #expect(decoded.identity == identity && decoded.threshold == 55.5 && decoded.scope == .private && !decoded.searchMetadata)
         let message = Message(id: 9, sessionID: "s", sender: "a", senderType: "claude", content: "hi", visibility: .agentOnly, metadata: ["k": 1], timestamp: 12.5, parentMessageID: 3)
         #expect(try Message(wire: message.wire) == message)
         let entry = MemoryEntry(agentID: "a", key: "k", scope: .session("s"), value: [1, "two"], createdAt: 1, updatedAt: 2, expiresAt: 3)
@@ -116,5 +116,15 @@ struct FrameCodecTests {
         let error = SCSError.workerUnavailable(role: "search", retryAfter: 2)
         #expect(SCSError(wire: error.wire) == error)
         #expect(throws: WireError.self) { try SearchMethod.Params(wire: ["identity": identity.wire]) }
+        // Scopes are enums on both sides: a name the worker does not know is a protocol error.
+        guard case .object(var unknownScope) = params.wire else { Issue.record("params are an object"); return }
+        unknownScope["search_scope"] = "secret"
+        #expect(throws: WireError.self) { try SearchMethod.Params(wire: .object(unknownScope)) }
+        for scope in [MemoryScopeFilter.global, .all, .session("session_0123456789abcdef")] {
+            let list = MemoryListMethod.Params(identity: identity, scope: scope, prefix: "p", limit: 7, includeValues: true)
+            let back = try MemoryListMethod.Params(wire: list.wire).request
+            #expect(back.scope == scope && back.prefix == "p" && back.limit == 7 && back.includeValues && back.agent == identity)
+        }
+        #expect(throws: WireError.self) { try MemoryListMethod.Params(wire: ["identity": identity.wire, "scope": "every", "limit": 1]) }
     }
 }

@@ -49,9 +49,9 @@ struct WorkerRuntimeTests {
             let result = try await client.call(SearchMethod.self, .init(identity: Self.alice, sessionID: session.id, query: "migraton"))
             #expect(result.hits.map(\.message.id) == [message.id] && result.candidates == 1)
             #expect(result.hits[0].score > 80 && result.hits[0].message.content == "the migration finished")
-            await #expect(throws: SCSError.self) {
-                _ = try await client.call(SearchMethod.self, .init(identity: Self.alice, sessionID: session.id, query: "x", scope: "secret"))
-            }
+            let privateOnly = try await client.call(
+                SearchMethod.self, .init(identity: Self.alice, sessionID: session.id, query: "migration", scope: .private))
+            #expect(privateOnly.hits.isEmpty && privateOnly.candidates == 0)
             #expect(try await client.call(PingMethod.self, WireEmpty()).pid == getpid())
             await #expect(throws: WireError.self) {
                 _ = try await client.call(MemoryGetMethod.self, .init(identity: Self.alice, key: "k", sessionID: nil))
@@ -79,7 +79,7 @@ struct WorkerRuntimeTests {
         let entry = try await memory.call(MemorySetMethod.self, .init(identity: Self.alice, key: "plan", value: ["step": 1]))
         #expect(entry.key == "plan" && entry.value == ["step": 1])
         #expect(try await memory.call(MemoryGetMethod.self, .init(identity: Self.alice, key: "plan", sessionID: nil)).value == ["step": 1])
-        #expect(try await memory.call(MemoryListMethod.self, .init(identity: Self.alice, sessionID: nil, prefix: "pl", limit: 10)).items.count == 1)
+        #expect(try await memory.call(MemoryListMethod.self, .init(identity: Self.alice, scope: .global, prefix: "pl", limit: 10)).items.count == 1)
         _ = try await memory.call(MemoryDeleteMethod.self, .init(identity: Self.alice, key: "plan", sessionID: nil))
         let missing = await #expect(throws: SCSError.self) {
             _ = try await memory.call(MemoryGetMethod.self, .init(identity: Self.alice, key: "plan", sessionID: nil))

@@ -1,5 +1,4 @@
 import SCSCore
-import SCSWire
 
 /// `delete_memory` (needs write): one of the caller's entries; a missing one is MEMORY_NOT_FOUND.
 struct DeleteMemory: Tool {
@@ -14,8 +13,7 @@ struct DeleteMemory: Tool {
 
     static func handle(_ arguments: MemoryKeyArguments, _ call: ToolCall) async throws -> JSONObject {
         let identity = try await call.caller(arguments.authToken, onOptional: arguments.sessionID)
-        _ = try await call.env.workers.call(
-            MemoryDeleteMethod.self, MemoryKeyParams(identity: identity, key: arguments.key, sessionID: arguments.sessionID))
+        try await call.env.memory.delete(MemoryEntryRequest(agent: identity, key: arguments.key, sessionID: arguments.sessionID))
         call.announceMemoryChange(of: identity.agentID)
         await call.audit("memory_deleted", agentID: identity.agentID, sessionID: arguments.sessionID, ["key": .string(arguments.key)])
         return ToolJSON.ok([

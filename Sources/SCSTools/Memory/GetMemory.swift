@@ -1,5 +1,4 @@
 import SCSCore
-import SCSWire
 
 /// `get_memory`: one of the caller's entries, in exactly that scope; expired entries do not exist.
 struct GetMemory: Tool {
@@ -14,8 +13,7 @@ struct GetMemory: Tool {
 
     static func handle(_ arguments: MemoryKeyArguments, _ call: ToolCall) async throws -> JSONObject {
         let identity = try await call.caller(arguments.authToken, onOptional: arguments.sessionID)
-        let entry = try await call.env.workers.call(
-            MemoryGetMethod.self, MemoryKeyParams(identity: identity, key: arguments.key, sessionID: arguments.sessionID))
+        let entry = try await call.env.memory.get(MemoryEntryRequest(agent: identity, key: arguments.key, sessionID: arguments.sessionID))
         return ToolJSON.ok([
             "key": .string(arguments.key), "value": entry.value, "metadata": .object(entry.metadata ?? [:]),
             "created_at": .double(entry.createdAt), "updated_at": .string(Timestamp.iso(entry.updatedAt)),

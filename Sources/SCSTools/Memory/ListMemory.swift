@@ -1,5 +1,4 @@
 import SCSCore
-import SCSWire
 
 /// `list_memory`: the caller's keys (never the values), global, one session or every scope.
 struct ListMemory: Tool {
@@ -27,8 +26,8 @@ struct ListMemory: Tool {
 
     static func handle(_ arguments: Arguments, _ call: ToolCall) async throws -> JSONObject {
         let identity = try await call.caller(arguments.authToken)
-        let entries = try await call.env.workers.call(MemoryListMethod.self, MemoryListMethod.Params(
-            identity: identity, sessionID: arguments.sessionID, prefix: arguments.prefix, limit: arguments.limit)).items
+        let entries = try await call.env.memory.list(MemoryListRequest(
+            agent: identity, scope: MemoryScopeFilter(argument: arguments.sessionID), prefix: arguments.prefix, limit: arguments.limit))
         let rows: [JSONValue] = entries.map { entry in
             [
                 "key": .string(entry.key), "scope": .string(entry.scope.name), "session_id": .string(entry.scope.sessionID),

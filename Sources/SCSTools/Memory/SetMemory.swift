@@ -1,5 +1,4 @@
 import SCSCore
-import SCSWire
 
 /// `set_memory` (needs write): a private entry, global or per session, optionally with a TTL;
 /// stored by the memory worker.
@@ -49,8 +48,8 @@ struct SetMemory: Tool {
     static func handle(_ arguments: Arguments, _ call: ToolCall) async throws -> JSONObject {
         let sessionID = arguments.sessionID
         let identity = try await call.caller(arguments.authToken, onOptional: sessionID)
-        let entry = try await call.env.workers.call(MemorySetMethod.self, MemorySetMethod.Params(
-            identity: identity, key: arguments.key, value: arguments.value, sessionID: sessionID,
+        let entry = try await call.env.memory.set(MemorySetRequest(
+            agent: identity, key: arguments.key, value: arguments.value, sessionID: sessionID,
             expiresIn: arguments.expiresIn, metadata: arguments.metadata, overwrite: arguments.overwrite))
         call.announceMemoryChange(of: identity.agentID)
         call.auditLater("memory_set", agentID: identity.agentID, sessionID: sessionID, [

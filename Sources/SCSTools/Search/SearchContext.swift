@@ -1,6 +1,5 @@
 import Foundation
 import SCSCore
-import SCSWire
 
 /// `search_context`: RapidFuzz-compatible fuzzy search over the whole session, served by a
 /// search worker; the hits that fit in the result budget, best first.
@@ -14,7 +13,7 @@ struct SearchContext: Tool {
         S.property("fuzzy_threshold", "Minimum score, 0-100.", ["default": 60.0, "maximum": 100, "minimum": 0, "type": "number"]), default: 60)
     static let limit = Parameter<Int>.integer("limit", "Most results.", default: 10, minimum: 1, maximum: 100)
     static let searchMetadata = Parameter<Bool>.flag("search_metadata", "Also match metadata values.", default: true)
-    static let searchScope = Parameter<String>.text("search_scope", "all, public or private.", default: "all", enumeration: ["all", "public", "private"])
+    static let searchScope = Parameter<SearchScope>.choice("search_scope", "all, public or private.", default: .all)
     static let parameters = [
         AnyParameter(Parameters.sessionID), AnyParameter(query), AnyParameter(Parameters.authToken), AnyParameter(fuzzyThreshold),
         AnyParameter(limit), AnyParameter(searchMetadata), AnyParameter(searchScope),
@@ -26,7 +25,7 @@ struct SearchContext: Tool {
         var threshold: Double
         var limit: Int
         var searchMetadata: Bool
-        var scope: String
+        var scope: SearchScope
     }
 
     static func arguments(_ values: ArgumentValues) -> Arguments {
@@ -51,8 +50,8 @@ struct SearchContext: Tool {
         let started = DispatchTime.now().uptimeNanoseconds
         let sessionID = arguments.session.sessionID
         let identity = try await call.caller(arguments.session.authToken, on: sessionID)
-        let result = try await call.env.workers.call(SearchMethod.self, SearchMethod.Params(
-            identity: identity, sessionID: sessionID, query: arguments.query, threshold: arguments.threshold, limit: arguments.limit,
+        let result = try await call.env.search.search(SearchQuery(
+            sessionID: sessionID, query: arguments.query, reader: identity, threshold: arguments.threshold, limit: arguments.limit,
             searchMetadata: arguments.searchMetadata, scope: arguments.scope))
         // An unknown session has no candidates: only then is it worth a read to tell it apart
         // from a session with nothing visible to the caller.
@@ -80,11 +79,11 @@ struct SearchContext: Tool {
         let elapsed = rounded(Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)
         call.auditLater("context_searched", agentID: identity.agentID, sessionID: sessionID, [
             "query": .string(String(arguments.query.prefix(500))), "results_count": .int(Int64(results.count)),
-            "threshold": .double(arguments.threshold), "search_scope": .string(arguments.scope), "search_time_ms": .double(elapsed),
+            "threshold": .double(arguments.threshold), "search_scope": .string(arguments.scope.rawValue), "search_time_ms": .double(elapsed),
         ])
         return ToolJSON.ok(ToolJSON.marked([
             "results": .array(results), "query": .string(arguments.query), "threshold": .double(arguments.threshold),
-            "search_scope": .string(arguments.scope), "message_count": .int(Int64(results.count)), "search_time_ms": .double(elapsed),
+            "search_scope": .string(arguments.scope.rawValue), "message_count": .int(Int64(results.count)), "search_time_ms": .double(elapsed),
             "performance_note": "RapidFuzz-compatible partial_ratio over a per-session in-memory index",
             "cache_hit": false,
         ], truncated: truncated))

@@ -1,4 +1,5 @@
-public import SCSCore
+// What a search asks and answers: the search workers' domain types. The supervisor sends them
+// over the wire (SCSWire adds the coding) and the tools see them through `SearchBackend`.
 
 /// `search_scope` of search_context; it only narrows what the caller may see.
 public enum SearchScope: String, Sendable, CaseIterable {
@@ -48,9 +49,12 @@ public struct SearchOutcome: Sendable {
     public var hits: [SearchHit]
     /// Messages the caller could see in scope (the candidates scored).
     public var candidates: Int
+    /// Fewer hits than found, so that the answer fits in one wire frame.
+    public var truncated: Bool
 
-    public init(hits: [SearchHit], candidates: Int) {
+    public init(hits: [SearchHit], candidates: Int, truncated: Bool = false) {
         self.hits = hits
         self.candidates = candidates
+        self.truncated = truncated
     }
 }

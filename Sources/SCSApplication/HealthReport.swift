@@ -1,0 +1,60 @@
+public import SCSCore
+public import SCSStorage
+public import SCSSupervisor
+
+/// What `/health` reports: the database, every worker (pid, state, restarts, uptime) and the
+/// counts of bounded live state (connections, MCP sessions, streams, long-polls, subscriptions).
+public struct HealthReport: Sendable {
+    let supervisor: Supervisor
+    let storage: any Storage
+    let clock: any WallClock
+    let version: String
+    let live: @Sendable () async -> JSONObject
+
+    public init(
+        supervisor: Supervisor, storage: any Storage, clock: any WallClock = SystemClock(), version: String,
+        live: @escaping @Sendable () async -> JSONObject = HealthReport.noCounts
+    ) {
+        self.supervisor = supervisor
+        self.storage = storage
+        self.clock = clock
+        self.version = version
+        self.live = live
+    }
+
+    @Sendable public static func noCounts() async -> JSONObject { JSONObject() }
+
+    /// The health document; not healthy (503) when the database is unreachable.
+    public func report() async -> (healthy: Bool, body: JSONValue) {
+        let (state, workers) = await supervisor.health()
+        var database: JSONObject = ["backend": .string(storage.backendName)]
+        var databaseOK = true
+        do {
+            try await storage.ping()
+            database["status"] = "healthy"
+            database["size_bytes"] = .int(try await storage.sizeBytes())
+        } catch {
+            databaseOK = false
+            database["status"] = "unhealthy"
+        }
+        let status = !databaseOK ? "unhealthy" : state == "ready" ? "healthy" : state
+        let body: JSONValue = [
+            "status": .string(status), "timestamp": .string(Timestamp.iso(clock.now())),
+            "server": "shared-context-server", "version": .string(version),
+            "uptime_s": .double(((clock.now() - supervisor.startedAt) * 1000).rounded() / 1000),
+            "database": .object(database),
+            "workers": .array(workers.map(Self.json)),
+            "limits": .object(await live()),
+        ]
+        return (databaseOK, body)
+    }
+
+    static func json(_ worker: WorkerStatus) -> JSONValue {
+        [
+            "role": .string(worker.role.rawValue), "slot": .int(Int64(worker.slot)),
+            "pid": worker.pid.map { .int(Int64($0)) } ?? .null, "state": .string(worker.state),
+            "restarts": .int(Int64(worker.restarts)), "uptime_s": .double((worker.uptime * 1000).rounded() / 1000),
+            "degraded": .bool(worker.degraded), "in_flight": .int(Int64(worker.inFlight)),
+        ]
+    }
+}

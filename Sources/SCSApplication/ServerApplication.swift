@@ -1,0 +1,107 @@
+public import Hummingbird
+public import Logging
+import SCSAuth
+public import SCSCore
+public import SCSHTTP
+public import SCSMCP
+public import SCSStorage
+public import SCSSupervisor
+public import SCSTools
+import SCSWire
+
+/// The composition root of `scs serve`: storage, the supervisor and its workers, the tools over
+/// them, live notifications, worker-event routing, `/health` and `/mcp`. The executable picks
+/// drivers and sockets; everything it serves is wired here (docs/ARCHITECTURE.md).
+public struct ServerApplication: Sendable {
+    public let supervisor: Supervisor
+    public let server: MCPServer
+    public let sessions: MCPSessionRegistry
+    public let environment: ToolEnvironment
+    public let endpoint: MCPEndpoint
+    public let health: HealthReport
+    let storage: any Storage
+    let apiKey: APIKeyVerifier
+
+    /// `connections` counts the HTTP server's open connections for `/health`.
+    public init(
+        storage: any Storage, supervisorOptions: SupervisorOptions, secrets: SecretsConfiguration, configuration: SCSConfiguration,
+        version: String, logger: Logger, connections: ConnectionCounter? = nil, clock: any WallClock = SystemClock()
+    ) {
+        let hub = NotificationHub()
+        let supervisor = Supervisor(options: supervisorOptions, logger: logger) { event, data in
+            Self.handle(event: event, data: data, hub: hub)
+        }
+        let backends = SupervisorBackends(supervisor)
+        let metrics = ToolMetrics()
+        let tokens = TokenService(store: storage, secrets: secrets, configuration: configuration.auth, clock: clock)
+        var environment = ToolEnvironment(
+            storage: storage, tokens: tokens, search: backends, memory: backends, hub: hub, metrics: metrics, clock: clock,
+            logger: logger, workerStatus: Self.workerStatus(supervisor))
+        environment.adminKeyRequired = secrets.adminAPIKey != nil
+        hub.setTokenValidator { credential in (try? await tokens.resolve(credential)) != nil }
+        let tools = ToolCatalog.tools(environment)
+        let server = MCPServer(
+            info: .init(version: version), tools: tools,
+            resources: ResourceCatalog(env: environment, toolNames: tools.map(\.name)),
+            prompts: PromptCatalog.prompts(environment), hub: hub, metrics: metrics, clock: clock)
+        let sessions = MCPSessionRegistry(store: storage, clock: clock)
+        self.supervisor = supervisor
+        self.server = server
+        self.sessions = sessions
+        self.environment = environment
+        self.storage = storage
+        apiKey = APIKeyVerifier(apiKey: secrets.apiKey)
+        endpoint = MCPEndpoint(
+            server: server, sessions: sessions, apiKey: apiKey, http: configuration.http, logger: logger,
+            adminKey: secrets.adminAPIKey.map(APIKeyVerifier.init(apiKey:)))
+        let events = environment.events
+        health = HealthReport(supervisor: supervisor, storage: storage, clock: clock, version: version) {
+            var counts = await Self.liveCounts(sessions: sessions, hub: hub, events: events)
+            if let connections {
+                counts["http_connections"] = .int(Int64(connections.current))
+                counts["http_connections_max"] = .int(Int64(connections.maximum))
+            }
+            return counts
+        }
+    }
+
+    /// `GET /health` and `/mcp` on `router`.
+    public func register(on router: Router<some RequestContext>) {
+        let health = health
+        HealthEndpoint(apiKey: apiKey) { await health.report() }.register(on: router)
+        endpoint.register(on: router)
+    }
+
+    /// Purges expired state while serving and ends open streams on shutdown.
+    public func housekeeping(retentionDays: Double, logger: Logger) -> HousekeepingService {
+        HousekeepingService(application: self, storage: storage, retentionDays: retentionDays, logger: logger)
+    }
+
+    /// Counts of the bounded per-client state, for `/health`.
+    static func liveCounts(sessions: MCPSessionRegistry, hub: NotificationHub, events: SessionEvents) async -> JSONObject {
+        [
+            "mcp_sessions": .int(Int64((try? await sessions.count()) ?? -1)), "mcp_sessions_max": .int(Int64(sessions.maximum)),
+            "sse_streams": .int(Int64(hub.openStreamCount)), "subscriptions": .int(Int64(hub.subscriptionCount)),
+            "long_polls": .int(Int64(events.waiterCount)), "max_batch": .int(Int64(MCPEndpoint.maxBatch)),
+        ]
+    }
+
+    /// Live worker states as get_performance_metrics reports them.
+    static func workerStatus(_ supervisor: Supervisor) -> @Sendable () async -> [JSONValue] {
+        {
+            await supervisor.status().map { worker in
+                [
+                    "role": .string(worker.role.rawValue), "pid": worker.pid.map { .int(Int64($0)) } ?? .null,
+                    "state": .string(worker.state), "restarts": .int(Int64(worker.restarts)),
+                    "uptime_s": .double((worker.uptime * 1000).rounded() / 1000),
+                ]
+            }
+        }
+    }
+
+    /// A worker event: expired memory entries notify `agent://<id>/memory` subscribers.
+    static func handle(event: String, data: JSONValue, hub: NotificationHub) {
+        guard event == WireEvents.memoryExpired else { return }
+        ResourceCatalog.memoryChanged(of: Set((data["items"]?.arrayValue ?? []).compactMap { $0["agent_id"]?.stringValue }), hub: hub)
+    }
+}
