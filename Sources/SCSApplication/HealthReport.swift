@@ -1,6 +1,7 @@
 public import SCSCore
 public import SCSStorage
 public import SCSSupervisor
+import SCSWire
 
 /// What `/health` reports: the database, every worker (pid, state, restarts, uptime) and the
 /// counts of bounded live state (connections, MCP sessions, streams, long-polls, subscriptions).
@@ -44,13 +45,28 @@ public struct HealthReport: Sendable {
             "uptime_s": .double(((clock.now() - supervisor.startedAt) * 1000).rounded() / 1000),
             "database": .object(database),
             "workers": .array(workers.map(Self.json)),
+            "last_errors": .object(Self.lastErrors(workers)),
             "limits": .object(await live()),
         ]
         return (databaseOK, body)
     }
 
+    /// Each role's most recent worker failure (null for a role that has had none).
+    static func lastErrors(_ workers: [WorkerStatus]) -> JSONObject {
+        var roles: JSONObject = [:]
+        for role in [WireRole.search, .memory] {
+            let latest = workers.filter { $0.role == role }.compactMap { worker in worker.lastError.map { (worker.slot, $0) } }
+                .max { $0.1.at < $1.1.at }
+            roles[role.rawValue] = latest.map { slot, failure in
+                ["slot": .int(Int64(slot)), "reason": .string(failure.reason), "at": .string(Timestamp.iso(failure.at))]
+            } ?? .null
+        }
+        return roles
+    }
+
     static func json(_ worker: WorkerStatus) -> JSONValue {
         [
+            "last_error": worker.lastError.map { .string($0.reason) } ?? .null,
             "role": .string(worker.role.rawValue), "slot": .int(Int64(worker.slot)),
             "pid": worker.pid.map { .int(Int64($0)) } ?? .null, "state": .string(worker.state),
             "restarts": .int(Int64(worker.restarts)), "uptime_s": .double((worker.uptime * 1000).rounded() / 1000),

@@ -79,17 +79,9 @@ public protocol Storage: SessionStore, MessageStore, MemoryStore, AuditStore, To
     func appliedMigrations() async throws -> [Int]
     /// Makes everything durable before the process exits (for SQLite: checkpoints the WAL).
     func close() async throws
-    /// Appends a message and its audit row (built from the stored message) atomically.
+    /// Appends a message and its audit row (built from the stored message) in one transaction.
+    /// Every driver implements it: there is no two-write fallback.
     func appendMessage(_ new: NewMessage, audit: @escaping @Sendable (Message) -> NewAuditEvent) async throws -> Message
-}
-
-extension Storage {
-    /// Two writes; drivers that can do both in one transaction override this.
-    public func appendMessage(_ new: NewMessage, audit: @escaping @Sendable (Message) -> NewAuditEvent) async throws -> Message {
-        let message = try await appendMessage(new)
-        try await appendAudit(audit(message))
-        return message
-    }
 }
 
 extension SessionStore {

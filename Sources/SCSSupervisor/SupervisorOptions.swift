@@ -57,8 +57,14 @@ public struct WorkerStatus: Sendable, Equatable {
     public var uptime: Double
     public var degraded: Bool
     public var inFlight: Int
+    /// Why this slot's last worker failed (spawn error, exit status, missed hello or
+    /// heartbeats), and when (wall-clock seconds); nil while none has.
+    public var lastError: WorkerFailure?
 
-    public init(role: WireRole, slot: Int, pid: Int32?, state: String, restarts: Int, uptime: Double, degraded: Bool, inFlight: Int) {
+    public init(
+        role: WireRole, slot: Int, pid: Int32?, state: String, restarts: Int, uptime: Double, degraded: Bool, inFlight: Int,
+        lastError: WorkerFailure? = nil
+    ) {
         self.role = role
         self.slot = slot
         self.pid = pid
@@ -67,5 +73,23 @@ public struct WorkerStatus: Sendable, Equatable {
         self.uptime = uptime
         self.degraded = degraded
         self.inFlight = inFlight
+        self.lastError = lastError
+    }
+}
+
+/// A worker failure as `/health` reports it.
+public struct WorkerFailure: Sendable, Equatable {
+    public var reason: String
+    public var at: Double
+
+    public init(reason: String, at: Double) {
+        self.reason = reason
+        self.at = at
+    }
+
+    /// A `waitpid` status in words: `exited with status 70`, `killed by signal 9`.
+    public static func describe(waitStatus status: Int32) -> String {
+        let signal = status & 0x7f
+        return signal == 0 ? "exited with status \((status >> 8) & 0xff)" : "killed by signal \(signal)"
     }
 }

@@ -25,6 +25,9 @@ actor WorkerSlot {
     private var generation = 0
     private var timers: [Task<Void, Never>] = []
     private var heartbeat: Task<Void, Never>?
+    private var lastError: WorkerFailure?
+    /// Why the supervisor is killing the current worker, until it exits.
+    private var killCause: String?
 
     init(
         role: WireRole, id: Int, options: SupervisorOptions, clock: any WallClock, logger: Logger, routes: RoutingTable,
@@ -60,8 +63,10 @@ actor WorkerSlot {
         }
         return WorkerStatus(
             role: role, slot: id, pid: machine.pid, state: state, restarts: machine.restarts, uptime: uptime,
-            degraded: machine.degraded, inFlight: client?.inFlight ?? 0)
+            degraded: machine.degraded, inFlight: client?.inFlight ?? 0, lastError: lastError)
     }
+
+    private func failed(_ reason: String) { lastError = WorkerFailure(reason: reason, at: clock.now()) }
 
     private func handle(_ event: WorkerLifecycle.Event) {
         let action = machine.handle(event, now: clock.now())
@@ -98,6 +103,7 @@ actor WorkerSlot {
             handle(.spawned(pid: child.pid))
         } catch {
             logger.error("cannot spawn worker", metadata: ["role": "\(role)", "error": "\(error)"])
+            failed("cannot spawn: \(error)")
             handle(.spawnFailed)
         }
     }
@@ -119,8 +125,13 @@ actor WorkerSlot {
                     try? await Task.sleep(for: .milliseconds(10))
                 }
             }
-            if !Task.isCancelled { self.handle(.helloTimedOut) }
+            if !Task.isCancelled { self.helloTimedOut() }
         })
+    }
+
+    private func helloTimedOut() {
+        killCause = "no hello within \(options.helloTimeout) s"
+        handle(.helloTimedOut)
     }
 
     private func helloArrived(pid: Int32, client: WireClient) {
@@ -164,6 +175,7 @@ actor WorkerSlot {
     private func heartbeatFailed(pid: Int32) {
         guard machine.pid == pid else { return }
         logger.error("worker stopped answering heartbeats; killing it", metadata: ["role": "\(role)", "pid": "\(pid)"])
+        killCause = "stopped answering heartbeats"
         routes.withdraw(slot: id)
         handle(.heartbeatFailed)
     }
@@ -188,8 +200,15 @@ actor WorkerSlot {
             if let socketPath { unlink(socketPath) }
         }
         child.closeLifeline()
+        let expected = machine.state == .stopping(pid: child.pid)
+        if !expected {
+            // After a kill for missed hello or heartbeats, the cause comes first.
+            let exit = WorkerFailure.describe(waitStatus: status)
+            failed(killCause.map { "\($0) (\(exit))" } ?? exit)
+        }
+        killCause = nil
         logger.log(
-            level: machine.state == .stopping(pid: child.pid) ? .info : .error, "worker exited",
+            level: expected ? .info : .error, "worker exited",
             metadata: ["role": "\(role)", "slot": "\(id)", "pid": "\(child.pid)", "status": "\(status)"])
         handle(.exited(pid: child.pid))
     }

@@ -60,13 +60,44 @@ struct WorkerCommand: AsyncParsableCommand {
             role: role == .search ? .search : .memory, socketPath: socket, storage: storage, logger: logger,
             maximumFrameBytes: configuration.workers.maxFrameBytes, sweepInterval: sweep,
             searchIndexBytes: configuration.workers.searchIndexBytes)
-        let task = Task { try await runtime.run(version: SCSVersion.current) }
-        let signal = await SignalWaiter.wait(for: [SIGTERM, SIGINT])
-        logger.info("worker stopping", metadata: ["signal": "\(signal)"])
-        task.cancel()
-        _ = await task.result
+        // The runtime and the signal race: a runtime that cannot start (the socket cannot be
+        // bound, say) ends the worker at once with the cause logged, instead of leaving a
+        // process that never says hello for the supervisor to kill after its timeout.
+        let outcome = await withTaskGroup(of: WorkerOutcome.self) { group in
+            group.addTask {
+                do {
+                    try await runtime.run(version: SCSVersion.current)
+                    return .finished
+                } catch is CancellationError {
+                    return .finished
+                } catch {
+                    return .failed("\(error)")
+                }
+            }
+            group.addTask { .signalled(await SignalWaiter.wait(for: [SIGTERM, SIGINT])) }
+            let first = await group.next() ?? .finished
+            group.cancelAll()
+            return first
+        }
         unlink(socket)
+        switch outcome {
+        case .signalled(let signal): logger.info("worker stopped", metadata: ["signal": "\(signal)"])
+        case .finished: logger.info("worker stopped")
+        case .failed(let reason):
+            logger.critical("worker cannot serve", metadata: ["error": "\(reason)", "socket": "\(socket)"])
+            throw ExitCode(WorkerOutcome.startupFailureExitCode)
+        }
     }
+}
+
+/// How a worker's run ended.
+enum WorkerOutcome: Sendable {
+    case signalled(Int32)
+    case finished
+    case failed(String)
+
+    /// EX_SOFTWARE: the worker could not do its job (the supervisor logs the status and restarts it).
+    static let startupFailureExitCode: Int32 = 70
 }
 
 /// Exits the process when the supervisor's end of the lifeline pipe closes.

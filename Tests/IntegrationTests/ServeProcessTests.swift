@@ -49,6 +49,9 @@ struct ServeProcessTests {
         #expect(Date().timeIntervalSince(killedAt) < 10)  // measured by the benchmark, bounded here
         let restarts = try serve.health()["workers"]?.arrayValue?.compactMap { $0["restarts"]?.intValue }.reduce(0, +)
         #expect(restarts == 1)
+        // The role's last error says what happened to the killed worker; the memory role has none.
+        let lastErrors = try serve.health()["last_errors"]
+        #expect(lastErrors?["search"]?["reason"] == "killed by signal 9" && lastErrors?["memory"] == .null)
 
         let afterKill = try serve.readyPIDs("search")
         let (status, output) = try await SCSProcess.run(
@@ -69,6 +72,18 @@ struct ServeProcessTests {
         let (statusCode, table) = try await SCSProcess.run(
             ["workers", "status"], environment: serve.sandbox.environment(ServeHarness.keys), directory: serve.sandbox.work)
         #expect(statusCode == 0 && table.stdout.contains("ROLE") && table.stdout.components(separatedBy: "ready").count == 4)
+        #expect(try await serve.stop() == 0)
+    }
+
+    @Test("a worker that cannot bind its socket logs why and exits 70 at once")
+    func workerStartupError() async throws {
+        let serve = try await ServeHarness.start()
+        defer { serve.sandbox.remove() }
+        let socket = serve.sandbox.root + "/no-such-directory/w.sock"
+        let worker = try SCSProcess(
+            ["worker", "search", "--socket", socket], environment: serve.sandbox.environment(ServeHarness.keys), directory: serve.sandbox.work)
+        #expect(try await worker.waitForExit(timeout: 20) == 70)
+        #expect(worker.stderr.contains("worker cannot serve") && worker.stderr.contains(socket), "\(worker.stderr)")
         #expect(try await serve.stop() == 0)
     }
 
