@@ -17,6 +17,8 @@ public struct SupervisorOptions: Sendable {
     public var heartbeatFailures: Int
     /// Seconds a request waits for a ready worker before WORKER_UNAVAILABLE.
     public var requestWait: Double
+    /// Seconds a worker has to answer one request before it fails with WORKER_UNAVAILABLE.
+    public var callTimeout: Double = WireProtocol.defaultCallTimeout
     /// Seconds a draining worker gets to finish its requests.
     public var drainTimeout: Double
     public var policy: WorkerLifecycle.Policy

@@ -81,6 +81,10 @@ public final class WorkerPool: Sendable {
                     retried = true
                     failed = ObjectIdentifier(client)
                     continue
+                } catch WireError.timedOut {
+                    // A worker too slow for this request is this request's failure; heartbeats
+                    // decide whether the worker itself is alive.
+                    throw SCSError.workerUnavailable(role: role.rawValue, retryAfter: 1)
                 }
             }
             guard clock.now() < deadline else {

@@ -117,7 +117,7 @@ actor WorkerSlot {
                 do {
                     let client = try await WireClient.connect(
                         path: path, hello: hello, maximumFrameBytes: options.maximumFrameBytes,
-                        timeout: max(0.1, deadline - clock.now()), onEvent: onEvent,
+                        timeout: max(0.1, deadline - clock.now()), callTimeout: options.callTimeout, onEvent: onEvent,
                         onClose: { Task { await self.connectionClosed(pid: pid) } })
                     self.helloArrived(pid: pid, client: client)
                     return

@@ -16,17 +16,21 @@ public final class WireClient: Sendable {
     let state: NIOLockedValueBox<State>
     /// The worker's hello.
     public let peer: Hello
+    /// Seconds a call waits for its answer before it fails with `timedOut`.
+    public let callTimeout: Double
 
-    init(channel: any Channel, state: NIOLockedValueBox<State>, peer: Hello) {
+    init(channel: any Channel, state: NIOLockedValueBox<State>, peer: Hello, callTimeout: Double) {
         self.channel = channel
         self.state = state
         self.peer = peer
+        self.callTimeout = callTimeout
     }
 
     /// Connects to `path`, sends `hello`, and waits (at most `timeout` seconds) for the worker's.
+    /// Each later call fails with `timedOut` when no answer comes within `callTimeout` seconds.
     public static func connect(
         path: String, hello: Hello, maximumFrameBytes: Int = WireProtocol.defaultMaximumFrameBytes,
-        timeout: Double = 5, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        timeout: Double = 5, callTimeout: Double = WireProtocol.defaultCallTimeout, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         onEvent: @escaping @Sendable (String, JSONValue) -> Void = { _, _ in },
         onClose: @escaping @Sendable () -> Void = {}
     ) async throws -> WireClient {
@@ -55,7 +59,7 @@ public final class WireClient: Sendable {
             try await channel.writeAndFlush(WireEnvelope.hello(hello).buffer())
             let peer = try await helloPromise.futureResult.get()
             timer.cancel()
-            return WireClient(channel: channel, state: state, peer: peer)
+            return WireClient(channel: channel, state: state, peer: peer, callTimeout: callTimeout)
         } catch {
             timer.cancel()
             try? await channel.close()
@@ -91,6 +95,12 @@ public final class WireClient: Sendable {
             let pending = state.withLockedValue { $0.pending.removeValue(forKey: id) }
             pending?.fail(WireError.connectionLost)
         }
+        let seconds = callTimeout
+        let deadline = channel.eventLoop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) { [state] in
+            let pending = state.withLockedValue { $0.pending.removeValue(forKey: id) }
+            pending?.fail(WireError.timedOut(seconds: seconds))
+        }
+        defer { deadline.cancel() }
         return try await promise.futureResult.get()
     }
 

@@ -5,6 +5,11 @@ public import SCSCore
 public enum WireProtocol {
     public static let version: Int64 = 1
     public static let defaultMaximumFrameBytes = 16 << 20
+    /// Seconds a call waits for its answer (a search of a very large session takes well under 5).
+    public static let defaultCallTimeout = 30.0
+    /// Requests one connection may have in flight at a worker; more are refused with a
+    /// retryable WORKER_UNAVAILABLE instead of each starting a task.
+    public static let maximumInFlightPerConnection = 256
 }
 
 /// Who is speaking on a connection.

@@ -10,6 +10,8 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
     case remote(code: String, message: String)
     /// The connection was refused or the handshake failed.
     case handshakeFailed(String)
+    /// No answer within the call's deadline (outcome unknown; the connection stays open).
+    case timedOut(seconds: Double)
 
     public var description: String {
         switch self {
@@ -17,6 +19,7 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
         case .connectionLost: return "connection lost"
         case .remote(let code, let message): return "\(code): \(message)"
         case .handshakeFailed(let reason): return "handshake failed: \(reason)"
+        case .timedOut(let seconds): return "no answer within \(seconds) s"
         }
     }
 }

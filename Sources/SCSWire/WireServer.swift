@@ -89,6 +89,8 @@ final class WireServerHandler: ChannelInboundHandler {
     let onReady: @Sendable (WireEventSink) -> Void
     /// Event-loop confined: whether the peer's hello was accepted.
     private var greeted = false
+    /// Requests of this connection being answered (each in its own task).
+    private let inFlight = InFlightCount()
 
     init(
         hello: Hello, router: WireRouter, logger: Logger, maximumFrameBytes: Int = WireProtocol.defaultMaximumFrameBytes,
@@ -118,10 +120,19 @@ final class WireServerHandler: ChannelInboundHandler {
                 throw WireError.protocolError("unexpected frame from the client")
             }
             let channel = context.channel
+            // Heartbeats are always answered: a busy worker is not a dead one.
+            let limit = method == PingMethod.name ? Int.max : WireProtocol.maximumInFlightPerConnection
+            guard inFlight.enter(limit: limit) else {
+                let busy = SCSError.workerUnavailable(role: hello.role.rawValue, retryAfter: 1)
+                context.writeAndFlush(wrapOutboundOut(WireEnvelope.failure(id: id, error: busy.wire).buffer()), promise: nil)
+                return
+            }
             let router = router
             let maximumFrameBytes = maximumFrameBytes
             let logger = logger
+            let inFlight = inFlight
             Task {
+                defer { inFlight.leave() }
                 let reply: WireEnvelope
                 switch await router.handle(method: method, params: params) {
                 case .success(let result): reply = .response(id: id, result: result)
@@ -151,6 +162,22 @@ final class WireServerHandler: ChannelInboundHandler {
         logger.notice("closed a worker-protocol connection", metadata: ["reason": "\(error)"])
         context.close(promise: nil)
     }
+}
+
+/// A connection's requests in flight, bounded.
+final class InFlightCount: Sendable {
+    private let count = Atomic<Int>(0)
+
+    /// Counts one more request unless `limit` are already in flight.
+    func enter(limit: Int) -> Bool {
+        if count.add(1, ordering: .relaxed).newValue <= limit { return true }
+        count.subtract(1, ordering: .relaxed)
+        return false
+    }
+
+    func leave() { count.subtract(1, ordering: .relaxed) }
+
+    var current: Int { count.load(ordering: .relaxed) }
 }
 
 /// The open connections of a server, closed when it stops.

@@ -132,4 +132,49 @@ struct WireSocketTests {
         #expect(client?.isOpen == false)
         await #expect(throws: WireError.connectionLost) { _ = try await client!.call(PingMethod.self, WireEmpty()) }
     }
+
+    @Test("a call without an answer in time fails with timedOut; the connection stays usable")
+    func callDeadline() async throws {
+        try await Self.withServer { path in
+            let client = try await WireClient.connect(
+                path: path, hello: Hello(role: .supervisor, pid: getpid(), version: "test"), callTimeout: 0.2)
+            await #expect(throws: WireError.timedOut(seconds: 0.2)) {
+                _ = try await client.call(SleepMethod.self, .init(pid: 1, inFlight: 2_000))
+            }
+            #expect(client.inFlight == 0 && client.isOpen)
+            #expect(try await client.call(SleepMethod.self, .init(pid: 7, inFlight: 1)).pid == 7)
+            await client.close()
+        }
+    }
+
+    @Test("one connection has at most 256 requests in flight; more are refused at once, heartbeats still answered")
+    func inFlightBound() async throws {
+        try await Self.withServer { path in
+            let client = try await Self.client(path)
+            let extra = 20
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<(WireProtocol.maximumInFlightPerConnection + extra) {
+                    group.addTask {
+                        do {
+                            _ = try await client.call(SleepMethod.self, .init(pid: 1, inFlight: 1_500))
+                            return true
+                        } catch let error as SCSError where error.code == .workerUnavailable && error.recoverable {
+                            return false
+                        }
+                    }
+                }
+                // While the sleepers hold every slot, a heartbeat is answered.
+                while client.inFlight < WireProtocol.maximumInFlightPerConnection { try await Task.sleep(for: .milliseconds(5)) }
+                #expect(try await client.call(PingMethod.self, WireEmpty()).pid == getpid())
+                var outcomes: [Bool] = []
+                for try await outcome in group { outcomes.append(outcome) }
+                return outcomes
+            }
+            #expect(outcomes.filter { $0 }.count == WireProtocol.maximumInFlightPerConnection)
+            #expect(outcomes.filter { !$0 }.count == extra)
+            // Once they are answered, the connection takes requests again.
+            #expect(try await client.call(SleepMethod.self, .init(pid: 3, inFlight: 1)).pid == 3)
+            await client.close()
+        }
+    }
 }
