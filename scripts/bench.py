@@ -22,6 +22,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = sys.argv[1]
 SCS, LOAD = os.path.join(BIN, "scs"), os.path.join(BIN, "scs-bench")
 QUICK = os.environ.get("BENCH_QUICK") == "1"
+SCS_ONLY = os.environ.get("BENCH_SCS_ONLY") == "1"  # skip the Python server (e.g. to compare two scs builds)
 CALLS_1 = 60 if QUICK else 300
 CALLS_32 = 5 if QUICK else 20       # per agent, both servers
 SCS_CALLS_32 = 20 if QUICK else 200  # per agent, scs only (throughput goal)
@@ -225,7 +226,7 @@ def main():
         targets.append(scs)
         time.sleep(1)
         idle = {"scs": memory(scs.process.pid)}
-        python = start_python(work, secrets)
+        python = None if SCS_ONLY else start_python(work, secrets)
         if python:
             targets.append(python)
             time.sleep(1)
