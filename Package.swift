@@ -172,7 +172,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SCSSupervisorTests", dependencies: ["SCSSupervisor"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SCSSupervisorTests", dependencies: ["SCSSupervisor", "SCSWire", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "SCSStorageTests", dependencies: ["SCSStorage"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SCSWorkerTests",

@@ -65,12 +65,18 @@ public struct HealthReport: Sendable {
     }
 
     static func json(_ worker: WorkerStatus) -> JSONValue {
-        [
+        var object: JSONObject = [
             "last_error": worker.lastError.map { .string($0.reason) } ?? .null,
             "role": .string(worker.role.rawValue), "slot": .int(Int64(worker.slot)),
             "pid": worker.pid.map { .int(Int64($0)) } ?? .null, "state": .string(worker.state),
             "restarts": .int(Int64(worker.restarts)), "uptime_s": .double((worker.uptime * 1000).rounded() / 1000),
             "degraded": .bool(worker.degraded), "in_flight": .int(Int64(worker.inFlight)),
+            "position": .int(Int64(worker.position)),
         ]
+        if let report = worker.report {
+            object["rss_bytes"] = .int(Int64(report.rssBytes))
+            if let index = report.index { object["index"] = index.wire }
+        }
+        return .object(object)
     }
 }

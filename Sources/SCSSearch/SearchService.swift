@@ -20,6 +20,8 @@ public final class SearchService: Sendable {
         /// Each index's size as of its last search.
         var bytes: [String: Int] = [:]
         var tick: UInt64 = 0
+        /// Searches that found no index in memory and loaded one.
+        var coldLoads = 0
     }
 
     public init(storage: any MessageStore, maxSessions: Int = 512, maxBytes: Int = 1 << 30) {
@@ -32,6 +34,8 @@ public final class SearchService: Sendable {
     public var indexedSessions: Int { state.withLock { $0.indexes.count } }
     /// About how much memory the indexes hold.
     public var indexedBytes: Int { state.withLock { $0.bytes.values.reduce(0, +) } }
+    /// Searches since start that found no index in memory and loaded one from storage.
+    public var coldLoads: Int { state.withLock { $0.coldLoads } }
 
     public func search(_ query: SearchQuery) async throws -> SearchOutcome {
         let entries = try await index(for: query.sessionID).current(from: storage)
@@ -145,6 +149,7 @@ public final class SearchService: Sendable {
             state.lastUse[sessionID] = state.tick
             if let index = state.indexes[sessionID] { return index }
             let index = SessionIndex(sessionID: sessionID)
+            state.coldLoads += 1
             state.indexes[sessionID] = index
             if state.indexes.count > maxSessions, let oldest = state.lastUse.min(by: { $0.value < $1.value })?.key {
                 state.indexes.removeValue(forKey: oldest)

@@ -27,18 +27,22 @@ public enum ControlRestartMethod: WireMethod {
 extension WorkerStatus: WireCodable {
     public init(wire: JSONValue) throws(WireError) {
         guard let role = WireRole(rawValue: try wire.string("role")) else { throw WireError.protocolError("bad role") }
+        let report: PingMethod.Result? = if let value = wire["report"] { try PingMethod.Result(wire: value) } else { nil }
         self.init(
             role: role, slot: Int(try wire.int("slot")), pid: wire["pid"]?.intValue.map { Int32(truncatingIfNeeded: $0) },
             state: try wire.string("state"), restarts: Int(try wire.int("restarts")), uptime: try wire.double("uptime_s"),
-            degraded: try wire.bool("degraded"), inFlight: Int(try wire.int("in_flight")))
+            degraded: try wire.bool("degraded"), inFlight: Int(try wire.int("in_flight")),
+            position: Int(wire["position"]?.intValue ?? 0), report: report)
     }
 
     public var wire: JSONValue {
-        [
+        var object: JSONObject = [
             "role": .string(role.rawValue), "slot": .int(Int64(slot)), "pid": pid.map { .int(Int64($0)) } ?? .null,
             "state": .string(state), "restarts": .int(Int64(restarts)), "uptime_s": .double(uptime),
-            "degraded": .bool(degraded), "in_flight": .int(Int64(inFlight)),
+            "degraded": .bool(degraded), "in_flight": .int(Int64(inFlight)), "position": .int(Int64(position)),
         ]
+        if let report { object["report"] = report.wire }
+        return .object(object)
     }
 }
 

@@ -62,10 +62,15 @@ public struct WorkerStatus: Sendable, Equatable {
     /// Why this slot's last worker failed (spawn error, exit status, missed hello or
     /// heartbeats), and when (wall-clock seconds); nil while none has.
     public var lastError: WorkerFailure?
+    /// Its place in the pool (kept across restarts; search affinity hashes it).
+    public var position: Int
+    /// The worker's own answer to a ping just now (memory, indexes); nil when it is not ready or
+    /// did not answer within a second.
+    public var report: PingMethod.Result?
 
     public init(
         role: WireRole, slot: Int, pid: Int32?, state: String, restarts: Int, uptime: Double, degraded: Bool, inFlight: Int,
-        lastError: WorkerFailure? = nil
+        lastError: WorkerFailure? = nil, position: Int = 0, report: PingMethod.Result? = nil
     ) {
         self.role = role
         self.slot = slot
@@ -76,6 +81,8 @@ public struct WorkerStatus: Sendable, Equatable {
         self.degraded = degraded
         self.inFlight = inFlight
         self.lastError = lastError
+        self.position = position
+        self.report = report
     }
 }
 

@@ -23,17 +23,20 @@ public final class WorkerPool: Sendable {
         self.onEvent = onEvent
     }
 
-    private func makeSlot() -> WorkerSlot {
+    /// A slot at `position` (its place in the pool, kept by its replacements: search affinity
+    /// hashes positions, so a restarted worker serves the same sessions).
+    private func makeSlot(position: Int) -> WorkerSlot {
         let id = slots.withLock { state in
             state.nextID += 1
             return state.nextID
         }
-        return WorkerSlot(role: role, id: id, options: options, clock: clock, logger: logger, routes: routes, onEvent: onEvent)
+        return WorkerSlot(role: role, id: id, position: position, options: options, clock: clock, logger: logger, routes: routes, onEvent: onEvent)
     }
 
     func start(count: Int) async {
-        for _ in 0..<count {
-            let slot = makeSlot()
+        let first = currentSlots.count
+        for position in first..<(first + count) {
+            let slot = makeSlot(position: position)
             slots.withLock { $0.all.append(slot) }
             await slot.start()
         }
@@ -71,7 +74,7 @@ public final class WorkerPool: Sendable {
         var failed: ObjectIdentifier?
         var retried = false
         while true {
-            if let client = routes.pick(excluding: failed) {
+            if let client = routes.pick(excluding: failed, key: M.affinityKey(params)) {
                 do {
                     return try await client.call(method, params)
                 } catch WireError.connectionLost {
@@ -104,7 +107,7 @@ public final class WorkerPool: Sendable {
         }) else { throw SupervisorError.restartInProgress(role) }
         defer { restarting.withLock { $0 = false } }
         for old in currentSlots {
-            let replacement = makeSlot()
+            let replacement = makeSlot(position: old.position)
             await replacement.start()
             let deadline = clock.now() + options.helloTimeout
             while !(await replacement.isReady) {

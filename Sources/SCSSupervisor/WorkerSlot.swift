@@ -12,6 +12,8 @@ import SCSWire
 actor WorkerSlot {
     nonisolated let role: WireRole
     nonisolated let id: Int
+    /// Its place in the pool (kept by replacements; search affinity hashes it).
+    nonisolated let position: Int
     let options: SupervisorOptions
     let clock: any WallClock
     let logger: Logger
@@ -30,11 +32,12 @@ actor WorkerSlot {
     private var killCause: String?
 
     init(
-        role: WireRole, id: Int, options: SupervisorOptions, clock: any WallClock, logger: Logger, routes: RoutingTable,
+        role: WireRole, id: Int, position: Int, options: SupervisorOptions, clock: any WallClock, logger: Logger, routes: RoutingTable,
         onEvent: @escaping @Sendable (String, JSONValue) -> Void
     ) {
         self.role = role
         self.id = id
+        self.position = position
         self.options = options
         self.clock = clock
         self.logger = logger
@@ -48,7 +51,16 @@ actor WorkerSlot {
     var isReady: Bool { machine.isReady }
     var isStopped: Bool { machine.state == .stopped }
 
-    func status() -> WorkerStatus {
+    /// The slot's state, with the worker's own figures when it answers a ping within a second.
+    func status() async -> WorkerStatus {
+        var status = currentStatus()
+        if machine.isReady, let client {
+            status.report = await Self.ping(client, within: 1, clock: clock)
+        }
+        return status
+    }
+
+    private func currentStatus() -> WorkerStatus {
         let state: String
         var uptime = 0.0
         switch machine.state {
@@ -63,7 +75,7 @@ actor WorkerSlot {
         }
         return WorkerStatus(
             role: role, slot: id, pid: machine.pid, state: state, restarts: machine.restarts, uptime: uptime,
-            degraded: machine.degraded, inFlight: client?.inFlight ?? 0, lastError: lastError)
+            degraded: machine.degraded, inFlight: client?.inFlight ?? 0, lastError: lastError, position: position)
     }
 
     private func failed(_ reason: String) { lastError = WorkerFailure(reason: reason, at: clock.now()) }
@@ -141,7 +153,7 @@ actor WorkerSlot {
         }
         self.client = client
         handle(.helloReceived)
-        routes.publish(slot: id, client: client)
+        routes.publish(slot: id, position: position, client: client)
         logger.info("worker ready", metadata: ["role": "\(role)", "slot": "\(id)", "pid": "\(pid)"])
         startHeartbeat(pid: pid, client: client)
     }
@@ -153,22 +165,27 @@ actor WorkerSlot {
             while !Task.isCancelled {
                 try? await clock.sleep(seconds: options.heartbeatInterval)
                 if Task.isCancelled { return }
-                let ok = await withTaskGroup(of: Bool.self) { group in
-                    group.addTask { (try? await client.call(PingMethod.self, WireEmpty())) != nil }
-                    group.addTask {
-                        try? await clock.sleep(seconds: options.heartbeatInterval * 2)
-                        return false
-                    }
-                    let first = await group.next() ?? false
-                    group.cancelAll()
-                    return first
-                }
+                let ok = await Self.ping(client, within: options.heartbeatInterval * 2, clock: clock) != nil
                 failures = ok ? 0 : failures + 1
                 if failures >= options.heartbeatFailures {
                     self.heartbeatFailed(pid: pid)
                     return
                 }
             }
+        }
+    }
+
+    /// The worker's answer to a ping, or nil when none came within `seconds`.
+    static func ping(_ client: WireClient, within seconds: Double, clock: any WallClock) async -> PingMethod.Result? {
+        await withTaskGroup(of: PingMethod.Result?.self) { group in
+            group.addTask { try? await client.call(PingMethod.self, WireEmpty()) }
+            group.addTask {
+                try? await clock.sleep(seconds: seconds)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
         }
     }
 

@@ -18,11 +18,15 @@ public protocol WireMethod: Sendable {
     static var isIdempotentRead: Bool { get }
     /// Whether these parameters may be re-sent after the outcome of a first attempt is unknown.
     static func isSafeToRetry(_ params: Params) -> Bool
+    /// Requests with the same key go to the same worker while it is ready (rendezvous hashing
+    /// over the ready workers); nil means the least busy one.
+    static func affinityKey(_ params: Params) -> String?
 }
 
 extension WireMethod {
     public static var isIdempotentRead: Bool { false }
     public static func isSafeToRetry(_ params: Params) -> Bool { isIdempotentRead }
+    public static func affinityKey(_ params: Params) -> String? { nil }
 }
 
 /// Field access that turns absence or a wrong type into a protocol error naming the field.

@@ -9,16 +9,55 @@ public enum PingMethod: WireMethod {
     public struct Result: WireCodable, Equatable {
         public var pid: Int32
         public var inFlight: Int
-        public init(pid: Int32, inFlight: Int) {
+        /// The worker's resident memory (0 where it cannot be read).
+        public var rssBytes: Int
+        /// A search worker's indexes; nil for other roles.
+        public var index: SearchIndexStats?
+
+        public init(pid: Int32, inFlight: Int, rssBytes: Int = 0, index: SearchIndexStats? = nil) {
             self.pid = pid
             self.inFlight = inFlight
+            self.rssBytes = rssBytes
+            self.index = index
         }
+
         public init(wire: JSONValue) throws(WireError) {
-            self.init(pid: Int32(truncatingIfNeeded: try wire.int("pid")), inFlight: Int(try wire.int("in_flight")))
+            // A worker of an older version sends no memory or index figures.
+            let index: SearchIndexStats? = if let value = wire["index"] { try SearchIndexStats(wire: value) } else { nil }
+            self.init(
+                pid: Int32(truncatingIfNeeded: try wire.int("pid")), inFlight: Int(try wire.int("in_flight")),
+                rssBytes: Int(wire["rss_bytes"]?.intValue ?? 0), index: index)
         }
-        public var wire: JSONValue { ["pid": .int(Int64(pid)), "in_flight": .int(Int64(inFlight))] }
+
+        public var wire: JSONValue {
+            var object: JSONObject = ["pid": .int(Int64(pid)), "in_flight": .int(Int64(inFlight)), "rss_bytes": .int(Int64(rssBytes))]
+            if let index { object["index"] = index.wire }
+            return .object(object)
+        }
     }
     public typealias Params = WireEmpty
+}
+
+/// What a search worker's indexes hold, and how many sessions it has loaded from storage since
+/// it started (a load is a search that found no index in memory).
+public struct SearchIndexStats: WireCodable, Equatable {
+    public var sessions: Int
+    public var bytes: Int
+    public var coldLoads: Int
+
+    public init(sessions: Int, bytes: Int, coldLoads: Int) {
+        self.sessions = sessions
+        self.bytes = bytes
+        self.coldLoads = coldLoads
+    }
+
+    public init(wire: JSONValue) throws(WireError) {
+        self.init(sessions: Int(try wire.int("sessions")), bytes: Int(try wire.int("bytes")), coldLoads: Int(try wire.int("cold_loads")))
+    }
+
+    public var wire: JSONValue {
+        ["sessions": .int(Int64(sessions)), "bytes": .int(Int64(bytes)), "cold_loads": .int(Int64(coldLoads))]
+    }
 }
 
 /// `search.query`: fuzzy search of one session for an authenticated caller.
@@ -26,6 +65,8 @@ public enum SearchMethod: WireMethod {
     public static let name = "search.query"
     public static let role = WireRole.search
     public static let isIdempotentRead = true
+    /// A session's searches go to one worker, so only that worker holds its index.
+    public static func affinityKey(_ params: Params) -> String? { params.sessionID }
 
     public struct Params: WireCodable {
         public var identity: AgentIdentity

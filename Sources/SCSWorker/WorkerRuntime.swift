@@ -85,15 +85,28 @@ public struct WorkerRuntime: Sendable {
         clock: any WallClock = SystemClock()
     ) throws -> WireRouter {
         var router = WireRouter()
-        router.register(PingMethod.self) { _ in PingMethod.Result(pid: getpid(), inFlight: inFlight.current) }
         switch role {
         case .search:
-            registerSearch(
-                &router, SearchService(storage: storage, maxBytes: searchIndexBytes), inFlight, replyBudget: maximumFrameBytes - frameMargin)
-        case .memory: registerMemory(&router, MemoryService(store: storage, clock: clock), inFlight)
+            let service = SearchService(storage: storage, maxBytes: searchIndexBytes)
+            router.register(PingMethod.self) { _ in
+                PingMethod.Result(
+                    pid: getpid(), inFlight: inFlight.current, rssBytes: residentBytes(),
+                    index: SearchIndexStats(sessions: service.indexedSessions, bytes: service.indexedBytes, coldLoads: service.coldLoads))
+            }
+            registerSearch(&router, service, inFlight, replyBudget: maximumFrameBytes - frameMargin)
+        case .memory:
+            router.register(PingMethod.self) { _ in PingMethod.Result(pid: getpid(), inFlight: inFlight.current, rssBytes: residentBytes()) }
+            registerMemory(&router, MemoryService(store: storage, clock: clock), inFlight)
         case .supervisor: throw WireError.handshakeFailed("a worker cannot take the supervisor role")
         }
         return router
+    }
+
+    /// This process's resident memory, from /proc/self/statm (0 where there is none).
+    static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+              let pages = text.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
     /// Room left in a frame for the envelope around a result.

@@ -61,4 +61,44 @@ struct SupervisionTests {
             #expect(restarts == 1)
         }
     }
+
+    @Test("searches of a session go to one worker: each session is loaded once in the pool, and a restarted worker serves the same ones")
+    func searchAffinity() async throws {
+        try await SupervisorHarness.with(searchWorkers: 3) { harness in
+            #expect(await harness.supervisor.start())
+            var sessions: [String] = []
+            for index in 0..<24 {
+                let session = try await harness.storage.createSession(NewSession(purpose: "s\(index)", createdBy: "tester", createdAt: 1))
+                _ = try await harness.storage.appendMessage(NewMessage(
+                    sessionID: session.id, sender: "tester", senderType: "claude", content: "needle in \(index)", timestamp: 2))
+                sessions.append(session.id)
+            }
+            for _ in 0..<3 {
+                for session in sessions { #expect(try await harness.search(session, "needle").hits.count == 1) }
+            }
+            let before = await harness.supervisor.search.status()
+            let indexes = before.compactMap(\.report?.index)
+            #expect(indexes.count == 3)
+            #expect(indexes.map(\.sessions).reduce(0, +) == 24, "\(indexes)")
+            #expect(indexes.map(\.coldLoads).reduce(0, +) == 24, "each session loaded once in the pool: \(indexes)")
+            #expect(indexes.filter { $0.sessions > 0 }.count >= 2, "sessions spread over the workers: \(indexes)")
+            #expect(before.allSatisfy { ($0.report?.rssBytes ?? 0) > 0 })
+
+            let busiest = try #require(before.max { ($0.report?.index?.sessions ?? 0) < ($1.report?.index?.sessions ?? 0) })
+            let victim = try #require(busiest.pid)
+            kill(victim, SIGKILL)
+            #expect(await SupervisorHarness.eventually {
+                let pids = await harness.pids(.search)
+                return pids.count == 3 && !pids.contains(victim)
+            })
+            for session in sessions { #expect(try await harness.search(session, "needle").hits.count == 1) }
+            let after = await harness.supervisor.search.status()
+            let replacement = try #require(after.first { $0.position == busiest.position })
+            #expect(replacement.pid != victim)
+            #expect(replacement.report?.index?.sessions == busiest.report?.index?.sessions, "same position, same sessions")
+            // The survivors loaded nothing new; the replacement reloaded exactly its own sessions.
+            #expect(after.compactMap(\.report?.index?.coldLoads).reduce(0, +) == 24)
+            #expect(replacement.report?.index?.coldLoads == busiest.report?.index?.sessions)
+        }
+    }
 }
