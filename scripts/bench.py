@@ -93,7 +93,7 @@ class Target:
     def load(self, tool, args, agents=1, calls=100, agent_type="claude", queries=None, mode="calls", session="", warmup=10, setup=None):
         command = [LOAD, "load", "--port", str(self.port), "--api-key", self.api_key, "--path", self.path, "--tool", tool,
                    "--args", json.dumps(args), "--agents", str(agents), "--calls", str(calls), "--agent-type", agent_type,
-                   "--mode", mode, "--session", session, "--warmup", str(warmup)]
+                   "--mode", mode, "--session", session, "--warmup", str(warmup), "--cpu-pid", str(self.process.pid)]
         if queries:
             command += ["--queries", queries]
         if setup:
@@ -112,9 +112,10 @@ class Target:
                 self.process.kill()
 
 
-def start_scs(work):
+def start_scs(work, extra_env=None):
     env_file = os.path.join(work, "scs.env")
-    env = dict(os.environ, HOME=work, SCS_DATA_DIR=os.path.join(work, "scs-data"), SCS_ENV_FILE=env_file, LOG_LEVEL="WARNING")
+    env = dict(os.environ, HOME=work, SCS_DATA_DIR=os.path.join(work, "scs-data"), SCS_ENV_FILE=env_file, LOG_LEVEL="WARNING",
+               **(extra_env or {}))
     subprocess.run([SCS, "setup", "--env-file", env_file], env=env, check=True, capture_output=True)
     secrets = dict(line.split("=", 1) for line in open(env_file).read().splitlines() if "=" in line)
     port = free_port()
@@ -248,7 +249,9 @@ def main():
                               agents=32, calls=SCS_CALLS_32)
         throughput["tool"] = "add_message (throughput)"
         extra.append(throughput)
-        report(results, extra, idle, after, ready)
+        scs.stop()
+        affinity = affinity_measurements(queries)
+        report(results, extra, idle, after, ready, affinity)
     finally:
         for t in targets:
             t.stop()
@@ -259,27 +262,83 @@ def fmt(value):
     return "—" if value is None else (f"{value:,.2f}" if isinstance(value, float) else f"{value:,}")
 
 
-def report(results, extra, idle, after, ready):
+def cpu(row):
+    value = row.get("cpu_us_per_call")
+    return "—" if value is None else f"{value:,.0f}"
+
+
+AFFINITY_SESSIONS, AFFINITY_MESSAGES, AFFINITY_WORKERS = (16, 500, 4) if QUICK else (64, 2_000, 4)
+AFFINITY_CALLS = 10 if QUICK else 40
+
+
+def affinity_measurements(queries):
+    """The same many-session search workload on a fresh scs with affinity on, then off: what the
+    search workers hold afterwards (sessions, bytes, cold loads, RSS) and what the searches cost."""
+    rows = []
+    for setting in ("on", "off"):
+        work = tempfile.mkdtemp(prefix="scs-bench-affinity-")
+        scs = None
+        try:
+            scs, _, _ = start_scs(work, {"SCS_SEARCH_AFFINITY": setting, "SCS_SEARCH_WORKERS": str(AFFINITY_WORKERS)})
+            sessions = []
+            for index in range(AFFINITY_SESSIONS):
+                session = make_session(scs, f"bench affinity {index}")
+                fill(scs, session, AFFINITY_MESSAGES, 100 + index)
+                sessions.append(session)
+            # The "queries" file names the sessions: {query} fills session_id, round-robin per agent.
+            targets = os.path.join(work, "sessions.jsonl")
+            with open(targets, "w") as f:
+                f.writelines(json.dumps(session) + "\n" for session in sessions)
+            log(f"bench: scs: search over {AFFINITY_SESSIONS} sessions x32 (affinity {setting})")
+            row = scs.load("search_context", {"session_id": "{query}", "query": "migration latency", "auth_token": "{token}"},
+                           agents=32, calls=AFFINITY_CALLS, queries=targets, warmup=0)
+            request = urllib.request.Request(f"http://127.0.0.1:{scs.port}/health", headers={"X-API-Key": scs.api_key})
+            with urllib.request.urlopen(request, timeout=10) as r:
+                workers = [w for w in json.loads(r.read())["workers"] if w.get("role") == "search"]
+            indexes = [w.get("index") or {} for w in workers]
+            row.update(index_sessions=sum(i.get("sessions", 0) for i in indexes), index_bytes=sum(i.get("bytes", 0) for i in indexes),
+                       cold_loads=sum(i.get("cold_loads", 0) for i in indexes), rss_bytes=sum(w.get("rss_bytes", 0) for w in workers))
+            rows.append((setting, row))
+        finally:
+            if scs:
+                scs.stop()
+            shutil.rmtree(work, ignore_errors=True)
+    return rows
+
+
+def report(results, extra, idle, after, ready, affinity=None):
     machine = f"{os.cpu_count()} cores, {open('/proc/cpuinfo').read().split('model name')[1].split(':')[1].splitlines()[0].strip()}"
     lines = [f"# scs vs Python shared-context-server — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", "",
              f"Machine: {machine}. Release build, loopback HTTP, load generator `scs-bench load`.", ""]
     has_python = "python" in results
     for agents in (1, 32):
         lines += [f"## Concurrency {agents}", "",
-                  "| tool | scs p50 ms | scs p95 | scs p99 | scs calls/s | scs errors |" +
-                  (" py p50 ms | py p95 | py p99 | py calls/s | py errors | p50 ratio |" if has_python else ""),
-                  "|---|---:|---:|---:|---:|---:|" + ("---:|---:|---:|---:|---:|---:|" if has_python else "")]
+                  "| tool | scs p50 ms | scs p95 | scs p99 | scs calls/s | scs errors | scs CPU µs/call |" +
+                  (" py p50 ms | py p95 | py p99 | py calls/s | py errors | py CPU µs/call | p50 ratio |" if has_python else ""),
+                  "|---|---:|---:|---:|---:|---:|---:|" + ("---:|---:|---:|---:|---:|---:|---:|" if has_python else "")]
         for row in [r for r in results["scs"] if r["agents"] == agents]:
-            line = f"| {row['tool']} | {fmt(row.get('p50_ms'))} | {fmt(row.get('p95_ms'))} | {fmt(row.get('p99_ms'))} | {fmt(row.get('per_second'))} | {row.get('errors')} |"
+            line = (f"| {row['tool']} | {fmt(row.get('p50_ms'))} | {fmt(row.get('p95_ms'))} | {fmt(row.get('p99_ms'))} | "
+                    f"{fmt(row.get('per_second'))} | {row.get('errors')} | {cpu(row)} |")
             if has_python:
                 py = next((r for r in results["python"] if r["agents"] == agents and r["tool"] == row["tool"]), {})
                 ratio = (py.get("p50_ms") / row["p50_ms"]) if py.get("p50_ms") and row.get("p50_ms") else None
-                line += f" {fmt(py.get('p50_ms'))} | {fmt(py.get('p95_ms'))} | {fmt(py.get('p99_ms'))} | {fmt(py.get('per_second'))} | {py.get('errors')} | {fmt(ratio)}x |"
+                line += f" {fmt(py.get('p50_ms'))} | {fmt(py.get('p95_ms'))} | {fmt(py.get('p99_ms'))} | {fmt(py.get('per_second'))} | {py.get('errors')} | {cpu(py)} | {fmt(ratio)}x |"
             lines.append(line)
         lines.append("")
-    lines += ["## scs only", "", "| measurement | agents | calls | p50 ms | p95 | p99 | per second | errors |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines += ["## scs only", "", "| measurement | agents | calls | p50 ms | p95 | p99 | per second | errors | CPU µs/call |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for row in extra:
-        lines.append(f"| {row['tool']} | {row.get('agents')} | {row.get('calls')} | {fmt(row.get('p50_ms'))} | {fmt(row.get('p95_ms'))} | {fmt(row.get('p99_ms'))} | {fmt(row.get('per_second'))} | {row.get('errors')} |")
+        lines.append(f"| {row['tool']} | {row.get('agents')} | {row.get('calls')} | {fmt(row.get('p50_ms'))} | {fmt(row.get('p95_ms'))} | "
+                     f"{fmt(row.get('p99_ms'))} | {fmt(row.get('per_second'))} | {row.get('errors')} | {cpu(row)} |")
+    if affinity:
+        lines += ["", "## Search affinity", "",
+                  f"{AFFINITY_SESSIONS} sessions of {AFFINITY_MESSAGES:,} messages, {AFFINITY_WORKERS} search workers, 32 agents each "
+                  f"searching sessions in turn ({AFFINITY_CALLS} calls each); figures from `/health` afterwards, summed over the search workers.", "",
+                  "| SCS_SEARCH_AFFINITY | p50 ms | p95 | calls/s | CPU µs/call | indexed sessions | index MB | cold loads | search workers' RSS MB |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for setting, row in affinity:
+            lines.append(f"| {setting} | {fmt(row.get('p50_ms'))} | {fmt(row.get('p95_ms'))} | {fmt(row.get('per_second'))} | {cpu(row)} | "
+                         f"{row['index_sessions']} | {row['index_bytes'] / 1048576:.1f} | {row['cold_loads']} | {row['rss_bytes'] / 1048576:.1f} |")
     lines += ["", "## Process tree", "",
               "PSS splits shared library pages between the processes that map them (the tree's real footprint); "
               "summed RSS counts them once per process.", "",

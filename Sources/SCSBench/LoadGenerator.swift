@@ -2,10 +2,12 @@ import Foundation
 import SCSCore
 
 /// `scs-bench load --port P --api-key K --tool NAME --args JSON [--agents 1] [--calls 200]
-///  [--agent-type claude] [--queries FILE] [--path /mcp] [--warmup 20]`
+///  [--agent-type claude] [--queries FILE] [--path /mcp] [--warmup 20] [--cpu-pid PID]`
 /// Each agent (a thread with its own connection, MCP session and token) calls the tool `--calls`
 /// times; in `--args`, "{agent}", "{n}", "{token}" and "{query}" are replaced per call. Prints
-/// one JSON object: calls, errors, p50/p95/p99 ms, calls per second, first error.
+/// one JSON object: calls, errors, p50/p95/p99 ms, calls per second, first error, and with
+/// `--cpu-pid` the CPU time the server tree rooted there used per measured call (µs; warm-up and
+/// connecting are outside the window).
 /// `--mode wakeup --session S`: wait_for_messages wake-up latency (a waiter long-polls, a writer
 /// posts; latency = writer's post start → waiter's answer).
 enum LoadGenerator {
@@ -25,6 +27,8 @@ enum LoadGenerator {
         /// A call each agent makes once before warm-up (e.g. set_memory before get_memory).
         var setupTool: String?
         var setupArguments = "{}"
+        /// The server's pid, to measure its tree's CPU time per call.
+        var cpuPID: Int32?
     }
 
     static func parse(_ arguments: [String]) -> Options? {
@@ -44,6 +48,7 @@ enum LoadGenerator {
         options.session = option("--session") ?? ""
         options.setupTool = option("--setup-tool")
         options.setupArguments = option("--setup-args") ?? "{}"
+        options.cpuPID = option("--cpu-pid").flatMap(Int32.init)
         if let file = option("--queries"), let text = try? String(contentsOfFile: file, encoding: .utf8) {
             options.queries = text.split(separator: "\n").compactMap { try? JSONValue.parse(Array($0.utf8)).stringValue }
         }
@@ -123,13 +128,18 @@ enum LoadGenerator {
             thread.start()
         }
         ready.wait()
+        let cpuBefore = options.cpuPID.map { ProcessTreeCPU.seconds(root: $0) }
         let t0 = now()
         for _ in 0..<options.agents { start.signal() }
         done.wait()
-        return summary(results, wall: now() - t0, options: options)
+        let wall = now() - t0
+        // The server may still be finishing the last answers' bookkeeping; let it settle.
+        Thread.sleep(forTimeInterval: 0.05)
+        let cpu: Double? = if let cpuBefore, let pid = options.cpuPID { ProcessTreeCPU.seconds(root: pid) - cpuBefore } else { nil }
+        return summary(results, wall: wall, options: options, cpuSeconds: cpu)
     }
 
-    static func summary(_ results: Results, wall: Double, options: Options) -> JSONValue {
+    static func summary(_ results: Results, wall: Double, options: Options, cpuSeconds: Double? = nil) -> JSONValue {
         let sorted = results.samples.sorted()
         func pick(_ p: Double) -> JSONValue {
             guard !sorted.isEmpty else { return .null }
@@ -141,6 +151,7 @@ enum LoadGenerator {
             "p50_ms": pick(0.5), "p95_ms": pick(0.95), "p99_ms": pick(0.99),
             "per_second": .double(wall > 0 ? (Double(sorted.count) / wall).rounded() : 0),
             "first_error": results.firstError.map { .string(String($0.prefix(300))) } ?? .null,
+            "cpu_us_per_call": cpuSeconds.flatMap { sorted.isEmpty ? nil : .double(($0 / Double(sorted.count) * 1e6).rounded()) } ?? .null,
         ]
     }
 

@@ -13,12 +13,19 @@ public struct WorkerConfiguration: Sendable, Equatable {
     /// Memory each search worker's indexes may hold together (`SCS_SEARCH_INDEX_BYTES`, default
     /// 1 GiB); least recently searched sessions are dropped past it.
     public var searchIndexBytes: Int
+    /// Whether each session's searches go to one worker (`SCS_SEARCH_AFFINITY`, default on; off
+    /// sends each search to the least busy worker, so every worker indexes every session).
+    public var searchAffinity: Bool
 
-    public init(searchPoolSize: Int, runtimeDirectory: String, maxFrameBytes: Int = 16 << 20, searchIndexBytes: Int = 1 << 30) {
+    public init(
+        searchPoolSize: Int, runtimeDirectory: String, maxFrameBytes: Int = 16 << 20, searchIndexBytes: Int = 1 << 30,
+        searchAffinity: Bool = true
+    ) {
         self.searchPoolSize = searchPoolSize
         self.runtimeDirectory = runtimeDirectory
         self.maxFrameBytes = maxFrameBytes
         self.searchIndexBytes = searchIndexBytes
+        self.searchAffinity = searchAffinity
     }
 
     /// Runtime dir: `$RUNTIME_DIRECTORY`, else `$XDG_RUNTIME_DIR/scs`, else `<data dir>/run`.
@@ -35,7 +42,8 @@ public struct WorkerConfiguration: Sendable, Equatable {
             searchPoolSize: Int(try env.number("SCS_SEARCH_WORKERS", default: Double(max(1, cores)), range: 1...64)),
             runtimeDirectory: Self.usableRuntimeDirectory(runtime),
             maxFrameBytes: Int(try env.number("SCS_MAX_FRAME_BYTES", default: Double(16 << 20), range: 1024...Double(1 << 30))),
-            searchIndexBytes: Int(try env.number("SCS_SEARCH_INDEX_BYTES", default: Double(1 << 30), range: Double(1 << 20)...Double(1 << 40)))
+            searchIndexBytes: Int(try env.number("SCS_SEARCH_INDEX_BYTES", default: Double(1 << 30), range: Double(1 << 20)...Double(1 << 40))),
+            searchAffinity: try env.flag("SCS_SEARCH_AFFINITY", default: true)
         )
     }
 

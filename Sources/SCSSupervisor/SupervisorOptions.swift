@@ -19,6 +19,9 @@ public struct SupervisorOptions: Sendable {
     public var requestWait: Double
     /// Seconds a worker has to answer one request before it fails with WORKER_UNAVAILABLE.
     public var callTimeout: Double = WireProtocol.defaultCallTimeout
+    /// Whether requests with an affinity key (a search's session) go by rendezvous hashing; off,
+    /// every request goes to the least busy worker.
+    public var affinity = true
     /// Seconds a draining worker gets to finish its requests.
     public var drainTimeout: Double
     public var policy: WorkerLifecycle.Policy

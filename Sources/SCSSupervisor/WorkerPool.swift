@@ -73,8 +73,9 @@ public final class WorkerPool: Sendable {
         let deadline = clock.now() + options.requestWait
         var failed: ObjectIdentifier?
         var retried = false
+        let key = options.affinity ? M.affinityKey(params) : nil
         while true {
-            if let client = routes.pick(excluding: failed, key: M.affinityKey(params)) {
+            if let client = routes.pick(excluding: failed, key: key) {
                 do {
                     return try await client.call(method, params)
                 } catch WireError.connectionLost {

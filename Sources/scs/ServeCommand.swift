@@ -24,6 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
               LOG_LEVEL         DEBUG, INFO, WARNING, ERROR, CRITICAL (default INFO)
               SCS_SQLITE_SYNCHRONOUS   NORMAL (default) or FULL
               SCS_SEARCH_WORKERS       search worker processes (default: number of cores)
+              SCS_SEARCH_AFFINITY      on (default): a session's searches go to one worker; off: least busy
               JWT_TOKEN_EXPIRY, AUDIT_LOG_RETENTION_DAYS, CORS_ORIGINS
               ADMIN_API_KEY     optional: admin only for authenticate_agent calls that present it
               SCS_MAX_CONNECTIONS, SCS_HTTP_IDLE_TIMEOUT, SCS_MAX_BODY_BYTES   HTTP limits (1024, 120 s, 4 MiB)

@@ -67,9 +67,11 @@ struct ServeSettings {
         for passthrough in ["SCS_SWEEP_INTERVAL", "LANG", "TZ"] {
             if let value = environment[passthrough] { workerEnvironment[passthrough] = value }
         }
-        return SupervisorOptions(
+        var options = SupervisorOptions(
             runtimeDirectory: runtime, searchWorkers: configuration.workers.searchPoolSize,
             workerEnvironment: workerEnvironment, maximumFrameBytes: configuration.workers.maxFrameBytes,
             version: SCSVersion.current)
+        options.affinity = configuration.workers.searchAffinity
+        return options
     }
 }
