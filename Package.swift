@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // Tests only: the MCP Swift SDK's client drives scs serve end to end.
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
@@ -50,7 +52,7 @@ let package = Package(
             name: "SCSStorageSQLite",
             dependencies: [
                 "SCSCore", "SCSStorage",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -83,7 +85,7 @@ let package = Package(
         ),
         .target(
             name: "SCSMCP",
-            dependencies: ["SCSCore", "SCSAuth", "SCSStorage"],
+            dependencies: ["SCSCore", "SCSAuth", "SCSStorage", .product(name: "CoreMetrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -111,6 +113,7 @@ let package = Package(
             dependencies: [
                 "SCSCore", "SCSAuth", "SCSStorage", "SCSMCP", "SCSTools", "SCSSupervisor", "SCSWire", "SCSHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings

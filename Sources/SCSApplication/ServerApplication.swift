@@ -21,21 +21,26 @@ public struct ServerApplication: Sendable {
     public let health: HealthReport
     let storage: any Storage
     let apiKey: APIKeyVerifier
+    let metrics: ServerMetrics?
+    let metricsToken: APIKeyVerifier?
+    let live: @Sendable () async -> JSONObject
 
-    /// `connections` counts the HTTP server's open connections for `/health`.
+    /// `connections` counts the HTTP server's open connections for `/health`; with `metrics`
+    /// (bootstrapped first), `/metrics` serves them.
     public init(
         storage: any Storage, supervisorOptions: SupervisorOptions, secrets: SecretsConfiguration, configuration: SCSConfiguration,
-        version: String, logger: Logger, connections: ConnectionCounter? = nil, clock: any WallClock = SystemClock()
+        version: String, logger: Logger, connections: ConnectionCounter? = nil, metrics: ServerMetrics? = nil,
+        clock: any WallClock = SystemClock()
     ) {
         let hub = NotificationHub()
         let supervisor = Supervisor(options: supervisorOptions, logger: logger) { event, data in
             Self.handle(event: event, data: data, hub: hub)
         }
         let backends = SupervisorBackends(supervisor)
-        let metrics = ToolMetrics()
+        let toolMetrics = ToolMetrics()
         let tokens = TokenService(store: storage, secrets: secrets, configuration: configuration.auth, clock: clock)
         var environment = ToolEnvironment(
-            storage: storage, tokens: tokens, search: backends, memory: backends, hub: hub, metrics: metrics, clock: clock,
+            storage: storage, tokens: tokens, search: backends, memory: backends, hub: hub, metrics: toolMetrics, clock: clock,
             logger: logger, workerStatus: Self.workerStatus(supervisor))
         environment.adminKeyRequired = secrets.adminAPIKey != nil
         hub.setTokenValidator { credential in (try? await tokens.resolve(credential)) != nil }
@@ -43,7 +48,7 @@ public struct ServerApplication: Sendable {
         let server = MCPServer(
             info: .init(version: version), tools: tools,
             resources: ResourceCatalog(env: environment, toolNames: tools.map(\.name)),
-            prompts: PromptCatalog.prompts(environment), hub: hub, metrics: metrics, clock: clock)
+            prompts: PromptCatalog.prompts(environment), hub: hub, metrics: toolMetrics, clock: clock)
         let sessions = MCPSessionRegistry(store: storage, clock: clock)
         self.supervisor = supervisor
         self.server = server
@@ -55,7 +60,7 @@ public struct ServerApplication: Sendable {
             server: server, sessions: sessions, apiKey: apiKey, http: configuration.http, logger: logger,
             adminKey: secrets.adminAPIKey.map(APIKeyVerifier.init(apiKey:)))
         let events = environment.events
-        health = HealthReport(supervisor: supervisor, storage: storage, clock: clock, version: version) {
+        let live: @Sendable () async -> JSONObject = {
             var counts = await Self.liveCounts(sessions: sessions, hub: hub, events: events)
             if let connections {
                 counts["http_connections"] = .int(Int64(connections.current))
@@ -63,12 +68,23 @@ public struct ServerApplication: Sendable {
             }
             return counts
         }
+        self.live = live
+        self.metrics = metrics
+        metricsToken = secrets.metricsToken.map(APIKeyVerifier.init(apiKey:))
+        health = HealthReport(supervisor: supervisor, storage: storage, clock: clock, version: version, live: live)
     }
 
     /// `GET /health` and `/mcp` on `router`.
     public func register(on router: Router<some RequestContext>) {
         let health = health
         HealthEndpoint(apiKey: apiKey) { await health.report() }.register(on: router)
+        if let metrics {
+            let (supervisor, storage, live) = (supervisor, storage, live)
+            MetricsEndpoint(apiKey: apiKey, token: metricsToken) {
+                let counts = await live().compactMap { name, value in value.intValue.map { (name, Int($0)) } }
+                return await metrics.render(supervisor: supervisor, storage: storage, live: counts)
+            }.register(on: router)
+        }
         endpoint.register(on: router)
     }
 

@@ -11,8 +11,13 @@ public struct SecretsConfiguration: Sendable {
     /// presents it in `X-API-Key` (it opens `/mcp` as the API key does).
     public var adminAPIKey: String?
 
-    public init(apiKey: String, jwtSecretKey: String, jwtEncryptionKey: String, adminAPIKey: String? = nil) {
+    /// Optional `SCS_METRICS_TOKEN`: a scraper presenting it as `Authorization: Bearer …` may read
+    /// `/metrics` (and nothing else) without the API key.
+    public var metricsToken: String?
+
+    public init(apiKey: String, jwtSecretKey: String, jwtEncryptionKey: String, adminAPIKey: String? = nil, metricsToken: String? = nil) {
         self.adminAPIKey = adminAPIKey
+        self.metricsToken = metricsToken
         self.apiKey = apiKey
         self.jwtSecretKey = jwtSecretKey
         self.jwtEncryptionKey = jwtEncryptionKey
@@ -37,6 +42,8 @@ public struct SecretsConfiguration: Sendable {
         }
         let admin = environment["ADMIN_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         if let admin, admin.utf8.count < Self.minimumLength { short.append("ADMIN_API_KEY") }
+        let metrics = environment["SCS_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        if let metrics, metrics.utf8.count < Self.minimumLength { short.append("SCS_METRICS_TOKEN") }
         if let admin, admin == environment["API_KEY"] {
             throw ConfigurationError("ADMIN_API_KEY must differ from API_KEY (otherwise every caller could obtain admin)")
         }
@@ -55,7 +62,7 @@ public struct SecretsConfiguration: Sendable {
         }
         self.init(
             apiKey: environment["API_KEY"]!, jwtSecretKey: environment["JWT_SECRET_KEY"]!,
-            jwtEncryptionKey: environment["JWT_ENCRYPTION_KEY"]!, adminAPIKey: admin
+            jwtEncryptionKey: environment["JWT_ENCRYPTION_KEY"]!, adminAPIKey: admin, metricsToken: metrics
         )
     }
 }

@@ -159,11 +159,14 @@ public final class MCPServer: Sendable {
         }
         let started = DispatchTime.now().uptimeNanoseconds
         if let violation = tool.validator.firstError(.object(arguments)) {
-            metrics.record(tool: name, milliseconds: Self.elapsed(since: started), failed: true)
+            metrics.record(tool: name, nanoseconds: DispatchTime.now().uptimeNanoseconds &- started, failed: true, code: "INVALID_INPUT")
             return .invalid("Input validation error: \(violation)")
         }
         let result = await tool.handler(ToolInvocation(arguments: tool.withDefaults(arguments), client: client))
-        metrics.record(tool: name, milliseconds: Self.elapsed(since: started), failed: result["success"] == false)
+        let failed = result["success"] == false
+        metrics.record(
+            tool: name, nanoseconds: DispatchTime.now().uptimeNanoseconds &- started, failed: failed,
+            code: failed ? result["code"]?.stringValue : nil)
         return .result(result)
     }
 
@@ -214,10 +217,6 @@ public final class MCPServer: Sendable {
     /// A tool result for arguments that broke the schema.
     static func validationFailure(_ message: String) -> JSONValue {
         ["content": [["type": "text", "text": .string(message)]], "isError": true]
-    }
-
-    static func elapsed(since start: UInt64) -> Double {
-        Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
     }
 
     func getPrompt(params: JSONObject, client: MCPClientContext) async throws(MCPError) -> JSONValue {

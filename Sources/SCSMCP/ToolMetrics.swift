@@ -1,10 +1,15 @@
+import CoreMetrics
 public import SCSCore
 import Synchronization
 
 /// Live per-tool figures for get_performance_metrics: calls, errors and latency percentiles over
-/// the most recent calls (a ring of 2,048 samples per tool).
+/// the most recent calls (a ring of 2,048 samples per tool). Every call is also recorded through
+/// swift-metrics, which `scs serve` exports on `/metrics`: `scs_tool_duration_seconds{tool}` (a
+/// histogram) and `scs_tool_errors_total{tool,code}` (README "Metrics").
 public final class ToolMetrics: Sendable {
     struct Series {
+        /// Made on the tool's first call, after the metrics backend was chosen.
+        let timer: CoreMetrics.Timer
         var calls = 0
         var errors = 0
         var samples: [Double] = []
@@ -27,8 +32,20 @@ public final class ToolMetrics: Sendable {
 
     public init() {}
 
-    public func record(tool: String, milliseconds: Double, failed: Bool) {
-        series.withLock { $0[tool, default: Series()].record(milliseconds, failed: failed) }
+    /// One call of `tool`; `code` is the error code of a failed one (`INVALID_INPUT` for a schema
+    /// violation, `ERROR` when the result named none).
+    public func record(tool: String, nanoseconds: UInt64, failed: Bool, code: String? = nil) {
+        let timer = series.withLock { all in
+            if all[tool] == nil {
+                all[tool] = Series(timer: CoreMetrics.Timer(label: "scs_tool_duration_seconds", dimensions: [("tool", tool)]))
+            }
+            all[tool]!.record(Double(nanoseconds) / 1e6, failed: failed)
+            return all[tool]!.timer
+        }
+        timer.recordNanoseconds(Int64(clamping: nanoseconds))
+        if failed {
+            Counter(label: "scs_tool_errors_total", dimensions: [("tool", tool), ("code", code ?? "ERROR")]).increment()
+        }
     }
 
     /// `{<tool>: {calls, errors, p50_ms, p95_ms, p99_ms}}`, tools in name order.

@@ -73,6 +73,8 @@ public protocol Storage: SessionStore, MessageStore, MemoryStore, AuditStore, To
     var backendName: String { get }
     /// Size of the database, bytes (0 when unknown).
     func sizeBytes() async throws -> Int64
+    /// Size of the write-ahead log, bytes; nil for a backend whose log the server does not own.
+    func walBytes() async -> Int64?
     /// Cheap liveness probe.
     func ping() async throws
     /// The ids of applied migrations, in order.

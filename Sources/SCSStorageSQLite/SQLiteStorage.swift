@@ -133,6 +133,11 @@ public final class SQLiteStorage: Storage {
         return total
     }
 
+    public func walBytes() async -> Int64? {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path + "-wal")
+        return (attributes?[.size] as? NSNumber)?.int64Value ?? 0
+    }
+
     public func close() async throws {
         checkpointer?.stop()
         do {

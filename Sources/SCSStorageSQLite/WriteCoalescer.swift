@@ -1,3 +1,4 @@
+import CoreMetrics
 import Dispatch
 import GRDB
 import SCSCore
@@ -23,6 +24,8 @@ final class WriteCoalescer: Sendable {
 
     let pool: DatabasePool
     let state = Mutex(State())
+    /// Writes per committed batch (`scs_sqlite_commit_batch_size` on `/metrics`).
+    private let batchSizes = Recorder(label: "scs_sqlite_commit_batch_size", aggregate: true)
     /// The drain loop runs here, off Swift's cooperative pool: there it waited behind request
     /// handlers for a thread after every batch (about 1 ms between batches at 32 agents, with the
     /// writer idle), so throughput was bounded by scheduling, not by SQLite.
@@ -90,6 +93,7 @@ final class WriteCoalescer: Sendable {
                 return batch
             }
             if jobs.isEmpty { return }
+            batchSizes.record(jobs.count)
             do {
                 let answers = try pool.write { db in jobs.map { $0.run(db) } }
                 answers.forEach { $0() }

@@ -27,6 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
               SCS_SEARCH_AFFINITY      on (default): a session's searches go to one worker; off: least busy
               JWT_TOKEN_EXPIRY, AUDIT_LOG_RETENTION_DAYS, CORS_ORIGINS
               ADMIN_API_KEY     optional: admin only for authenticate_agent calls that present it
+              SCS_METRICS_TOKEN optional: a bearer token that reads /metrics (the API key does too)
               SCS_MAX_CONNECTIONS, SCS_HTTP_IDLE_TIMEOUT, SCS_MAX_BODY_BYTES   HTTP limits (1024, 120 s, 4 MiB)
             Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP restarts all workers (rolling).
             Exits 78 when the configuration is unusable (e.g. missing secrets), 75 when another
@@ -54,6 +55,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let configuration = settings.configuration
         let logger = Logger.bootstrapped(label: "scs.supervisor", level: configuration.logging.level)
+        // Before storage and tools make their metrics, or those would report nowhere.
+        let metrics = ServerMetrics.bootstrap()
         let lock: DataDirectoryLock
         do {
             lock = try DataDirectoryLock(directory: configuration.dataDirectory)
@@ -74,7 +77,8 @@ struct ServeCommand: AsyncParsableCommand {
         let connections = ConnectionCounter(maximum: configuration.http.maxConnections)
         let application = ServerApplication(
             storage: storage, supervisorOptions: try settings.supervisorOptions(), secrets: settings.secrets,
-            configuration: configuration, version: SCSVersion.current, logger: logger, connections: connections)
+            configuration: configuration, version: SCSVersion.current, logger: logger, connections: connections,
+            metrics: metrics)
         let supervisor = application.supervisor
         let router = Router()
         application.register(on: router)
