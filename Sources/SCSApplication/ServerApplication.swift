@@ -81,8 +81,7 @@ public struct ServerApplication: Sendable {
         if let metrics {
             let (supervisor, storage, live) = (supervisor, storage, live)
             MetricsEndpoint(apiKey: apiKey, token: metricsToken) {
-                let counts = await live().compactMap { name, value in value.intValue.map { (name, Int($0)) } }
-                return await metrics.render(supervisor: supervisor, storage: storage, live: counts)
+                await metrics.render(supervisor: supervisor, storage: storage, live: await live())
             }.register(on: router)
         }
         endpoint.register(on: router)

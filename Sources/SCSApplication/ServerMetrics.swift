@@ -1,4 +1,5 @@
 import CoreMetrics
+import SCSCore
 public import Prometheus
 import SCSStorage
 import SCSSupervisor
@@ -33,7 +34,8 @@ public struct ServerMetrics: Sendable {
     }
 
     /// Sets the live gauges, then renders the whole registry.
-    func render(supervisor: Supervisor, storage: any Storage, live: JSONCounts) async -> [UInt8] {
+    /// `live` holds the counts `/health` shows, by name without the `scs_` prefix.
+    func render(supervisor: Supervisor, storage: any Storage, live: JSONObject) async -> [UInt8] {
         for worker in await supervisor.status() {
             let labels = [("role", worker.role.rawValue), ("position", String(worker.position))]
             Gauge(label: "scs_worker_up", dimensions: labels).record(worker.state == "ready" ? 1 : 0)
@@ -51,10 +53,7 @@ public struct ServerMetrics: Sendable {
         }
         if let size = try? await storage.sizeBytes() { Gauge(label: "scs_database_bytes").record(size) }
         if let wal = await storage.walBytes() { Gauge(label: "scs_sqlite_wal_bytes").record(wal) }
-        for (name, value) in live { Gauge(label: "scs_\(name)").record(value) }
+        for (name, value) in live { if let count = value.intValue { Gauge(label: "scs_\(name)").record(count) } }
         return registry.emitToBuffer()
     }
-
-    /// Live counts by metric name (without the `scs_` prefix).
-    typealias JSONCounts = [(String, Int)]
 }

@@ -159,13 +159,13 @@ public final class MCPServer: Sendable {
         }
         let started = DispatchTime.now().uptimeNanoseconds
         if let violation = tool.validator.firstError(.object(arguments)) {
-            metrics.record(tool: name, nanoseconds: DispatchTime.now().uptimeNanoseconds &- started, failed: true, code: "INVALID_INPUT")
+            metrics.record(tool: name, nanoseconds: Self.nanoseconds(since: started), failed: true, code: "INVALID_INPUT")
             return .invalid("Input validation error: \(violation)")
         }
         let result = await tool.handler(ToolInvocation(arguments: tool.withDefaults(arguments), client: client))
         let failed = result["success"] == false
         metrics.record(
-            tool: name, nanoseconds: DispatchTime.now().uptimeNanoseconds &- started, failed: failed,
+            tool: name, nanoseconds: Self.nanoseconds(since: started), failed: failed,
             code: failed ? result["code"]?.stringValue : nil)
         return .result(result)
     }
@@ -217,6 +217,10 @@ public final class MCPServer: Sendable {
     /// A tool result for arguments that broke the schema.
     static func validationFailure(_ message: String) -> JSONValue {
         ["content": [["type": "text", "text": .string(message)]], "isError": true]
+    }
+
+    static func nanoseconds(since start: UInt64) -> UInt64 {
+        DispatchTime.now().uptimeNanoseconds &- start
     }
 
     func getPrompt(params: JSONObject, client: MCPClientContext) async throws(MCPError) -> JSONValue {

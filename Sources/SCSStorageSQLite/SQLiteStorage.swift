@@ -125,16 +125,14 @@ public final class SQLiteStorage: Storage {
     }
 
     public func sizeBytes() async throws -> Int64 {
-        var total: Int64 = 0
-        for suffix in ["", "-wal"] {
-            let attributes = try? FileManager.default.attributesOfItem(atPath: path + suffix)
-            total += (attributes?[.size] as? NSNumber)?.int64Value ?? 0
-        }
-        return total
+        fileBytes("") + fileBytes("-wal")
     }
 
-    public func walBytes() async -> Int64? {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path + "-wal")
+    public func walBytes() async -> Int64? { fileBytes("-wal") }
+
+    /// Size of the database file with `suffix` (`""`, `"-wal"`), 0 when it does not exist.
+    func fileBytes(_ suffix: String) -> Int64 {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path + suffix)
         return (attributes?[.size] as? NSNumber)?.int64Value ?? 0
     }
 
