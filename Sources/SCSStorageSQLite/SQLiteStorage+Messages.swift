@@ -117,7 +117,7 @@ extension SQLiteStorage {
     }
 
     public func allMessages(sessionID: String, afterID: Int64, limit: Int) async throws -> [Message] {
-        try await read { db in
+        try await scan { db in
             try SQLiteRow.messages(
                 db.cachedStatement(
                     sql: "SELECT \(SQLiteRow.messageColumns) FROM messages WHERE session_id = ? AND id > ? ORDER BY id LIMIT ?"
@@ -143,7 +143,7 @@ extension SQLiteStorage {
     }
 
     public func searchDelta(sessionID: String, afterMessageID: Int64, afterChangeID: Int64, limit: Int) async throws -> SearchDelta {
-        try await read { db in
+        try await scan { db in
             let messages = try SQLiteRow.messages(
                 db.cachedStatement(
                     sql: "SELECT \(SQLiteRow.messageColumns) FROM messages WHERE session_id = ? AND id > ? ORDER BY id LIMIT ?"

@@ -162,6 +162,13 @@ public final class SQLiteStorage: Storage {
         try Self.mappingErrors("read failed") { try readHere(body) }
     }
 
+    /// A read that walks a whole session (the search index's loads and deltas, a thread's pages):
+    /// GRDB's async `read`, which runs it on a reader's own queue, so a long scan holds a
+    /// dispatch thread instead of one of the few threads of the cooperative pool.
+    func scan<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await Self.mappingErrors("read failed") { try await pool.read(body) }
+    }
+
     private func readHere<T>(_ body: (Database) throws -> T) throws -> T {
         try pool.read(body)
     }

@@ -6,8 +6,8 @@ import Synchronization
 
 /// A worker process started with `posix_spawn` (never a bare fork in this threaded process):
 /// stdin from /dev/null, stdout/stderr shared with the supervisor (journald), a lifeline pipe on
-/// fd 3 (the worker exits when it closes), every other descriptor closed, and exactly the
-/// environment given (no secrets).
+/// fd 3 (the worker exits when it closes), its listening socket on fd 4 when one is given, every
+/// other descriptor closed, and exactly the environment given (no secrets).
 public struct ChildProcess: Sendable {
     public let pid: Int32
     /// The supervisor's end of the lifeline; closing it tells the worker to go.
@@ -28,11 +28,18 @@ public struct ChildProcess: Sendable {
         return unsafeBitCast(symbol, to: CloseFrom.self)
     }()
 
-    public static func spawn(executable: String, arguments: [String], environment: [String: String]) throws -> ChildProcess {
-        try spawnLock.withLock { _ in try spawnLocked(executable: executable, arguments: arguments, environment: environment) }
+    /// The fd a passed listening socket gets in the worker.
+    public static let listenerDescriptor: Int32 = 4
+
+    public static func spawn(executable: String, arguments: [String], environment: [String: String], listener: Int32? = nil) throws -> ChildProcess {
+        try spawnLock.withLock { _ in
+            try spawnLocked(executable: executable, arguments: arguments, environment: environment, listener: listener)
+        }
     }
 
-    private static func spawnLocked(executable: String, arguments: [String], environment: [String: String]) throws -> ChildProcess {
+    private static func spawnLocked(
+        executable: String, arguments: [String], environment: [String: String], listener: Int32?
+    ) throws -> ChildProcess {
         var pipeFDs: [Int32] = [0, 0]
         guard pipe(&pipeFDs) == 0 else { throw SpawnError(errno: errno) }
         for fd in pipeFDs { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
@@ -44,8 +51,9 @@ public struct ChildProcess: Sendable {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, readEnd, 3)
+        if let listener { posix_spawn_file_actions_adddup2(&actions, listener, listenerDescriptor) }
         // Descriptors are close-on-exec anyway (NIO, SQLite, ours); this also closes any that are not.
-        _ = addCloseFrom?(&actions, 4)
+        _ = addCloseFrom?(&actions, listenerDescriptor + 1)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

@@ -1,3 +1,4 @@
+import SCSCore
 import SCSWire
 import Synchronization
 
@@ -17,12 +18,18 @@ final class RoutingTable: Sendable {
     }
 
     private let state = Mutex<(routes: [Int: Route], turn: Int)>(([:], 0))
+    /// Counts publishes and withdrawals: a request waiting for a worker waits for this to move.
+    let changes = WaitableState(0)
 
     func publish(slot: Int, position: Int, client: WireClient) {
         state.withLock { $0.routes[slot] = Route(position: position, client: client) }
+        changes.update { $0 &+= 1 }
     }
 
-    func withdraw(slot: Int) { _ = state.withLock { $0.routes.removeValue(forKey: slot) } }
+    func withdraw(slot: Int) {
+        let removed = state.withLock { $0.routes.removeValue(forKey: slot) }
+        if removed != nil { changes.update { $0 &+= 1 } }
+    }
 
     /// The worker for a request, avoiding `excluding` when another is available: the key's
     /// rendezvous winner, or without a key the open client with the fewest requests in flight

@@ -51,16 +51,12 @@ public final class Supervisor: Sendable {
         if role == nil || role == .memory { try await memory.rollingRestart() }
     }
 
-    /// Drains and stops every worker.
-    /// Stops every worker (drain, SIGTERM, SIGKILL after 5 s). Runs to completion even when the
-    /// calling task is cancelled (an unstructured task does not inherit the cancellation).
+    /// Drains and stops every worker (drain, SIGTERM, SIGKILL after 5 s). Runs to completion even
+    /// when the calling task is cancelled: each of those waits is bounded and not cancellable.
     public func shutdown() async {
-        let (search, memory) = (self.search, self.memory)
-        await Task {
-            async let a: Void = search.stopAll()
-            async let b: Void = memory.stopAll()
-            _ = await (a, b)
-        }.value
+        async let a: Void = search.stopAll()
+        async let b: Void = memory.stopAll()
+        _ = await (a, b)
     }
 
     /// `ready`, `degraded` (some role has no ready worker or keeps failing) or `starting`.

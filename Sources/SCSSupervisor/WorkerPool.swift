@@ -56,13 +56,10 @@ public final class WorkerPool: Sendable {
     /// Waits (bounded) until every slot is ready; false on timeout.
     func waitUntilAllReady(timeout: Double) async -> Bool {
         let deadline = clock.now() + timeout
-        while clock.now() < deadline {
-            var all = true
-            for slot in currentSlots where !(await slot.isReady) { all = false }
-            if all { return true }
-            try? await Task.sleep(for: .milliseconds(5))
+        for slot in currentSlots {
+            guard await slot.waitUntilReady(timeout: deadline - clock.now()) else { return false }
         }
-        return false
+        return true
     }
 
     /// Sends a request to a ready worker. With none ready it waits up to `requestWait` seconds for
@@ -75,6 +72,9 @@ public final class WorkerPool: Sendable {
         var retried = false
         let key = options.affinity ? M.affinityKey(params) : nil
         while true {
+            // Read before picking: a route published after the pick changes it, so the wait
+            // below cannot miss the worker that arrives.
+            let seen = routes.changes.value
             if let client = routes.pick(excluding: failed, key: key) {
                 do {
                     return try await client.call(method, params)
@@ -91,10 +91,10 @@ public final class WorkerPool: Sendable {
                     throw SCSError.workerUnavailable(role: role.rawValue, retryAfter: 1)
                 }
             }
-            guard clock.now() < deadline else {
+            guard clock.now() < deadline, await routes.changes.wait(timeout: deadline - clock.now(), until: { $0 != seen }) else {
+                try Task.checkCancellation()
                 throw SCSError.workerUnavailable(role: role.rawValue, retryAfter: Int(options.policy.maximumBackoff.rounded(.up)))
             }
-            try await Task.sleep(for: .milliseconds(5))
         }
     }
 
@@ -110,13 +110,10 @@ public final class WorkerPool: Sendable {
         for old in currentSlots {
             let replacement = makeSlot(position: old.position)
             await replacement.start()
-            let deadline = clock.now() + options.helloTimeout
-            while !(await replacement.isReady) {
-                guard clock.now() < deadline else {
-                    await replacement.stop()
-                    throw SupervisorError.replacementNotReady(role)
-                }
-                try await Task.sleep(for: .milliseconds(5))
+            guard await replacement.waitUntilReady(timeout: options.helloTimeout) else {
+                await replacement.stop()
+                try Task.checkCancellation()
+                throw SupervisorError.replacementNotReady(role)
             }
             slots.withLock { state in
                 if let index = state.all.firstIndex(where: { $0 === old }) { state.all[index] = replacement }

@@ -9,11 +9,18 @@ import SCSWire
 /// One worker position in a pool: runs the lifecycle machine and carries out its actions. When
 /// its worker is ready it publishes the client to the pool's routing table; when the worker dies
 /// it withdraws it at once.
+///
+/// Nothing here polls: waiters suspend on `phase` (the machine's state, set by every event) or on
+/// the client's `activity`, and are resumed by the change they wait for. Every task the slot
+/// starts is held in `tasks` and removes itself when done; `stop()` cancels and awaits them all
+/// (docs/ARCHITECTURE.md, "Concurrency").
 actor WorkerSlot {
     nonisolated let role: WireRole
     nonisolated let id: Int
     /// Its place in the pool (kept by replacements; search affinity hashes it).
     nonisolated let position: Int
+    /// The lifecycle state after the last event, for waiters outside the actor.
+    nonisolated let phase = WaitableState(WorkerLifecycle.State.idle)
     let options: SupervisorOptions
     let clock: any WallClock
     let logger: Logger
@@ -25,8 +32,10 @@ actor WorkerSlot {
     private var client: WireClient?
     private var socketPath: String?
     private var generation = 0
-    private var timers: [Task<Void, Never>] = []
-    private var heartbeat: Task<Void, Never>?
+    /// Tasks this slot started and has not seen finish, by id.
+    private var tasks: [Int: Task<Void, Never>] = [:]
+    private var nextTask = 0
+    private var heartbeat: Int?
     private var lastError: WorkerFailure?
     /// Why the supervisor is killing the current worker, until it exits.
     private var killCause: String?
@@ -44,6 +53,25 @@ actor WorkerSlot {
         self.routes = routes
         self.onEvent = onEvent
         machine = WorkerLifecycle(policy: options.policy)
+    }
+
+    /// Starts `body` as a task this slot owns until it finishes.
+    @discardableResult
+    private func own(_ body: @escaping @Sendable (isolated WorkerSlot) async -> Void) -> Int {
+        nextTask += 1
+        let number = nextTask
+        tasks[number] = Task {
+            await body(self)
+            self.finished(number)
+        }
+        return number
+    }
+
+    private func finished(_ number: Int) { tasks[number] = nil }
+
+    /// Waits until the slot is ready; false when `timeout` seconds pass first.
+    nonisolated func waitUntilReady(timeout: Double) async -> Bool {
+        await phase.wait(timeout: timeout) { if case .ready = $0 { true } else { false } }
     }
 
     func start() { handle(.start) }
@@ -82,6 +110,7 @@ actor WorkerSlot {
 
     private func handle(_ event: WorkerLifecycle.Event) {
         let action = machine.handle(event, now: clock.now())
+        phase.set(machine.state)
         switch action {
         case .none: break
         case .spawn: spawn()
@@ -89,28 +118,33 @@ actor WorkerSlot {
         case .kill(let pid, let signal): if process?.pid == pid { process?.signal(signal) }
         case .retry(let delay):
             logger.warning("worker failed before its hello; retrying", metadata: ["role": "\(role)", "delay_s": "\(delay)"])
-            timers.append(Task { [clock] in
+            own { [clock] slot in
                 try? await clock.sleep(seconds: delay)
-                if !Task.isCancelled { self.handle(.backoffElapsed) }
-            })
+                if !Task.isCancelled { slot.handle(.backoffElapsed) }
+            }
         }
     }
 
     private func spawn() {
         generation += 1
         let path = "\(options.runtimeDirectory)/\(role.rawValue.prefix(1))\(id)-\(generation).sock"
-        unlink(path)
         socketPath = path
         let executable = options.executables[role] ?? ChildProcess.currentExecutable
         do {
+            // Bound here and handed over, so the hello is awaited on one connection that needs no
+            // retry; the supervisor's copy closes when `listener` goes out of scope.
+            let listener = try ListeningSocket(path: path)
             let child = try ChildProcess.spawn(
                 executable: executable, arguments: ["worker", role.rawValue, "--socket", path],
-                environment: options.workerEnvironment.merging(["SCS_LIFELINE_FD": "3"]) { $1 })
+                environment: options.workerEnvironment.merging([
+                    "SCS_LIFELINE_FD": "3", "SCS_LISTEN_FD": "\(ChildProcess.listenerDescriptor)",
+                ]) { $1 },
+                listener: listener.descriptor)
             process = child
             logger.info("worker spawned", metadata: ["role": "\(role)", "slot": "\(id)", "pid": "\(child.pid)"])
-            Task {
+            own { slot in
                 let status = await child.waitForExit()
-                self.exited(child, status: status)
+                slot.exited(child, status: status)
             }
             handle(.spawned(pid: child.pid))
         } catch {
@@ -122,33 +156,30 @@ actor WorkerSlot {
 
     private func connect(pid: Int32) {
         guard let path = socketPath else { return }
-        let deadline = clock.now() + options.helloTimeout
         let hello = Hello(role: .supervisor, pid: getpid(), version: options.version)
-        timers.append(Task { [options, clock, onEvent] in
-            while !Task.isCancelled && clock.now() < deadline {
-                do {
-                    let client = try await WireClient.connect(
-                        path: path, hello: hello, maximumFrameBytes: options.maximumFrameBytes,
-                        timeout: max(0.1, deadline - clock.now()), callTimeout: options.callTimeout, onEvent: onEvent,
-                        onClose: { Task { await self.connectionClosed(pid: pid) } })
-                    self.helloArrived(pid: pid, client: client)
-                    return
-                } catch {
-                    try? await Task.sleep(for: .milliseconds(10))
-                }
+        own { [options, onEvent] slot in
+            do {
+                let client = try await WireClient.connect(
+                    path: path, hello: hello, maximumFrameBytes: options.maximumFrameBytes,
+                    timeout: options.helloTimeout, callTimeout: options.callTimeout, onEvent: onEvent)
+                slot.helloArrived(pid: pid, client: client)
+            } catch {
+                if !Task.isCancelled { slot.helloFailed(pid: pid, error) }
             }
-            if !Task.isCancelled { self.helloTimedOut() }
-        })
+        }
     }
 
-    private func helloTimedOut() {
-        killCause = "no hello within \(options.helloTimeout) s"
+    /// No hello within the timeout, or the connection failed before it (the worker died: its
+    /// exit, seen separately, decides what happens next).
+    private func helloFailed(pid: Int32, _ error: any Error) {
+        guard machine.pid == pid else { return }
+        killCause = "no hello within \(options.helloTimeout) s (\(error))"
         handle(.helloTimedOut)
     }
 
     private func helloArrived(pid: Int32, client: WireClient) {
         guard machine.pid == pid, case .starting = machine.state, client.peer.role == role else {
-            Task { await client.close() }
+            client.beginClose()
             return
         }
         self.client = client
@@ -158,17 +189,22 @@ actor WorkerSlot {
         startHeartbeat(pid: pid, client: client)
     }
 
+    /// Pings every `heartbeatInterval`; between pings it waits on the connection, so a close is
+    /// seen at once (`connectionClosed`) rather than at the next ping.
     private func startHeartbeat(pid: Int32, client: WireClient) {
-        heartbeat?.cancel()
-        heartbeat = Task { [options, clock] in
+        if let heartbeat { tasks[heartbeat]?.cancel() }
+        heartbeat = own { [options, clock] slot in
             var failures = 0
             while !Task.isCancelled {
-                try? await clock.sleep(seconds: options.heartbeatInterval)
+                if await client.activity.wait(timeout: options.heartbeatInterval, until: { $0.closed }) {
+                    slot.connectionClosed(pid: pid)
+                    return
+                }
                 if Task.isCancelled { return }
                 let ok = await Self.ping(client, within: options.heartbeatInterval * 2, clock: clock) != nil
                 failures = ok ? 0 : failures + 1
                 if failures >= options.heartbeatFailures {
-                    self.heartbeatFailed(pid: pid)
+                    slot.heartbeatFailed(pid: pid)
                     return
                 }
             }
@@ -208,11 +244,10 @@ actor WorkerSlot {
     private func exited(_ child: ChildProcess, status: Int32) {
         if process?.pid == child.pid {
             routes.withdraw(slot: id)
-            heartbeat?.cancel()
+            if let heartbeat { tasks[heartbeat]?.cancel() }
             heartbeat = nil
-            let old = client
+            client?.beginClose()
             client = nil
-            Task { await old?.close() }
             process = nil
             if let socketPath { unlink(socketPath) }
         }
@@ -233,34 +268,30 @@ actor WorkerSlot {
     /// Stops routing here, waits (bounded) for requests in flight, then stops the worker.
     func drainAndStop() async {
         routes.withdraw(slot: id)
-        let deadline = clock.now() + options.drainTimeout
-        while let client, client.inFlight > 0, clock.now() < deadline {
-            await Self.pause()
+        if let client {
+            _ = await client.activity.wait(timeout: options.drainTimeout, cancellable: false) { $0.inFlight == 0 || $0.closed }
         }
         await stop()
     }
 
-    /// SIGTERM, then SIGKILL if the worker has not exited within 5 seconds.
+    /// SIGTERM, then SIGKILL if the worker has not exited within 5 seconds; then cancels and
+    /// awaits every task the slot started. Runs its course in a cancelled task too (each wait is
+    /// bounded).
     func stop() async {
         routes.withdraw(slot: id)
-        for timer in timers { timer.cancel() }
-        timers.removeAll()
-        heartbeat?.cancel()
+        for task in tasks.values { task.cancel() }
         handle(.stop)
-        let deadline = clock.now() + 5
-        while machine.state != .stopped, clock.now() < deadline { await Self.pause() }
-        if machine.state != .stopped, let process {
+        let stopped: @Sendable (WorkerLifecycle.State) -> Bool = { $0 == .stopped }
+        if !(await phase.wait(timeout: 5, cancellable: false, until: stopped)), let process {
             process.signal(WorkerLifecycle.sigkill)
-            let killed = clock.now() + 5
-            while machine.state != .stopped, clock.now() < killed { await Self.pause() }
+            _ = await phase.wait(timeout: 5, cancellable: false, until: stopped)
         }
-    }
-
-    /// Waits 10 ms even in a cancelled task (`Task.sleep` would return at once there and turn a
-    /// wait loop into a spin that never lets the exit handler run on this actor).
-    static func pause() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(10)) { continuation.resume() }
+        // The exit watch has finished when the machine saw the exit; a worker that survived
+        // SIGKILL (stuck in the kernel) leaves its watch behind rather than hanging shutdown.
+        guard machine.state == .stopped else { return }
+        while let (number, task) = tasks.first {
+            await task.value
+            tasks[number] = nil
         }
     }
 }

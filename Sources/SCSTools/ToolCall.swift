@@ -69,10 +69,10 @@ public struct ToolCall: Sendable {
     }
 
     /// An audit row written after the answer (frequent events: memory writes, searches, guidance).
-    /// Writes keep their order (one queue); a crash can lose only rows not yet committed.
+    /// Writes keep their order (one queue, `AuditWriter`); shutdown drains it, so only a crash can
+    /// lose rows not yet committed.
     func auditLater(_ event: String, agentID: String, sessionID: String? = nil, _ metadata: JSONObject = [:]) {
-        let call = self
-        Task { await call.audit(event, agentID: agentID, sessionID: sessionID, metadata) }
+        env.audit.write(auditEvent(event, agentID: agentID, sessionID: sessionID, metadata))
     }
 
     func requireWrite(_ identity: AgentIdentity) throws {

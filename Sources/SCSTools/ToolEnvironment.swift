@@ -16,6 +16,8 @@ public struct ToolEnvironment: Sendable {
     public var metrics: ToolMetrics
     public var events: SessionEvents
     public var activity: ActivityRecorder
+    /// Audit rows written after the answer; drained on shutdown.
+    public var audit: AuditWriter
     public var policy: PermissionPolicy
     public var clock: any WallClock
     public var logger: Logger
@@ -45,6 +47,7 @@ public struct ToolEnvironment: Sendable {
         self.metrics = metrics
         events = SessionEvents()
         activity = ActivityRecorder(store: storage)
+        audit = AuditWriter(storage: storage, logger: logger)
         self.policy = policy
         self.clock = clock
         self.logger = logger

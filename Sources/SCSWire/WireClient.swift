@@ -10,18 +10,29 @@ public final class WireClient: Sendable {
         var nextID: Int64 = 0
         var pending: [Int64: EventLoopPromise<Result<JSONValue, WireFailure>>] = [:]
         var closed = false
+
+        var activity: WireClient.Activity { WireClient.Activity(inFlight: pending.count, closed: closed) }
+    }
+
+    /// Calls in flight and whether the connection closed, for waiters (a drain, the slot's watch).
+    public struct Activity: Sendable, Equatable {
+        public var inFlight: Int
+        public var closed: Bool
     }
 
     let channel: any Channel
     let state: NIOLockedValueBox<State>
+    /// Mirrors `state` (set under its lock), so that tasks can wait for a drain or a close.
+    public let activity: WaitableState<Activity>
     /// The worker's hello.
     public let peer: Hello
     /// Seconds a call waits for its answer before it fails with `timedOut`.
     public let callTimeout: Double
 
-    init(channel: any Channel, state: NIOLockedValueBox<State>, peer: Hello, callTimeout: Double) {
+    init(channel: any Channel, state: NIOLockedValueBox<State>, activity: WaitableState<Activity>, peer: Hello, callTimeout: Double) {
         self.channel = channel
         self.state = state
+        self.activity = activity
         self.peer = peer
         self.callTimeout = callTimeout
     }
@@ -35,8 +46,9 @@ public final class WireClient: Sendable {
         onClose: @escaping @Sendable () -> Void = {}
     ) async throws -> WireClient {
         let state = NIOLockedValueBox(State())
+        let activity = WaitableState(Activity(inFlight: 0, closed: false))
         let helloPromise = group.next().makePromise(of: Hello.self)
-        let handler = WireClientHandler(state: state, hello: helloPromise, onEvent: onEvent, onClose: onClose)
+        let handler = WireClientHandler(state: state, activity: activity, hello: helloPromise, onEvent: onEvent, onClose: onClose)
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: group)
@@ -59,7 +71,7 @@ public final class WireClient: Sendable {
             try await channel.writeAndFlush(WireEnvelope.hello(hello).buffer())
             let peer = try await helloPromise.futureResult.get()
             timer.cancel()
-            return WireClient(channel: channel, state: state, peer: peer, callTimeout: callTimeout)
+            return WireClient(channel: channel, state: state, activity: activity, peer: peer, callTimeout: callTimeout)
         } catch {
             timer.cancel()
             try? await channel.close()
@@ -81,27 +93,35 @@ public final class WireClient: Sendable {
 
     func send(method: String, params: JSONValue) async throws -> Result<JSONValue, WireFailure> {
         let promise = channel.eventLoop.makePromise(of: Result<JSONValue, WireFailure>.self)
-        let id: Int64? = state.withLockedValue { state in
+        let id: Int64? = state.withLockedValue { [activity] state in
             guard !state.closed else { return nil }
             state.nextID += 1
             state.pending[state.nextID] = promise
+            activity.set(state.activity)
             return state.nextID
         }
         guard let id else {
             promise.fail(WireError.connectionLost)
             throw WireError.connectionLost
         }
-        channel.writeAndFlush(WireEnvelope.request(id: id, method: method, params: params).buffer()).whenFailure { [state] _ in
-            let pending = state.withLockedValue { $0.pending.removeValue(forKey: id) }
-            pending?.fail(WireError.connectionLost)
+        channel.writeAndFlush(WireEnvelope.request(id: id, method: method, params: params).buffer()).whenFailure { [state, activity] _ in
+            Self.removePending(id, state: state, activity: activity)?.fail(WireError.connectionLost)
         }
         let seconds = callTimeout
-        let deadline = channel.eventLoop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) { [state] in
-            let pending = state.withLockedValue { $0.pending.removeValue(forKey: id) }
-            pending?.fail(WireError.timedOut(seconds: seconds))
+        let deadline = channel.eventLoop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) { [state, activity] in
+            Self.removePending(id, state: state, activity: activity)?.fail(WireError.timedOut(seconds: seconds))
         }
         defer { deadline.cancel() }
         return try await promise.futureResult.get()
+    }
+
+    static func removePending(
+        _ id: Int64, state: NIOLockedValueBox<State>, activity: WaitableState<Activity>
+    ) -> EventLoopPromise<Result<JSONValue, WireFailure>>? {
+        state.withLockedValue { state in
+            defer { activity.set(state.activity) }
+            return state.pending.removeValue(forKey: id)
+        }
     }
 
     /// Calls waiting for an answer.
@@ -112,21 +132,28 @@ public final class WireClient: Sendable {
     public func close() async {
         try? await channel.close()
     }
+
+    /// Starts closing without waiting (calls in flight fail with `connectionLost`).
+    public func beginClose() {
+        channel.close(promise: nil)
+    }
 }
 
 final class WireClientHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = ByteBuffer
 
     let state: NIOLockedValueBox<WireClient.State>
+    let activity: WaitableState<WireClient.Activity>
     let hello: EventLoopPromise<Hello>
     let onEvent: @Sendable (String, JSONValue) -> Void
     let onClose: @Sendable () -> Void
 
     init(
-        state: NIOLockedValueBox<WireClient.State>, hello: EventLoopPromise<Hello>,
+        state: NIOLockedValueBox<WireClient.State>, activity: WaitableState<WireClient.Activity>, hello: EventLoopPromise<Hello>,
         onEvent: @escaping @Sendable (String, JSONValue) -> Void, onClose: @escaping @Sendable () -> Void
     ) {
         self.state = state
+        self.activity = activity
         self.hello = hello
         self.onEvent = onEvent
         self.onClose = onClose
@@ -153,8 +180,7 @@ final class WireClientHandler: ChannelInboundHandler, Sendable {
     }
 
     func complete(_ id: Int64, _ result: Result<JSONValue, WireFailure>) {
-        let promise = state.withLockedValue { $0.pending.removeValue(forKey: id) }
-        promise?.succeed(result)
+        WireClient.removePending(id, state: state, activity: activity)?.succeed(result)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -164,7 +190,10 @@ final class WireClientHandler: ChannelInboundHandler, Sendable {
     func channelInactive(context: ChannelHandlerContext) {
         let pending = state.withLockedValue { state -> [EventLoopPromise<Result<JSONValue, WireFailure>>] in
             state.closed = true
-            defer { state.pending.removeAll() }
+            defer {
+                state.pending.removeAll()
+                activity.set(state.activity)
+            }
             return Array(state.pending.values)
         }
         for promise in pending { promise.fail(WireError.connectionLost) }

@@ -16,16 +16,23 @@ public struct WireServer: Sendable {
     public let router: WireRouter
     public let maximumFrameBytes: Int
     public let logger: Logger
+    /// A socket already bound to `path` and listening (the supervisor's, passed at spawn); nil
+    /// binds `path` here.
+    public let listener: Int32?
 
-    public init(path: String, hello: Hello, router: WireRouter, maximumFrameBytes: Int = WireProtocol.defaultMaximumFrameBytes, logger: Logger) {
+    public init(
+        path: String, listener: Int32? = nil, hello: Hello, router: WireRouter, maximumFrameBytes: Int = WireProtocol.defaultMaximumFrameBytes,
+        logger: Logger
+    ) {
         self.path = path
+        self.listener = listener
         self.hello = hello
         self.router = router
         self.maximumFrameBytes = maximumFrameBytes
         self.logger = logger
     }
 
-    /// Binds (replacing a stale socket file), makes the socket 0600, then calls `onBound` and
+    /// Binds (replacing a stale socket file) unless given a bound listener, makes the socket 0600, then calls `onBound` and
     /// serves until cancelled, then closes every connection. `connections` receives each accepted
     /// connection's event sink once its hello is answered.
     public func run(
@@ -39,7 +46,7 @@ public struct WireServer: Sendable {
         let hello = hello
         let router = router
         let live = LiveChannels()
-        let server = try await ServerBootstrap(group: group)
+        let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .childChannelInitializer { channel in
                 Self.peerUID(channel).flatMapThrowing { peer in
@@ -55,8 +62,13 @@ public struct WireServer: Sendable {
                     live.insert(channel)
                 }
             }
-            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
-        chmod(path, 0o600)
+        let server: any Channel
+        if let listener {
+            server = try await bootstrap.withBoundSocket(listener).get()
+        } else {
+            server = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
+            chmod(path, 0o600)
+        }
         await onBound()
         await withTaskCancellationHandler {
             try? await server.closeFuture.get()

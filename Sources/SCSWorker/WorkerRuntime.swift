@@ -17,6 +17,8 @@ import Synchronization
 public struct WorkerRuntime: Sendable {
     public let role: WireRole
     public let socketPath: String
+    /// The listening socket the supervisor bound at `socketPath` and passed at spawn, if any.
+    public let listener: Int32?
     public let storage: any Storage
     public let logger: Logger
     public let maximumFrameBytes: Int
@@ -26,12 +28,13 @@ public struct WorkerRuntime: Sendable {
     public let searchIndexBytes: Int
 
     public init(
-        role: WireRole, socketPath: String, storage: any Storage, logger: Logger,
+        role: WireRole, socketPath: String, listener: Int32? = nil, storage: any Storage, logger: Logger,
         maximumFrameBytes: Int = WireProtocol.defaultMaximumFrameBytes, sweepInterval: Double = 30, searchIndexBytes: Int = 1 << 30
     ) {
         self.searchIndexBytes = searchIndexBytes
         self.role = role
         self.socketPath = socketPath
+        self.listener = listener
         self.storage = storage
         self.logger = logger
         self.maximumFrameBytes = maximumFrameBytes
@@ -44,7 +47,7 @@ public struct WorkerRuntime: Sendable {
         let router = try Self.router(
             role: role, storage: storage, maximumFrameBytes: maximumFrameBytes, searchIndexBytes: searchIndexBytes, inFlight: RequestCounter())
         let server = WireServer(
-            path: socketPath, hello: Hello(role: role, pid: getpid(), version: version), router: router,
+            path: socketPath, listener: listener, hello: Hello(role: role, pid: getpid(), version: version), router: router,
             maximumFrameBytes: maximumFrameBytes, logger: logger)
         let logger = logger
         try await withThrowingTaskGroup(of: Void.self) { group in

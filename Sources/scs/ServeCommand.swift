@@ -113,6 +113,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await services.run()
         } catch is CancellationError {}
+        await application.environment.audit.drain()
         try await storage.close()
         withExtendedLifetime(lock) {}
         logger.info("scs serve stopped")

@@ -22,6 +22,7 @@ struct WorkerCommand: AsyncParsableCommand {
               LOG_LEVEL, SCS_MAX_FRAME_BYTES, SCS_SWEEP_INTERVAL (memory, seconds),
               SCS_SEARCH_INDEX_BYTES (search: memory of its indexes together)
               SCS_LIFELINE_FD   a pipe from the supervisor: the worker exits when it closes
+              SCS_LISTEN_FD     a socket the supervisor already bound at --socket (else the worker binds it)
             """
     )
 
@@ -57,7 +58,8 @@ struct WorkerCommand: AsyncParsableCommand {
             throw ExitCode(69)
         }
         let runtime = WorkerRuntime(
-            role: role == .search ? .search : .memory, socketPath: socket, storage: storage, logger: logger,
+            role: role == .search ? .search : .memory, socketPath: socket,
+            listener: environment["SCS_LISTEN_FD"].flatMap(Int32.init), storage: storage, logger: logger,
             maximumFrameBytes: configuration.workers.maxFrameBytes, sweepInterval: sweep,
             searchIndexBytes: configuration.workers.searchIndexBytes)
         // The runtime and the signal race: a runtime that cannot start (the socket cannot be

@@ -1,4 +1,5 @@
 import SCSCore
+import SCSStorage
 import SCSTesting
 import Testing
 
@@ -34,6 +35,23 @@ struct AdminToolTests {
             #expect(perTool["get_session"]?["errors"] == 1)
             #expect(perTool["authenticate_agent"]?["calls"] == 2)
             #expect(report.object["database"]?["backend"] == "sqlite")
+        }
+    }
+
+    @Test("audit rows written after the answer: all of them are stored, in order, once the writer drains")
+    func auditAfterTheAnswerDrains() async throws {
+        try await withTools { tools in
+            let alice = await tools.token("alice")
+            for number in 0..<40 {
+                #expect(await tools.call("get_usage_guidance", ["guidance_type": number.isMultiple(of: 2) ? "operations" : "security"], token: alice).succeeded)
+            }
+            await tools.environment.audit.drain()
+            let rows = try await tools.environment.storage.auditEvents(AuditQuery(eventType: "usage_guidance_accessed", limit: 1_000))
+            #expect(rows.count == 40)
+            let types = rows.reversed().compactMap { $0.metadata?["guidance_type"]?.stringValue }
+            #expect(types == (0..<40).map { $0.isMultiple(of: 2) ? "operations" : "security" })
+            // After the drain a row is dropped, never written into a closing database.
+            #expect(await tools.call("get_usage_guidance", token: alice).succeeded)
         }
     }
 
