@@ -85,7 +85,10 @@ let package = Package(
         ),
         .target(
             name: "SCSMCP",
-            dependencies: ["SCSCore", "SCSAuth", "SCSStorage", .product(name: "CoreMetrics", package: "swift-metrics")],
+            dependencies: [
+                "SCSCore", "SCSAuth", "SCSStorage", .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

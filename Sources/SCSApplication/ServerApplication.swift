@@ -48,7 +48,7 @@ public struct ServerApplication: Sendable {
         let server = MCPServer(
             info: .init(version: version), tools: tools,
             resources: ResourceCatalog(env: environment, toolNames: tools.map(\.name)),
-            prompts: PromptCatalog.prompts(environment), hub: hub, metrics: toolMetrics, clock: clock)
+            prompts: PromptCatalog.prompts(environment), hub: hub, metrics: toolMetrics, clock: clock, logger: logger)
         let sessions = MCPSessionRegistry(store: storage, clock: clock)
         self.supervisor = supervisor
         self.server = server

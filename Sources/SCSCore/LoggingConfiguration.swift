@@ -1,27 +1,42 @@
 /// Log verbosity (`LOG_LEVEL`: DEBUG, INFO, WARNING, ERROR, CRITICAL — the Python names — or
-/// trace/debug/info/notice/warning/error/critical).
+/// trace/debug/info/notice/warning/error/critical) and line format (`LOG_FORMAT`: text or json).
 public struct LoggingConfiguration: Sendable, Equatable {
     public enum Level: String, Sendable, Equatable, CaseIterable {
         case trace, debug, info, notice, warning, error, critical
     }
 
-    public var level: Level
+    /// `text`: swift-log's line format; `json`: one JSON object per line (time, level, label,
+    /// message, then the metadata as string fields).
+    public enum Format: String, Sendable, Equatable, CaseIterable {
+        case text, json
+    }
 
-    public init(level: Level = .info) { self.level = level }
+    public var level: Level
+    public var format: Format
+
+    public init(level: Level = .info, format: Format = .text) {
+        self.level = level
+        self.format = format
+    }
 
     public init(environment env: ConfigEnvironment) throws(ConfigurationError) {
+        var format = Format.text
+        if let text = env["LOG_FORMAT"]?.lowercased() {
+            guard let given = Format(rawValue: text) else { throw ConfigurationError("LOG_FORMAT must be text or json, not '\(text)'") }
+            format = given
+        }
         guard let text = env["LOG_LEVEL"]?.lowercased() else {
-            self.init()
+            self.init(format: format)
             return
         }
         switch text {
-        case "warn": self.init(level: .warning)
-        case "fatal": self.init(level: .critical)
+        case "warn": self.init(level: .warning, format: format)
+        case "fatal": self.init(level: .critical, format: format)
         default:
             guard let level = Level(rawValue: text) else {
                 throw ConfigurationError("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, not '\(text)'")
             }
-            self.init(level: level)
+            self.init(level: level, format: format)
         }
     }
 }

@@ -97,7 +97,19 @@ public struct MCPEndpoint: Sendable {
         }
     }
 
+    /// The header that names a request (accepted from the client when well-formed, always answered).
+    static let requestIDHeader = HTTPField.Name("X-Request-ID")!
+
+    /// Serves a POST with its request id in scope (every log line of the request carries it, in
+    /// the supervisor and in the worker that answers) and in the answer's `X-Request-ID`.
     func post(_ request: Request, context: some RequestContext) async -> Response {
+        let id = RequestScope.accept(request.headers[Self.requestIDHeader]) ?? context.id
+        var response = await RequestScope.$id.withValue(id) { await handlePost(request) }
+        response.headers[Self.requestIDHeader] = id
+        return response
+    }
+
+    func handlePost(_ request: Request) async -> Response {
         if let refused = gate(request) { return refused }
         let accept = request.headers[.accept] ?? "*/*"
         let wantsJSON = Self.has(accept, "application/json") || Self.has(accept, "*/*") || Self.has(accept, "application/*")

@@ -1,4 +1,5 @@
 import Foundation
+public import Logging
 public import SCSCore
 
 /// The MCP protocol, independent of the transport: initialize and version negotiation, ping,
@@ -22,6 +23,8 @@ public final class MCPServer: Sendable {
     public static let statelessVersion = "2026-07-28"
 
     public let info: Info
+    /// Tool calls at debug level (with the request id the HTTP layer set).
+    let logger: Logger
     public let tools: [ToolDefinition]
     let toolsByName: [String: ToolDefinition]
     public let resources: (any ResourceProvider)?
@@ -32,8 +35,10 @@ public final class MCPServer: Sendable {
 
     public init(
         info: Info, tools: [ToolDefinition], resources: (any ResourceProvider)? = nil, prompts: [PromptDefinition] = [],
-        hub: NotificationHub = NotificationHub(), metrics: ToolMetrics = ToolMetrics(), clock: any WallClock = SystemClock()
+        hub: NotificationHub = NotificationHub(), metrics: ToolMetrics = ToolMetrics(), clock: any WallClock = SystemClock(),
+        logger: Logger = Logger(label: "scs.mcp")
     ) {
+        self.logger = logger
         self.info = info
         self.tools = tools
         toolsByName = Dictionary(tools.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -164,9 +169,11 @@ public final class MCPServer: Sendable {
         }
         let result = await tool.handler(ToolInvocation(arguments: tool.withDefaults(arguments), client: client))
         let failed = result["success"] == false
-        metrics.record(
-            tool: name, nanoseconds: Self.nanoseconds(since: started), failed: failed,
-            code: failed ? result["code"]?.stringValue : nil)
+        let elapsed = Self.nanoseconds(since: started)
+        metrics.record(tool: name, nanoseconds: elapsed, failed: failed, code: failed ? result["code"]?.stringValue : nil)
+        logger.debug("tool call", metadata: [
+            "tool": "\(name)", "outcome": "\(failed ? result["code"]?.stringValue ?? "ERROR" : "ok")", "ms": "\(Double(elapsed) / 1e6)",
+        ])
         return .result(result)
     }
 

@@ -104,7 +104,7 @@ public final class WireClient: Sendable {
             promise.fail(WireError.connectionLost)
             throw WireError.connectionLost
         }
-        channel.writeAndFlush(WireEnvelope.request(id: id, method: method, params: params).buffer()).whenFailure { [state, activity] _ in
+        channel.writeAndFlush(WireEnvelope.request(id: id, method: method, params: params, requestID: RequestScope.id).buffer()).whenFailure { [state, activity] _ in
             Self.removePending(id, state: state, activity: activity)?.fail(WireError.connectionLost)
         }
         let seconds = callTimeout

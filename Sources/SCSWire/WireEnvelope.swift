@@ -35,7 +35,8 @@ public struct Hello: Sendable, Equatable {
 /// One frame's JSON object.
 public enum WireEnvelope: Sendable, Equatable {
     case hello(Hello)
-    case request(id: Int64, method: String, params: JSONValue)
+    /// `requestID`: the id of the client request this call serves, for the worker's log lines.
+    case request(id: Int64, method: String, params: JSONValue, requestID: String? = nil)
     case response(id: Int64, result: JSONValue)
     case failure(id: Int64, error: JSONValue)
     case event(name: String, data: JSONValue)
@@ -47,7 +48,10 @@ public enum WireEnvelope: Sendable, Equatable {
                 "protocol": .int(hello.protocolVersion), "role": .string(hello.role.rawValue),
                 "pid": .int(Int64(hello.pid)), "version": .string(hello.version),
             ]]
-        case .request(let id, let method, let params): return ["id": .int(id), "method": .string(method), "params": params]
+        case .request(let id, let method, let params, let requestID):
+            var object: JSONObject = ["id": .int(id), "method": .string(method), "params": params]
+            if let requestID { object["rid"] = .string(requestID) }
+            return .object(object)
         case .response(let id, let result): return ["id": .int(id), "result": result]
         case .failure(let id, let error): return ["id": .int(id), "error": error]
         case .event(let name, let data): return ["event": .string(name), "data": data]
@@ -76,7 +80,8 @@ public enum WireEnvelope: Sendable, Equatable {
             self = .event(name: name, data: object["data"] ?? .null)
         } else if let id = object["id"]?.intValue {
             if let method = object["method"]?.stringValue {
-                self = .request(id: id, method: method, params: object["params"] ?? [:])
+                self = .request(
+                    id: id, method: method, params: object["params"] ?? [:], requestID: RequestScope.accept(object["rid"]?.stringValue))
             } else if let result = object["result"] {
                 self = .response(id: id, result: result)
             } else if let error = object["error"] {

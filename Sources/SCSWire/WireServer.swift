@@ -1,6 +1,7 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+import Dispatch
 public import Logging
 public import NIOCore
 import NIOPosix
@@ -128,7 +129,7 @@ final class WireServerHandler: ChannelInboundHandler {
                 onReady(WireEventSink(context.channel))
                 return
             }
-            guard case .request(let id, let method, let params) = envelope else {
+            guard case .request(let id, let method, let params, let requestID) = envelope else {
                 throw WireError.protocolError("unexpected frame from the client")
             }
             let channel = context.channel
@@ -145,10 +146,22 @@ final class WireServerHandler: ChannelInboundHandler {
             let inFlight = inFlight
             Task {
                 defer { inFlight.leave() }
+                let started = DispatchTime.now().uptimeNanoseconds
+                let outcome = await RequestScope.$id.withValue(requestID) { await router.handle(method: method, params: params) }
                 let reply: WireEnvelope
-                switch await router.handle(method: method, params: params) {
-                case .success(let result): reply = .response(id: id, result: result)
-                case .failure(let failure): reply = .failure(id: id, error: failure.payload)
+                let code: String
+                switch outcome {
+                case .success(let result): (reply, code) = (.response(id: id, result: result), "ok")
+                case .failure(let failure):
+                    (reply, code) = (.failure(id: id, error: failure.payload), failure.payload["code"]?.stringValue ?? "ERROR")
+                }
+                if method != PingMethod.name {
+                    RequestScope.$id.withValue(requestID) {
+                        logger.debug("answered", metadata: [
+                            "method": "\(method)", "outcome": "\(code)",
+                            "ms": "\(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6)",
+                        ])
+                    }
                 }
                 var buffer = reply.buffer()
                 // Never a frame over the cap: the peer would take it for a broken stream.

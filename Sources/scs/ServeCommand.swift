@@ -22,6 +22,8 @@ struct ServeCommand: AsyncParsableCommand {
               SCS_DATA_DIR      data directory (default $STATE_DIRECTORY, else ~/.local/share/shared-context-server)
               HTTP_HOST, HTTP_PORT   listen address (default 127.0.0.1:23456)
               LOG_LEVEL         DEBUG, INFO, WARNING, ERROR, CRITICAL (default INFO)
+              LOG_FORMAT        text (default) or json: one JSON object per line; lines of a
+                                request carry its request_id (X-Request-ID), in workers too
               SCS_SQLITE_SYNCHRONOUS   NORMAL (default) or FULL
               SCS_SEARCH_WORKERS       search worker processes (default: number of cores)
               SCS_SEARCH_AFFINITY      on (default): a session's searches go to one worker; off: least busy
@@ -54,7 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(ConfigurationError.exitCode)
         }
         let configuration = settings.configuration
-        let logger = Logger.bootstrapped(label: "scs.supervisor", level: configuration.logging.level)
+        let logger = Logger.bootstrapped(label: "scs.supervisor", configuration.logging)
         // Before storage and tools make their metrics, or those would report nowhere.
         let metrics = ServerMetrics.bootstrap()
         let lock: DataDirectoryLock

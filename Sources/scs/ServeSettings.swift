@@ -60,6 +60,7 @@ struct ServeSettings {
         }
         var workerEnvironment = [
             "DATABASE_PATH": path, "LOG_LEVEL": configuration.logging.level.rawValue,
+            "LOG_FORMAT": configuration.logging.format.rawValue,
             "SCS_SQLITE_SYNCHRONOUS": configuration.storage.synchronous.rawValue,
             "SCS_MAX_FRAME_BYTES": String(configuration.workers.maxFrameBytes), "PATH": "/usr/bin:/bin",
             "SCS_SEARCH_INDEX_BYTES": String(configuration.workers.searchIndexBytes),

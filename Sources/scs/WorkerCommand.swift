@@ -19,7 +19,7 @@ struct WorkerCommand: AsyncParsableCommand {
         discussion: """
             Reads only the process environment (never env files: workers hold no secrets):
               DATABASE_PATH / DATABASE_URL / SCS_DATA_DIR   where the database is
-              LOG_LEVEL, SCS_MAX_FRAME_BYTES, SCS_SWEEP_INTERVAL (memory, seconds),
+              LOG_LEVEL, LOG_FORMAT (text or json), SCS_MAX_FRAME_BYTES, SCS_SWEEP_INTERVAL (memory, seconds),
               SCS_SEARCH_INDEX_BYTES (search: memory of its indexes together)
               SCS_LIFELINE_FD   a pipe from the supervisor: the worker exits when it closes
               SCS_LISTEN_FD     a socket the supervisor already bound at --socket (else the worker binds it)
@@ -48,7 +48,7 @@ struct WorkerCommand: AsyncParsableCommand {
             printError("scs worker: \(error)")
             throw ExitCode(ConfigurationError.exitCode)
         }
-        let logger = Logger.bootstrapped(label: "scs.worker.\(role.rawValue)", level: configuration.logging.level)
+        let logger = Logger.bootstrapped(label: "scs.worker.\(role.rawValue)", configuration.logging)
         if let fd = environment["SCS_LIFELINE_FD"].flatMap(Int32.init) { Lifeline.watch(fd: fd, logger: logger) }
         let storage: any Storage
         do {

@@ -93,6 +93,7 @@ struct FrameCodecTests {
     func envelopes() throws {
         let all: [WireEnvelope] = [
             .hello(Hello(role: .search, pid: 42, version: "1.0")), .request(id: 7, method: "search.query", params: ["q": "x"]),
+            .request(id: 9, method: "search.query", params: [:], requestID: "trace-1.a"),
             .response(id: 7, result: [1, 2]), .failure(id: 8, error: ["code": "X", "message": "y"]),
             .event(name: "memory.expired", data: ["items": []]),
         ]
@@ -101,6 +102,9 @@ struct FrameCodecTests {
             #expect(throws: WireError.self) { try WireEnvelope(frame: ByteBuffer(string: bad)) }
         }
         #expect(throws: WireError.self) { try WireEnvelope(frame: ByteBuffer(bytes: [0x22, 0xC3, 0x28, 0x22])) }
+        // A request id that is not well-formed is dropped, never carried into a log line.
+        let forged = try WireEnvelope(frame: ByteBuffer(string: #"{"id":3,"method":"m","params":{},"rid":"a b\n"}"#))
+        #expect(forged == .request(id: 3, method: "m", params: [:], requestID: nil))
     }
 
     @Test("typed methods and domain values survive the wire; SCSError keeps its envelope")

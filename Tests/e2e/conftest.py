@@ -40,7 +40,7 @@ class Server:
         self.process = subprocess.Popen([BIN, "serve", "--port", "0"], env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:
-            match = re.search(r"address=(http://127\.0\.0\.1:\d+)", open(self.log_path).read()[offset:])
+            match = re.search(r'address"?[=:]"?(http://127\.0\.0\.1:\d+)', open(self.log_path).read()[offset:])
             if match and self.health(match.group(1)).get("status") == "healthy":
                 self.url = match.group(1)
                 return

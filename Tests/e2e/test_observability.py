@@ -107,3 +107,40 @@ def test_metrics_token_reads_metrics_only():
     finally:
         srv.stop()
     assert token not in srv.log_text()
+
+
+def test_a_request_id_is_on_the_supervisor_and_worker_log_lines():
+    """LOG_FORMAT=json at DEBUG: one request's id (the client's X-Request-ID, echoed) is on the
+    supervisor's tool-call line and on the search worker's line for the same request; an id
+    that is not well-formed is replaced by the server's own; no secret reaches the log."""
+    import json as jsonlib
+    from conftest import Server
+    from rawhttp import initialize, post, tool
+    srv = Server()
+    srv.env.update(LOG_LEVEL="DEBUG", LOG_FORMAT="json")
+    srv.start()
+    try:
+        sid, _ = initialize(srv)
+        token = tool(srv, sid, "authenticate_agent", {"agent_id": "logs", "agent_type": "claude"})["structuredContent"]["token"]
+        session = tool(srv, sid, "create_session", {"purpose": "logs", "auth_token": token})["structuredContent"]["session_id"]
+        tool(srv, sid, "add_message", {"session_id": session, "content": "where do the logs go", "auth_token": token})
+        body = {"jsonrpc": "2.0", "id": 9, "method": "tools/call", "params": {
+            "name": "search_context", "arguments": {"session_id": session, "query": "logs", "auth_token": token}}}
+        status, headers, _ = post(srv, body, headers={"Mcp-Session-Id": sid, "X-Request-ID": "trace-4711.a"})
+        assert status == 200 and headers.get("X-Request-ID") == "trace-4711.a"
+        status, headers, _ = post(srv, body, headers={"Mcp-Session-Id": sid, "X-Request-ID": "bad id\u00e9" + "x" * 80})
+        own = headers.get("X-Request-ID")
+        assert status == 200 and own and own != "trace-4711.a" and " " not in own
+    finally:
+        srv.stop()
+    text = srv.log_text()
+    lines = [jsonlib.loads(line) for line in text.splitlines() if line.startswith("{")]
+    assert lines and all({"time", "level", "label", "message"} <= set(line) for line in lines)
+    traced = [line for line in lines if line.get("request_id") == "trace-4711.a"]
+    supervisor = [line for line in traced if line["label"] == "scs.supervisor" and line["message"] == "tool call"]
+    worker = [line for line in traced if line["label"] == "scs.worker.search" and line["message"] == "answered"]
+    assert [line["tool"] for line in supervisor] == ["search_context"], traced
+    assert worker and worker[0]["method"] == "search.query" and worker[0]["outcome"] == "ok", traced
+    assert any(line.get("request_id") == own and line["label"] == "scs.worker.search" for line in lines)
+    for secret in (srv.api_key, srv.secrets["JWT_SECRET_KEY"], token):
+        assert secret not in text
