@@ -6,6 +6,10 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
+    // An import is internal unless it says `public import`; a member is visible only from a
+    // module the file imports itself.
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(
@@ -75,7 +79,7 @@ let package = Package(
         ),
         .target(
             name: "SCSSupervisor",
-            dependencies: ["SCSCore", "SCSWire", "SCSStorage", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SCSCore", "SCSWire", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -126,7 +130,7 @@ let package = Package(
             name: "scs",
             dependencies: [
                 "SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSAuth", "SCSSupervisor", "SCSHTTP", "SCSApplication",
-                "SCSWorker", "SCSWire", "SCSMCP",
+                "SCSWorker", "SCSWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -173,7 +177,7 @@ let package = Package(
             name: "SCSWireTests",
             dependencies: [
                 "SCSCore", "SCSWire", .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -2,6 +2,7 @@ public import SCSCore
 public import SCSStorage
 public import SCSSupervisor
 import SCSWire
+public import OrderedCollections
 
 /// What `/health` reports: the database, every worker (pid, state, restarts, uptime) and the
 /// counts of bounded live state (connections, MCP sessions, streams, long-polls, subscriptions).

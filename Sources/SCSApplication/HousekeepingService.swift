@@ -1,6 +1,10 @@
 public import Logging
 public import SCSStorage
 public import ServiceLifecycle
+import SCSTools
+import SCSMCP
+import SCSCore
+import SCSAuth
 
 /// Housekeeping while serving: purges expired tokens, audit rows past retention and idle MCP
 /// sessions every `interval`; on shutdown ends every open SSE stream so the HTTP server can drain.

@@ -8,6 +8,7 @@ public import SCSStorage
 public import SCSSupervisor
 public import SCSTools
 import SCSWire
+import OrderedCollections
 
 /// The composition root of `scs serve`: storage, the supervisor and its workers, the tools over
 /// them, live notifications, worker-event routing, `/health` and `/mcp`. The executable picks

@@ -4,6 +4,7 @@ public import Prometheus
 import SCSStorage
 import SCSSupervisor
 import SCSWire
+import OrderedCollections
 
 /// The Prometheus side of swift-metrics for `scs serve`: the registry every `Timer`, `Counter`
 /// and `Recorder` of the process reports to, and the gauges set from live state on each scrape

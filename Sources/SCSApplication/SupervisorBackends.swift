@@ -1,5 +1,5 @@
 public import SCSCore
-import SCSSupervisor
+public import SCSSupervisor
 public import SCSTools
 import SCSWire
 

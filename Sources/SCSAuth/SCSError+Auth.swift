@@ -1,4 +1,5 @@
 public import SCSCore
+import OrderedCollections
 
 /// The authentication errors, as the Python server names them — without ever echoing a token
 /// (docs/CONTRACT.md §5, row 17).

@@ -1,4 +1,5 @@
 import Foundation
+import SCSCore
 #if canImport(Glibc)
     import Glibc
 #endif

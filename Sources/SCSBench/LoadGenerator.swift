@@ -1,5 +1,6 @@
 import Foundation
 import SCSCore
+import OrderedCollections
 
 /// `scs-bench load --port P --api-key K --tool NAME --args JSON [--agents 1] [--calls 200]
 ///  [--agent-type claude] [--queries FILE] [--path /mcp] [--warmup 20] [--cpu-pid PID]`

@@ -1,5 +1,6 @@
 import Foundation
 import SCSCore
+import OrderedCollections
 
 /// One simulated agent: its own connection, MCP session and token, calling tools over
 /// Streamable HTTP (JSON or SSE answers both understood).

@@ -9,6 +9,7 @@ import SCSStorage
 import SCSStorageSQLite
 import SCSSupervisor
 import SCSWire
+import OrderedCollections
 
 /// `scs-bench search --scs PATH --out DIR [--sizes 1000,10000,100000] [--queries 200]`
 /// Fills one session per size, searches each through a real search worker (the same IPC path

@@ -1,3 +1,4 @@
+import OrderedCollections
 /// An error found while parsing JSON text. Its description names the position, never the text.
 public struct JSONParseError: Error, Sendable, CustomStringConvertible {
     public let reason: String

@@ -1,3 +1,4 @@
+import OrderedCollections
 extension JSONValue {
     /// Compact JSON text (no spaces), object keys in insertion order, UTF-8 kept as is.
     public var compactText: String {

@@ -1,3 +1,4 @@
+public import OrderedCollections
 /// The named errors: the Python server's codes plus the ones `scs` adds (docs/CONTRACT.md §2).
 extension SCSError {
     public static func sessionNotFound(_ id: String) -> SCSError {

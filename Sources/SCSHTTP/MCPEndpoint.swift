@@ -6,6 +6,8 @@ import NIOCore
 public import SCSAuth
 public import SCSCore
 public import SCSMCP
+import SCSStorage
+import OrderedCollections
 
 /// MCP Streamable HTTP at `/mcp` and `/mcp/`: POST (JSON or SSE answers), GET (SSE stream of
 /// server notifications), DELETE (end the session). Every request needs the API key (401), an

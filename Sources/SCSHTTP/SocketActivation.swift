@@ -1,10 +1,10 @@
 #if canImport(Glibc)
-    import Glibc
+    public import Glibc
 #endif
-import Logging
+public import Logging
 import NIOCore
 import NIOPosix
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// systemd socket activation (`LISTEN_FDS`): the listening sockets systemd passed, when meant for
 /// this process (`LISTEN_PID`), as descriptors 3…

@@ -1,4 +1,5 @@
 public import SCSCore
+public import OrderedCollections
 
 /// JSON-RPC 2.0 as MCP uses it.
 public enum JSONRPC {

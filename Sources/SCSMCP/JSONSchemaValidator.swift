@@ -1,6 +1,7 @@
 import Foundation
 public import SCSCore
 import Synchronization
+import OrderedCollections
 
 /// Validates tool arguments against a tool's input schema (the JSON Schema subset MCP tool schemas
 /// use) and reports the error the Python server reports: `jsonschema`'s `best_match` — the

@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 public import SCSCore
+import OrderedCollections
 
 /// The MCP protocol, independent of the transport: initialize and version negotiation, ping,
 /// tools (schema-validated), resources (+ subscriptions) and prompts.

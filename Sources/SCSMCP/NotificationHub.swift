@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import SCSCore
 public import SCSAuth
 import Synchronization

@@ -1,4 +1,5 @@
 import SCSCore
+import Foundation
 
 /// Python's `repr()` of JSON values, for validation messages identical to the Python server's
 /// (`'x' is a required property`, `None is not of type 'object'`).

@@ -1,4 +1,5 @@
 public import SCSCore
+public import OrderedCollections
 
 /// One tool call as a handler sees it: arguments already validated against the tool's schema,
 /// with the schema's defaults filled in.

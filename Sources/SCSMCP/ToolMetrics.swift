@@ -1,6 +1,7 @@
 import CoreMetrics
 public import SCSCore
 import Synchronization
+public import OrderedCollections
 
 /// Live per-tool figures for get_performance_metrics: calls, errors and latency percentiles over
 /// the most recent calls (a ring of 2,048 samples per tool). Every call is also recorded through

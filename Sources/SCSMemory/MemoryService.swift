@@ -1,5 +1,6 @@
 public import SCSCore
 public import SCSStorage
+public import OrderedCollections
 
 /// Agent memory with the Python server's validation order and messages (docs/CONTRACT.md
 /// §6), TTL enforced on every read, and a literal list prefix. Callers pass the

@@ -1,5 +1,5 @@
 import Foundation
-import SCSCore
+public import SCSCore
 public import SCSStorage
 import Synchronization
 

@@ -1,5 +1,6 @@
 import CSCSScan
 import SCSCore
+import OrderedCollections
 
 /// The searchable form of a session's messages, stored column by column so a scan reads plain
 /// memory: every text (`sender content [metadata values…]`, lower-cased, as Unicode scalars) in

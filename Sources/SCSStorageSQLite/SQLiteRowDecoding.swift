@@ -2,6 +2,7 @@ import GRDB
 import GRDBSQLite
 import SCSCore
 import SCSStorage
+import OrderedCollections
 
 /// Decoding of rows written by this server or by the Python server (text times, JSON strings).
 enum SQLiteRow {

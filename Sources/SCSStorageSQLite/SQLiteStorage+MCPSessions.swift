@@ -1,5 +1,5 @@
 import GRDB
-import SCSCore
+public import SCSCore
 public import SCSStorage
 
 extension SQLiteStorage {

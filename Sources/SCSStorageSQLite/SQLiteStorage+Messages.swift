@@ -1,6 +1,7 @@
 import GRDB
 public import SCSCore
 public import SCSStorage
+import OrderedCollections
 
 extension SQLiteStorage {
     public func appendMessage(_ new: NewMessage) async throws -> Message {

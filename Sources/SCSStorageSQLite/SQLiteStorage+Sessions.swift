@@ -1,6 +1,8 @@
 import GRDB
 public import SCSCore
 public import SCSStorage
+import OrderedCollections
+import Foundation
 
 extension SQLiteStorage {
     public func createSession(_ new: NewSession, audit: NewAuditEvent?) async throws -> Session {

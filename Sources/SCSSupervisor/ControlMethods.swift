@@ -1,5 +1,6 @@
 public import SCSCore
 public import SCSWire
+import OrderedCollections
 
 /// `control.status`: every worker's status (operators: `scs workers status`).
 public enum ControlStatusMethod: WireMethod {

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-    import Glibc
+    public import Glibc
 #endif
 
 /// `sd_notify` without libsystemd: datagrams to `$NOTIFY_SOCKET` (`@` = abstract namespace).

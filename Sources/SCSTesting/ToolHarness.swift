@@ -6,6 +6,7 @@ public import SCSMCP
 public import SCSTools
 import SCSStorage
 import Synchronization
+public import OrderedCollections
 
 /// The 23 tools as the server serves them — `MCPServer.respond`, the one `tools/call` path —
 /// over a temporary SQLite file, with the workers' handlers in process. Calls come from one MCP

@@ -1,4 +1,4 @@
-import SCSCore
+public import SCSCore
 public import SCSStorage
 import Synchronization
 

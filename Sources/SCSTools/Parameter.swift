@@ -1,4 +1,5 @@
 import SCSCore
+import OrderedCollections
 
 /// One parameter of a tool: its schema (with the default that validation fills in) and how its
 /// validated value becomes a Swift value. A parameter's name is written here and nowhere else:

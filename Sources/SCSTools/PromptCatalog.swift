@@ -2,6 +2,7 @@ import Foundation
 public import SCSMCP
 import SCSCore
 import SCSStorage
+import OrderedCollections
 
 /// The two prompts, as proper prompt messages (docs/CONTRACT.md §7).
 public enum PromptCatalog {

@@ -1,6 +1,7 @@
 public import SCSCore
 public import SCSMCP
 import SCSStorage
+import OrderedCollections
 
 /// The five resource templates, read with the MCP session's identity (docs/CONTRACT.md §7).
 public struct ResourceCatalog: ResourceProvider {

@@ -1,6 +1,8 @@
 import SCSCore
 import SCSMCP
 import SCSStorage
+import OrderedCollections
+import Foundation
 
 /// Rules several tools share: metadata bounds, visibility values, parents, live announcements.
 extension ToolCall {

@@ -3,6 +3,7 @@ import SCSAuth
 import SCSCore
 public import SCSMCP
 import SCSStorage
+import OrderedCollections
 
 /// One tool invocation with the environment: caller resolution, error wrapping, audit.
 public struct ToolCall: Sendable {

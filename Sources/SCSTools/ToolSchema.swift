@@ -1,4 +1,5 @@
 import SCSCore
+import OrderedCollections
 
 /// Builds tool input schemas in the Python server's shape (pydantic-generated: `title` per
 /// property, `default`s, `required` only when non-empty) plus a description per property.

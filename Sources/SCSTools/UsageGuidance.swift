@@ -1,4 +1,5 @@
 import SCSCore
+import OrderedCollections
 
 /// The text of get_usage_guidance: the Python server's key structure per guidance type, with the
 /// tools each access level may use (the nine new tools included).

@@ -1,4 +1,5 @@
 public import SCSCore
+import OrderedCollections
 
 extension AgentIdentity: WireCodable {
     public init(wire: JSONValue) throws(WireError) {

@@ -1,6 +1,6 @@
 import NIOConcurrencyHelpers
 public import NIOCore
-import NIOPosix
+public import NIOPosix
 public import SCSCore
 
 /// A connection to a worker: hello exchange, pipelined calls answered by id, events delivered to

@@ -1,5 +1,6 @@
 public import NIOCore
 public import SCSCore
+import OrderedCollections
 
 /// Protocol constants.
 public enum WireProtocol {

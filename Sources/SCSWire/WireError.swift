@@ -1,4 +1,5 @@
 public import SCSCore
+import OrderedCollections
 
 /// Failures of the worker protocol itself. Descriptions never include frame contents.
 public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {

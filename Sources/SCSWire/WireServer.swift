@@ -4,7 +4,7 @@
 import Dispatch
 public import Logging
 public import NIOCore
-import NIOPosix
+public import NIOPosix
 import SCSCore
 import Synchronization
 

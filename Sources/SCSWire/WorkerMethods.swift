@@ -1,4 +1,5 @@
 public import SCSCore
+public import OrderedCollections
 
 /// `health.ping`: the heartbeat. Any worker answers with its pid and in-flight count.
 public enum PingMethod: WireMethod {

@@ -3,6 +3,7 @@
 #endif
 import Logging
 import SCSCore
+import OrderedCollections
 
 /// `LOG_FORMAT=json`: one JSON object per line on stderr — `time` (ISO 8601 UTC), `level`,
 /// `label`, `message`, `source`, then every metadata key (the handler's, the provider's

@@ -8,6 +8,8 @@ import SCSHTTP
 import SCSStorage
 import SCSSupervisor
 import ServiceLifecycle
+import UnixSignals
+import SCSTools
 
 /// `scs serve`: the supervisor.
 struct ServeCommand: AsyncParsableCommand {

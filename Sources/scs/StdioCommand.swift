@@ -4,6 +4,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import SCSCore
+import OrderedCollections
 
 /// `scs stdio`: an MCP endpoint on standard input/output (one JSON-RPC message per line) that
 /// forwards every message to the running `scs serve`, so clients that only speak stdio share the

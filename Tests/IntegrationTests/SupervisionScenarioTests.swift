@@ -5,6 +5,7 @@ import SCSSupervisor
 import SCSWire
 import Synchronization
 import Testing
+import SCSStorageSQLite
 
 #if canImport(Glibc)
     import Glibc

@@ -1,6 +1,7 @@
 @testable import SCSBench
 import SCSCore
 import Testing
+import OrderedCollections
 
 @Suite("The load generator's answer check")
 struct AnswerCheckTests {

@@ -1,5 +1,6 @@
 import SCSCore
 import Testing
+import OrderedCollections
 
 @Suite("JSON values")
 struct JSONValueTests {

@@ -11,6 +11,7 @@ import SCSStorage
 import SCSStorageSQLite
 import SCSSupervisor
 import Testing
+import OrderedCollections
 
 @Suite("GET /health")
 struct HealthEndpointTests {

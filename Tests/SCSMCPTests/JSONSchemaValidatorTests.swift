@@ -2,6 +2,7 @@ import Foundation
 import SCSCore
 @testable import SCSMCP
 import Testing
+import OrderedCollections
 
 @Suite("Tool argument validation matches Python jsonschema (golden corpus)")
 struct JSONSchemaValidatorTests {

@@ -2,6 +2,7 @@ import SCSCore
 import SCSMCP
 import Synchronization
 import Testing
+import OrderedCollections
 
 @Suite("MCP server core (transport-independent)")
 struct MCPServerTests {

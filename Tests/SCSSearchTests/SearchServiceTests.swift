@@ -4,6 +4,7 @@ import SCSCore
 import SCSStorage
 import SCSStorageSQLite
 import Testing
+import OrderedCollections
 
 @Suite("Search service over a real SQLite file")
 struct SearchServiceTests {

@@ -1,5 +1,6 @@
 import SCSCore
 import Testing
+import OrderedCollections
 
 @testable import SCSSearch
 

@@ -3,6 +3,7 @@ import SCSCore
 import SCSStorage
 import SCSStorageSQLite
 import Testing
+import OrderedCollections
 
 @Suite("Audit log and tokens")
 struct AuditAndTokenTests {

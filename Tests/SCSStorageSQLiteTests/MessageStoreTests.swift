@@ -2,6 +2,7 @@ import SCSCore
 import SCSStorage
 import SCSStorageSQLite
 import Testing
+import OrderedCollections
 
 @Suite("Messages on a real SQLite file")
 struct MessageStoreTests {

@@ -4,6 +4,7 @@ import SCSCore
 import SCSStorage
 import SCSStorageSQLite
 import Testing
+import OrderedCollections
 
 @Suite("Opening a database written by the Python server")
 struct PythonMigrationTests {

@@ -2,6 +2,8 @@ import SCSCore
 import SCSStorage
 import SCSTesting
 import Testing
+import SCSTools
+import OrderedCollections
 
 @Suite("Tools: get_usage_guidance, get_performance_metrics, get_audit_log")
 struct AdminToolTests {

@@ -1,6 +1,7 @@
 import SCSCore
 import SCSTesting
 import Testing
+import OrderedCollections
 
 @Suite("Tools: authenticate_agent, refresh_token, revoke_token")
 struct AuthToolTests {

@@ -1,6 +1,7 @@
 import SCSCore
 import SCSTesting
 import Testing
+import OrderedCollections
 
 @Suite("Tools: set_memory, get_memory, list_memory, delete_memory")
 struct MemoryToolTests {

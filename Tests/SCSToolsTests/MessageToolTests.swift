@@ -2,6 +2,7 @@ import Foundation
 import SCSCore
 import SCSTesting
 import Testing
+import OrderedCollections
 
 @Suite("Tools: add_message, get_messages, set_message_visibility, wait_for_messages, get_message_thread")
 struct MessageToolTests {

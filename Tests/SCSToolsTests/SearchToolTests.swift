@@ -1,6 +1,7 @@
 import SCSCore
 import SCSTesting
 import Testing
+import OrderedCollections
 
 @Suite("Tools: search_context, search_by_sender, search_by_timerange")
 struct SearchToolTests {

@@ -1,6 +1,7 @@
 import SCSCore
 import SCSTesting
 import Testing
+import OrderedCollections
 
 @Suite("Tools: create_session, get_session, list_sessions, close_session, get_active_agents")
 struct SessionToolTests {

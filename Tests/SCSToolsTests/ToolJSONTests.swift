@@ -1,6 +1,7 @@
 import SCSCore
 @testable import SCSTools
 import Testing
+import OrderedCollections
 
 @Suite("Tool result shapes")
 struct ToolJSONTests {

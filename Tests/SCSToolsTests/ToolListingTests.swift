@@ -3,6 +3,7 @@ import SCSCore
 import SCSMCP
 import SCSTesting
 import Testing
+import OrderedCollections
 
 @Suite("tools/list")
 struct ToolListingTests {

@@ -1,5 +1,6 @@
 import SCSCore
 import SCSTesting
+import OrderedCollections
 
 /// Runs `body` with a fresh harness (its database removed afterwards, also when the body throws).
 func withTools(

@@ -3,6 +3,7 @@ import NIOEmbedded
 import SCSCore
 @testable import SCSWire
 import Testing
+import OrderedCollections
 
 @Suite("Frame codec, adversarially")
 struct FrameCodecTests {

@@ -1,5 +1,6 @@
 import SCSCore
 import SCSStorage
+import OrderedCollections
 
 /// `get_audit_log` (admin): events newest first, filtered; `since` is inclusive.
 struct GetAuditLog: Tool {

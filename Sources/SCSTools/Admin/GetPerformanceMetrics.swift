@@ -1,4 +1,7 @@
 import SCSCore
+import SCSStorage
+import SCSMCP
+import OrderedCollections
 
 /// `get_performance_metrics` (admin): live per-tool figures, workers, database, live state.
 struct GetPerformanceMetrics: Tool {

@@ -1,4 +1,5 @@
 import SCSCore
+import OrderedCollections
 
 /// `get_usage_guidance`: what the caller may do, at its access level.
 struct GetUsageGuidance: Tool {

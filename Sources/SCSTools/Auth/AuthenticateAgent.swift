@@ -1,5 +1,7 @@
 import SCSAuth
 import SCSCore
+import OrderedCollections
+import SCSMCP
 
 /// `authenticate_agent`: an `sct_` token for any agent id (the API key is the boundary); the
 /// permissions follow the agent type, and admin needs `ADMIN_API_KEY` when that is configured.

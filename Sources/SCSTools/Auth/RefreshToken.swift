@@ -1,6 +1,8 @@
 import SCSAuth
 import SCSCore
 import SCSStorage
+import SCSMCP
+import OrderedCollections
 
 /// `refresh_token`: a fresh JWT and token; the old token stops at once. An expired token whose
 /// JWT is still valid is recovered.

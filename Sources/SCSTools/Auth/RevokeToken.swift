@@ -1,5 +1,7 @@
 import SCSAuth
 import SCSCore
+import SCSMCP
+import OrderedCollections
 
 /// `revoke_token`: the caller's own tokens (any of its agent id), or any token for an admin; an
 /// unknown, foreign or revoked token is TOKEN_NOT_FOUND (nothing revealed).

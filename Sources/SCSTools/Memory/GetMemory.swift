@@ -1,4 +1,5 @@
 import SCSCore
+import OrderedCollections
 
 /// `get_memory`: one of the caller's entries, in exactly that scope; expired entries do not exist.
 struct GetMemory: Tool {

@@ -1,4 +1,5 @@
 import SCSCore
+import OrderedCollections
 
 /// `list_memory`: the caller's keys (never the values), global, one session or every scope.
 struct ListMemory: Tool {

@@ -1,5 +1,6 @@
 import SCSCore
 import SCSStorage
+import OrderedCollections
 
 /// `add_message` (needs write; `admin_only` needs admin). The message and its audit row commit
 /// in one transaction; long-polls and subscribers hear of it after the commit.

@@ -1,4 +1,6 @@
 import SCSCore
+import SCSStorage
+import OrderedCollections
 
 /// `get_message_thread`: the top of the thread (even from a reply) and every message of it the
 /// caller may see, by id; a visible reply under a hidden message is still returned.

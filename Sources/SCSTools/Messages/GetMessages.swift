@@ -1,5 +1,6 @@
 import SCSCore
 import SCSStorage
+import OrderedCollections
 
 /// `get_messages`: the visible messages of a session, oldest first, paged; a page the result
 /// budget cut short says `has_more` with the next offset `offset + count`.

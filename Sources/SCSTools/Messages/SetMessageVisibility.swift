@@ -1,4 +1,6 @@
 import SCSCore
+import OrderedCollections
+import SCSStorage
 
 /// `set_message_visibility` (its sender or an admin; `admin_only` needs admin). A message the
 /// caller cannot see is MESSAGE_NOT_FOUND, as a missing one.

@@ -1,5 +1,6 @@
 import SCSCore
 import SCSStorage
+import OrderedCollections
 
 /// `wait_for_messages`: a long-poll that answers the oldest visible messages after an id at once
 /// when there are any, else when one is committed or at the timeout. Messages the caller cannot

@@ -1,5 +1,6 @@
 import SCSCore
 import SCSStorage
+import OrderedCollections
 
 /// `search_by_sender`: one sender's visible messages (exact match), newest first.
 struct SearchBySender: Tool {

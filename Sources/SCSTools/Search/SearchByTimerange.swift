@@ -1,5 +1,6 @@
 import SCSCore
 import SCSStorage
+import OrderedCollections
 
 /// `search_by_timerange`: visible messages between two ISO 8601 times (inclusive), oldest first.
 struct SearchByTimerange: Tool {

@@ -1,5 +1,6 @@
 import Foundation
 import SCSCore
+import OrderedCollections
 
 /// `search_context`: RapidFuzz-compatible fuzzy search over the whole session, served by a
 /// search worker; the hits that fit in the result budget, best first.

@@ -1,4 +1,7 @@
 import SCSCore
+import SCSMCP
+import OrderedCollections
+import SCSStorage
 
 /// `close_session` (its creator or an admin): no more posts or session memory; reads go on.
 /// Closing again answers the first `closed_at`.

@@ -1,5 +1,6 @@
 import SCSCore
 import SCSStorage
+import OrderedCollections
 
 /// `create_session` (needs write); the session row and its audit row commit together.
 struct CreateSession: Tool {

@@ -1,4 +1,6 @@
 import SCSCore
+import SCSStorage
+import OrderedCollections
 
 /// `get_active_agents`: agents that made an authenticated call on the session within the window,
 /// with their messages in it that the caller may see.

@@ -1,5 +1,6 @@
 import SCSCore
 import SCSStorage
+import OrderedCollections
 
 /// `get_session`: the session and its 50 newest messages the caller may see.
 struct GetSession: Tool {

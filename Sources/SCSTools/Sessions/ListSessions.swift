@@ -1,5 +1,6 @@
 import SCSCore
 import SCSStorage
+import OrderedCollections
 
 /// `list_sessions`: newest first; counts and last activity over the messages the caller may see.
 struct ListSessions: Tool {
