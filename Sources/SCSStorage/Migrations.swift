@@ -12,6 +12,7 @@ public enum Migrations {
         Entry(id: 3, name: "message_changes"),
         Entry(id: 4, name: "mcp_sessions_and_activity"),
         Entry(id: 5, name: "hashed_tokens"),
+        Entry(id: 6, name: "message_counts"),
     ]
 
     /// Checks that `applied` (ids recorded in a database) is a prefix of `all`, and returns what remains.

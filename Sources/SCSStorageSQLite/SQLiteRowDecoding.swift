@@ -151,20 +151,26 @@ struct VisibilityClause {
 }
 
 /// `COUNT(*)` of the messages of a session that `reader` may see, as a sum of one count per
-/// visibility value: each is a range of `idx_messages_visibility_session (visibility, session_id)`,
-/// read without touching the table for public messages (the common case). One count with the
-/// `VisibilityClause` reads every row of the session from the table (3x slower for 300 messages).
-/// Admins see every row (whatever its visibility value): one plain count.
+/// visibility value. Without further conditions the public part (the common case) and an admin's
+/// whole count are lookups in `message_counts` (kept by triggers, migration 6); the private and
+/// agent-only parts, and every count with conditions, are a range of
+/// `idx_messages_visibility_session (visibility, session_id)`. One count with the
+/// `VisibilityClause` would read every row of the session from the table.
+/// Admins see every row (whatever its visibility value).
 struct VisibleCount {
     let sql: String
     let arguments: [any DatabaseValueConvertible]
+
+    static let publicCount = "IFNULL((SELECT count FROM message_counts WHERE session_id = ? AND visibility = 'public'), 0)"
 
     /// `conditions` and `arguments` narrow every count further (sender, time, id bounds).
     init(sessionID: String, reader: AgentIdentity, only: Visibility?, conditions: [String], arguments extra: [any DatabaseValueConvertible]) {
         let rest = conditions.map { " AND " + $0 }.joined()
         if reader.isAdmin {
             let filter = only.map { " AND visibility = '\($0.rawValue)'" } ?? ""
-            sql = "SELECT COUNT(*) FROM messages WHERE session_id = ?\(filter)\(rest)"
+            sql = conditions.isEmpty
+                ? "SELECT IFNULL((SELECT SUM(count) FROM message_counts WHERE session_id = ?\(filter)), 0)"
+                : "SELECT COUNT(*) FROM messages WHERE session_id = ?\(filter)\(rest)"
             arguments = [sessionID] + extra
             return
         }
@@ -178,6 +184,11 @@ struct VisibleCount {
             case .private: (own, ownArguments) = (" AND sender = ?", [reader.agentID])
             case .agentOnly: (own, ownArguments) = (" AND (sender = ? OR lower(sender_type) = ?)", [reader.agentID, reader.foldedAgentType])
             case .adminOnly: continue
+            }
+            if visibility == .public && conditions.isEmpty {
+                parts.append(Self.publicCount)
+                arguments.append(sessionID)
+                continue
             }
             parts.append("(SELECT COUNT(*) FROM messages WHERE visibility = '\(visibility.rawValue)' AND session_id = ?\(own)\(rest))")
             arguments += [sessionID] + ownArguments + extra

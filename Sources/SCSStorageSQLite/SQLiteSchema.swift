@@ -10,6 +10,7 @@ enum SQLiteSchema {
         case 3: return messageChanges
         case 4: return mcpSessionsAndActivity
         case 5: return hashedTokens
+        case 6: return messageCounts
         default: return nil
         }
     }
@@ -191,5 +192,36 @@ enum SQLiteSchema {
         CREATE INDEX IF NOT EXISTS idx_secure_tokens_jwt_id ON secure_tokens(jwt_id) WHERE jwt_id IS NOT NULL;
         UPDATE mcp_sessions SET bound_token = scs_token_digest(bound_token)
             WHERE bound_token IS NOT NULL AND bound_token NOT LIKE 'sha256:%';
+        """
+
+    /// 6 — the number of messages of each (session, visibility), kept by triggers in the
+    /// transaction of every insert, delete and visibility change (whoever writes: this server,
+    /// the Python server, a script), so that a total of a session's messages is a lookup instead
+    /// of a walk over an index of the whole session.
+    static let messageCounts = """
+        CREATE TABLE IF NOT EXISTS message_counts (
+            session_id TEXT NOT NULL,
+            visibility TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (session_id, visibility)
+        ) WITHOUT ROWID;
+        INSERT OR REPLACE INTO message_counts (session_id, visibility, count)
+            SELECT IFNULL(session_id, ''), IFNULL(visibility, ''), COUNT(*) FROM messages GROUP BY 1, 2;
+        CREATE TRIGGER IF NOT EXISTS message_counts_insert AFTER INSERT ON messages BEGIN
+            INSERT INTO message_counts (session_id, visibility, count)
+                VALUES (IFNULL(NEW.session_id, ''), IFNULL(NEW.visibility, ''), 1)
+                ON CONFLICT (session_id, visibility) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER IF NOT EXISTS message_counts_delete AFTER DELETE ON messages BEGIN
+            UPDATE message_counts SET count = count - 1
+                WHERE session_id = IFNULL(OLD.session_id, '') AND visibility = IFNULL(OLD.visibility, '');
+        END;
+        CREATE TRIGGER IF NOT EXISTS message_counts_update AFTER UPDATE OF session_id, visibility ON messages BEGIN
+            UPDATE message_counts SET count = count - 1
+                WHERE session_id = IFNULL(OLD.session_id, '') AND visibility = IFNULL(OLD.visibility, '');
+            INSERT INTO message_counts (session_id, visibility, count)
+                VALUES (IFNULL(NEW.session_id, ''), IFNULL(NEW.visibility, ''), 1)
+                ON CONFLICT (session_id, visibility) DO UPDATE SET count = count + 1;
+        END;
         """
 }

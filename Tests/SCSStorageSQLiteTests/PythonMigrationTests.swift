@@ -49,10 +49,13 @@ struct PythonMigrationTests {
                         """)
                 )
             }
+            let counts = try await check.read { db in try Int.fetchOne(db, sql: "SELECT SUM(count) FROM message_counts") }
             try check.close()
             #expect(indexes.contains("idx_messages_sender_type") && indexes.contains("idx_agent_memory_lookup"))
-            #expect(triggers.isEmpty)
+            // The Python triggers are gone; only the message counts' own (migration 6) remain.
+            #expect(Set(triggers) == ["message_counts_insert", "message_counts_delete", "message_counts_update"])
             #expect(textTimes == 0)
+            #expect(counts == before["messages"])
 
             let session = try #require(try await storage.session(id: "session_aaaaaaaaaaaaaaaa"))
             #expect(session.purpose == "Python era session" && session.createdBy == "alice")
@@ -137,7 +140,11 @@ struct PythonMigrationTests {
                 try db.execute(sql: """
                     DROP INDEX idx_secure_tokens_jwt_id;
                     ALTER TABLE secure_tokens DROP COLUMN jwt_id;
-                    DELETE FROM scs_migrations WHERE id = 5;
+                    DELETE FROM scs_migrations WHERE id >= 5;
+                    DROP TRIGGER message_counts_insert;
+                    DROP TRIGGER message_counts_delete;
+                    DROP TRIGGER message_counts_update;
+                    DROP TABLE message_counts;
                     INSERT INTO secure_tokens (token_id, encrypted_jwt, agent_id, expires_at, created_at) VALUES (?, x'01', 'alice', 9e9, 1);
                     INSERT INTO mcp_sessions (id, protocol_version, bound_token, created_at, last_seen) VALUES ('m1', '2025-06-18', ?, 1, 1);
                     INSERT INTO mcp_sessions (id, protocol_version, bound_token, created_at, last_seen) VALUES ('m2', '2025-06-18', NULL, 1, 1);
