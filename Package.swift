@@ -84,7 +84,10 @@ let package = Package(
         ),
         .target(
             name: "SCSAuth",
-            dependencies: ["SCSCore", "SCSStorage", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "SCSCore", "SCSStorage", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

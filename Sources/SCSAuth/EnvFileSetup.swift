@@ -16,9 +16,15 @@ public struct EnvFileSetup: Sendable {
     public let path: String
     public init(path: String) { self.path = path }
 
-    public func run(force: Bool) throws -> Outcome {
+    /// Adds the missing secrets; with `adminPasswordHash` (from `DashboardPassword.hash`) also
+    /// stores it as `ADMIN_PASSWORD_HASH`, replacing any earlier one.
+    public func run(force: Bool, adminPasswordHash: String? = nil) throws -> Outcome {
         var file = try EnvFile.load(path: path)
         var outcome = Outcome(written: [], kept: [], tooShort: [])
+        if let adminPasswordHash {
+            file.set("ADMIN_PASSWORD_HASH", adminPasswordHash)
+            outcome.written.append("ADMIN_PASSWORD_HASH")
+        }
         for name in SecretsConfiguration.names {
             if let existing = file[name], !existing.isEmpty, !force {
                 outcome.kept.append(name)

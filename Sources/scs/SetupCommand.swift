@@ -11,6 +11,10 @@ struct SetupCommand: ParsableCommand {
             Existing keys are kept unless --force is given; other lines of the file are preserved.
             The keys are never printed: read them from the file (e.g. to configure a client, use
             `scs client-config`).
+
+            --admin-password reads the web dashboard's operator password from standard input (one
+            line, at least 8 characters; not echoed on a terminal) and stores only its scrypt hash,
+            as ADMIN_PASSWORD_HASH. The hash is used instead of a plain ADMIN_PASSWORD.
             """
     )
 
@@ -19,11 +23,23 @@ struct SetupCommand: ParsableCommand {
     @Flag(help: "Replace keys that already exist.")
     var force = false
 
+    @Flag(help: "Read a dashboard password from standard input and store its hash as ADMIN_PASSWORD_HASH.")
+    var adminPassword = false
+
     func run() throws {
         let path = environment.setupPath
+        var passwordHash: String?
+        if adminPassword {
+            guard let password = PasswordPrompt.read(prompt: "Dashboard password: "), password.utf8.count >= 8, password.utf8.count <= 1_024
+            else {
+                printError("scs setup: the dashboard password must be one line of 8 to 1,024 characters on standard input")
+                throw ExitCode(64)
+            }
+            passwordHash = try DashboardPassword.hash(password)
+        }
         let outcome: EnvFileSetup.Outcome
         do {
-            outcome = try EnvFileSetup(path: path).run(force: force)
+            outcome = try EnvFileSetup(path: path).run(force: force, adminPasswordHash: passwordHash)
         } catch {
             printError("scs setup: could not write \(path): \(error)")
             throw ExitCode(73)

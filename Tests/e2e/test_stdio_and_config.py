@@ -58,3 +58,30 @@ def test_clients_never_take_key_or_target_from_dot_env_nor_leave_this_machine(se
     named = subprocess.run([BIN, "client-config", "claude", "--url", "https://scs.example/mcp/"], env=far, cwd=tmp_path,
                            capture_output=True, text=True, check=True).stdout
     assert json.loads(named.split("'")[1])["url"] == "https://scs.example/mcp/"
+
+
+def test_setup_stores_a_dashboard_password_as_a_scrypt_hash(tmp_path):
+    """`scs setup --admin-password` reads the password from stdin and stores only its scrypt hash,
+    which Python's own hashlib.scrypt confirms; a short password is refused and nothing changes."""
+    import base64
+    import hashlib
+    import os
+    env_file = str(tmp_path / "scs.env")
+    env = dict(os.environ, HOME=str(tmp_path), SCS_DATA_DIR=str(tmp_path / "data"))
+    short = subprocess.run([BIN, "setup", "--env-file", env_file, "--admin-password"], input="short\n", env=env,
+                           capture_output=True, text=True)
+    assert short.returncode == 64 and "8 to 1,024 characters" in short.stderr and not os.path.exists(env_file)
+    done = subprocess.run([BIN, "setup", "--env-file", env_file, "--admin-password"], input="correct horse battery\n", env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "ADMIN_PASSWORD_HASH" in done.stdout and "correct horse" not in done.stdout + done.stderr
+    text = open(env_file).read()
+    assert "correct horse" not in text
+    values = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+    kind, log2n, r, p, salt, digest = values["ADMIN_PASSWORD_HASH"].split("$")
+    assert (kind, log2n, r, p) == ("scrypt", "15", "8", "1")
+    unb64 = lambda s: base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+    expected = hashlib.scrypt(b"correct horse battery", salt=unb64(salt), n=2 ** 15, r=8, p=1, maxmem=64 << 20, dklen=32)
+    assert expected == unb64(digest)
+    assert all(values[name] for name in ("API_KEY", "JWT_SECRET_KEY", "JWT_ENCRYPTION_KEY"))
+    assert oct(os.stat(env_file).st_mode & 0o777) == "0o600"
