@@ -33,10 +33,11 @@ public struct HousekeepingService: Service {
             for id in ended { hub.endSession(id) }
             for id in hub.sessionIDs where try await application.sessions.lookup(id) == nil { hub.endSession(id) }
             let activity = try await storage.deleteActivity(before: application.environment.clock.now() - 86_400 * 2)
-            if tokens + audit + ended.count + activity > 0 {
+            let logins = try await storage.deleteExpiredDashboardLogins(now: application.environment.clock.now())
+            if tokens + audit + ended.count + activity + logins > 0 {
                 logger.info("housekeeping", metadata: [
                     "tokens_purged": "\(tokens)", "audit_rows_purged": "\(audit)", "mcp_sessions_purged": "\(ended.count)",
-                    "activity_rows_purged": "\(activity)",
+                    "activity_rows_purged": "\(activity)", "dashboard_logins_purged": "\(logins)",
                 ])
             }
         } catch {

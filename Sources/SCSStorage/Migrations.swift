@@ -13,6 +13,7 @@ public enum Migrations {
         Entry(id: 4, name: "mcp_sessions_and_activity"),
         Entry(id: 5, name: "hashed_tokens"),
         Entry(id: 6, name: "message_counts"),
+        Entry(id: 7, name: "dashboard_logins"),
     ]
 
     /// Checks that `applied` (ids recorded in a database) is a prefix of `all`, and returns what remains.

@@ -68,7 +68,9 @@ public protocol TokenStore: Sendable {
 }
 
 /// Everything the server stores, behind one driver.
-public protocol Storage: SessionStore, MessageStore, MemoryStore, AuditStore, TokenStore, MCPSessionStore, ActivityStore {
+public protocol Storage:
+    SessionStore, MessageStore, MemoryStore, AuditStore, TokenStore, MCPSessionStore, ActivityStore, DashboardLoginStore
+{
     /// `"sqlite"` or `"postgresql"`.
     var backendName: String { get }
     /// Size of the database, bytes (0 when unknown).

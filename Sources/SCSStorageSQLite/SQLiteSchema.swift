@@ -11,6 +11,7 @@ enum SQLiteSchema {
         case 4: return mcpSessionsAndActivity
         case 5: return hashedTokens
         case 6: return messageCounts
+        case 7: return dashboardLogins
         default: return nil
         }
     }
@@ -223,5 +224,19 @@ enum SQLiteSchema {
                 VALUES (IFNULL(NEW.session_id, ''), IFNULL(NEW.visibility, ''), 1)
                 ON CONFLICT (session_id, visibility) DO UPDATE SET count = count + 1;
         END;
+        """
+
+    /// 7 — dashboard logins (server-side: the cookie only names one).
+    static let dashboardLogins = """
+        CREATE TABLE IF NOT EXISTS dashboard_logins (
+            id TEXT PRIMARY KEY,
+            principal TEXT NOT NULL,
+            agent_id TEXT,
+            token_digest TEXT,
+            created_at REAL NOT NULL,
+            expires_at REAL NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS idx_dashboard_logins_token ON dashboard_logins(token_digest) WHERE token_digest IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS idx_dashboard_logins_expiry ON dashboard_logins(expires_at);
         """
 }
