@@ -42,8 +42,7 @@ public struct DashboardPassword: Sendable {
         guard given.count <= 1_024 else { return false }
         switch form {
         case .plain(let expected):
-            let key = SymmetricKey(size: .bits256)
-            return HMAC<SHA256>.authenticationCode(for: given, using: key) == HMAC<SHA256>.authenticationCode(for: expected, using: key)
+            return Self.constantTimeEqual(given, expected)
         case .scrypt(let parameters, let salt, let hash):
             guard let derived = try? Self.derive(given, salt: salt, parameters, count: hash.count) else { return false }
             return Self.constantTimeEqual(derived, hash)
@@ -80,11 +79,11 @@ public struct DashboardPassword: Sendable {
         return .scrypt(Parameters(log2N: log2N, r: r, p: p), salt: salt, hash: hash)
     }
 
+    /// Compares the MACs of both under a fresh random key (swift-crypto compares MACs in constant
+    /// time), so neither the contents nor the length of the secret leak through timing.
     static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
+        let key = SymmetricKey(size: .bits256)
+        return HMAC<SHA256>.authenticationCode(for: a, using: key) == HMAC<SHA256>.authenticationCode(for: b, using: key)
     }
 }
 

@@ -25,18 +25,18 @@ public struct LoggingConfiguration: Sendable, Equatable {
             guard let given = Format(rawValue: text) else { throw ConfigurationError("LOG_FORMAT must be text or json, not '\(text)'") }
             format = given
         }
-        guard let text = env["LOG_LEVEL"]?.lowercased() else {
-            self.init(format: format)
-            return
-        }
-        switch text {
-        case "warn": self.init(level: .warning, format: format)
-        case "fatal": self.init(level: .critical, format: format)
-        default:
-            guard let level = Level(rawValue: text) else {
-                throw ConfigurationError("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, not '\(text)'")
+        var level = Level.info
+        if let text = env["LOG_LEVEL"]?.lowercased() {
+            switch text {
+            case "warn": level = .warning
+            case "fatal": level = .critical
+            default:
+                guard let given = Level(rawValue: text) else {
+                    throw ConfigurationError("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, not '\(text)'")
+                }
+                level = given
             }
-            self.init(level: level, format: format)
         }
+        self.init(level: level, format: format)
     }
 }

@@ -76,9 +76,6 @@ actor WorkerSlot {
 
     func start() { handle(.start) }
 
-    var isReady: Bool { machine.isReady }
-    var isStopped: Bool { machine.state == .stopped }
-
     /// The slot's state, with the worker's own figures when it answers a ping within a second.
     func status() async -> WorkerStatus {
         var status = currentStatus()

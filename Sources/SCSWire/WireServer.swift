@@ -146,32 +146,32 @@ final class WireServerHandler: ChannelInboundHandler {
             let inFlight = inFlight
             Task {
                 defer { inFlight.leave() }
-                let started = DispatchTime.now().uptimeNanoseconds
-                let outcome = await RequestScope.$id.withValue(requestID) { await router.handle(method: method, params: params) }
-                let reply: WireEnvelope
-                let code: String
-                switch outcome {
-                case .success(let result): (reply, code) = (.response(id: id, result: result), "ok")
-                case .failure(let failure):
-                    (reply, code) = (.failure(id: id, error: failure.payload), failure.payload["code"]?.stringValue ?? "ERROR")
-                }
-                if method != PingMethod.name {
-                    RequestScope.$id.withValue(requestID) {
+                // The client request's id is on every line logged while answering (docs/ARCHITECTURE.md, "Observability").
+                await RequestScope.$id.withValue(requestID) {
+                    let started = DispatchTime.now().uptimeNanoseconds
+                    let reply: WireEnvelope
+                    let code: String
+                    switch await router.handle(method: method, params: params) {
+                    case .success(let result): (reply, code) = (.response(id: id, result: result), "ok")
+                    case .failure(let failure):
+                        (reply, code) = (.failure(id: id, error: failure.payload), failure.payload["code"]?.stringValue ?? "ERROR")
+                    }
+                    if method != PingMethod.name {
                         logger.debug("answered", metadata: [
                             "method": "\(method)", "outcome": "\(code)",
                             "ms": "\(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6)",
                         ])
                     }
+                    var buffer = reply.buffer()
+                    // Never a frame over the cap: the peer would take it for a broken stream.
+                    if buffer.readableBytes > maximumFrameBytes {
+                        logger.warning("answer over the frame cap replaced by an error", metadata: [
+                            "method": "\(method)", "bytes": "\(buffer.readableBytes)",
+                        ])
+                        buffer = WireEnvelope.failure(id: id, error: SCSError.resultTooLarge(limit: maximumFrameBytes).wire).buffer()
+                    }
+                    channel.writeAndFlush(buffer, promise: nil)
                 }
-                var buffer = reply.buffer()
-                // Never a frame over the cap: the peer would take it for a broken stream.
-                if buffer.readableBytes > maximumFrameBytes {
-                    logger.warning("answer over the frame cap replaced by an error", metadata: [
-                        "method": "\(method)", "bytes": "\(buffer.readableBytes)",
-                    ])
-                    buffer = WireEnvelope.failure(id: id, error: SCSError.resultTooLarge(limit: maximumFrameBytes).wire).buffer()
-                }
-                channel.writeAndFlush(buffer, promise: nil)
             }
         } catch {
             close(context, because: error)

@@ -1,13 +1,14 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+import Foundation
 
 /// Reads one line from standard input; on a terminal it prompts on stderr and turns echo off
 /// while the line is typed, so a password never shows on screen or in the shell's history.
 enum PasswordPrompt {
     static func read(prompt: String) -> String? {
         guard isatty(0) == 1 else { return readLine(strippingNewline: true) }
-        writeError(prompt)
+        FileHandle.standardError.write(Data(prompt.utf8))
         var saved = termios()
         tcgetattr(0, &saved)
         var silent = saved
@@ -15,13 +16,8 @@ enum PasswordPrompt {
         tcsetattr(0, TCSAFLUSH, &silent)
         defer {
             tcsetattr(0, TCSAFLUSH, &saved)
-            writeError("\n")
+            FileHandle.standardError.write(Data("\n".utf8))
         }
         return readLine(strippingNewline: true)
-    }
-
-    private static func writeError(_ text: String) {
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     }
 }
