@@ -63,7 +63,7 @@ struct VisibilityTests {
             }
             try db.execute(sql: "DELETE FROM messages WHERE id = ?", arguments: [deleted])
         }
-        try await other.close()
+        try other.close()
         let total = { (reader: AgentIdentity) in
             try await storage.messages(MessageQuery(sessionID: session.id, limit: 1, countTotal: true), reader: reader).totalCount
         }
