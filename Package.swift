@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
@@ -116,12 +117,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The web dashboard and its live feed (server-rendered pages, the WebSocket).
+        .target(
+            name: "SCSWeb",
+            dependencies: [
+                "SCSCore", "SCSAuth", "SCSStorage", "SCSMCP", "SCSTools",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The composition root: wires storage, the supervisor's workers, the tools, housekeeping,
         // worker-event routing and the HTTP endpoints.
         .target(
             name: "SCSApplication",
             dependencies: [
-                "SCSCore", "SCSAuth", "SCSStorage", "SCSMCP", "SCSTools", "SCSSupervisor", "SCSWire", "SCSHTTP",
+                "SCSCore", "SCSAuth", "SCSStorage", "SCSMCP", "SCSTools", "SCSSupervisor", "SCSWire", "SCSHTTP", "SCSWeb",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -133,7 +147,8 @@ let package = Package(
             name: "scs",
             dependencies: [
                 "SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSAuth", "SCSSupervisor", "SCSHTTP", "SCSApplication",
-                "SCSWorker", "SCSWire",
+                "SCSWorker", "SCSWire", "SCSWeb",
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

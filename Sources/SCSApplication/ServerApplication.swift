@@ -1,6 +1,6 @@
 public import Hummingbird
 public import Logging
-import SCSAuth
+public import SCSAuth
 public import SCSCore
 public import SCSHTTP
 public import SCSMCP
@@ -9,6 +9,7 @@ public import SCSSupervisor
 public import SCSTools
 import SCSWire
 import OrderedCollections
+public import SCSWeb
 
 /// The composition root of `scs serve`: storage, the supervisor and its workers, the tools over
 /// them, live notifications, worker-event routing, `/health` and `/mcp`. The executable picks
@@ -25,24 +26,28 @@ public struct ServerApplication: Sendable {
     let metrics: ServerMetrics?
     let metricsToken: APIKeyVerifier?
     let live: @Sendable () async -> JSONObject
+    /// The web dashboard and its live feed.
+    public let dashboard: Dashboard
+    public let feed: LiveFeed
 
     /// `connections` counts the HTTP server's open connections for `/health`; with `metrics`
     /// (bootstrapped first), `/metrics` serves them.
     public init(
         storage: any Storage, supervisorOptions: SupervisorOptions, secrets: SecretsConfiguration, configuration: SCSConfiguration,
         version: String, logger: Logger, connections: ConnectionCounter? = nil, metrics: ServerMetrics? = nil,
-        clock: any WallClock = SystemClock()
+        dashboardPassword: DashboardPassword? = nil, clock: any WallClock = SystemClock()
     ) {
         let hub = NotificationHub()
+        let events = SessionEvents()
         let supervisor = Supervisor(options: supervisorOptions, logger: logger) { event, data in
-            Self.handle(event: event, data: data, hub: hub)
+            Self.handle(event: event, data: data, events: events, clock: clock)
         }
         let backends = SupervisorBackends(supervisor)
         let toolMetrics = ToolMetrics()
         let tokens = TokenService(store: storage, secrets: secrets, configuration: configuration.auth, clock: clock)
         var environment = ToolEnvironment(
             storage: storage, tokens: tokens, search: backends, memory: backends, hub: hub, metrics: toolMetrics, clock: clock,
-            logger: logger, workerStatus: Self.workerStatus(supervisor))
+            logger: logger, workerStatus: Self.workerStatus(supervisor), events: events)
         environment.adminKeyRequired = secrets.adminAPIKey != nil
         hub.setTokenValidator { credential in (try? await tokens.resolve(credential)) != nil }
         let tools = ToolCatalog.tools(environment)
@@ -60,9 +65,23 @@ public struct ServerApplication: Sendable {
         endpoint = MCPEndpoint(
             server: server, sessions: sessions, apiKey: apiKey, http: configuration.http, logger: logger,
             adminKey: secrets.adminAPIKey.map(APIKeyVerifier.init(apiKey:)))
-        let events = environment.events
+        let feed = LiveFeed(events: events, clock: clock)
+        self.feed = feed
+        dashboard = Dashboard(DashboardDependencies(
+            storage: storage, tokens: tokens, events: events, server: server, audit: environment.audit, password: dashboardPassword,
+            cookie: DashboardCookie(jwtSecretKey: secrets.jwtSecretKey), secureCookies: configuration.http.secureCookies,
+            allowedOrigins: configuration.http.corsOrigins, apiKey: secrets.apiKey, workers: Self.dashboardWorkers(supervisor),
+            restart: { name in
+                guard let role = WireRole(rawValue: name), role != .supervisor else { throw SCSError(code: .invalidInput, message: "Unknown worker role") }
+                try await supervisor.restart(role)
+            },
+            health: { [health = HealthReport(supervisor: supervisor, storage: storage, clock: clock, version: version, live: HealthReport.noCounts)] in
+                await health.report().body
+            },
+            clock: clock, logger: logger, version: version))
         let live: @Sendable () async -> JSONObject = {
             var counts = await Self.liveCounts(sessions: sessions, hub: hub, events: events)
+            counts["live_feed_sockets"] = .int(Int64(feed.openSockets))
             if let connections {
                 counts["http_connections"] = .int(Int64(connections.current))
                 counts["http_connections_max"] = .int(Int64(connections.maximum))
@@ -86,6 +105,26 @@ public struct ServerApplication: Sendable {
             }.register(on: router)
         }
         endpoint.register(on: router)
+    }
+
+    /// `/ui/…` (the dashboard) on `router`.
+    public func registerDashboard(on router: Router<some RemoteAddressRequestContext>) {
+        dashboard.register(on: router)
+    }
+
+    /// `WS /ws/{session_id}` (the live feed) on the WebSocket router.
+    public func registerFeed(on router: Router<SCSRequestContext>) {
+        LiveFeedSocket(feed: feed, dashboard: dashboard).register(on: router)
+    }
+
+    static func dashboardWorkers(_ supervisor: Supervisor) -> @Sendable () async -> [DashboardWorker] {
+        {
+            await supervisor.status().map { worker in
+                DashboardWorker(
+                    role: worker.role.rawValue, slot: worker.slot, pid: worker.pid, state: worker.state, restarts: worker.restarts,
+                    uptime: worker.uptime, inFlight: worker.inFlight, lastError: worker.lastError?.reason)
+            }
+        }
     }
 
     /// Purges expired state while serving and ends open streams on shutdown.
@@ -115,9 +154,13 @@ public struct ServerApplication: Sendable {
         }
     }
 
-    /// A worker event: expired memory entries notify `agent://<id>/memory` subscribers.
-    static func handle(event: String, data: JSONValue, hub: NotificationHub) {
+    /// A worker event: each memory entry the sweeper expired is published like any other change.
+    static func handle(event: String, data: JSONValue, events: SessionEvents, clock: any WallClock) {
         guard event == WireEvents.memoryExpired else { return }
-        ResourceCatalog.memoryChanged(of: Set((data["items"]?.arrayValue ?? []).compactMap { $0["agent_id"]?.stringValue }), hub: hub)
+        for item in data["items"]?.arrayValue ?? [] {
+            guard let agentID = item["agent_id"]?.stringValue, let key = item["key"]?.stringValue else { continue }
+            let scope = MemoryScope(sessionID: item["session_id"]?.stringValue)
+            events.publish(.memoryChanged(MemoryChange(kind: .expired, agentID: agentID, key: key, scope: scope, at: clock.now())))
+        }
     }
 }

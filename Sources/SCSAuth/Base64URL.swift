@@ -1,7 +1,7 @@
 /// Base64url without padding (RFC 7515 §2), as JWTs use it. Written out by hand: every token
 /// issued or checked goes through it, and Foundation's base64 plus character replacement cost
 /// more than the HMAC itself.
-enum Base64URL {
+public enum Base64URL {
     static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     /// The 6-bit value of each alphabet byte; 0xFF for every other byte.
@@ -11,7 +11,7 @@ enum Base64URL {
         return table
     }()
 
-    static func encode(_ bytes: some Sequence<UInt8>) -> String {
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
         let input = Array(bytes)
         var out: [UInt8] = []
         out.reserveCapacity((input.count * 4 + 2) / 3)

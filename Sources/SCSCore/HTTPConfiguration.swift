@@ -11,6 +11,9 @@ public struct HTTPConfiguration: Sendable, Equatable {
     /// Seconds a keep-alive connection may sit idle between requests (`SCS_HTTP_IDLE_TIMEOUT`); a
     /// request in progress (a long-poll, an SSE stream) is never cut by it.
     public var idleTimeout: Double
+    /// Mark the dashboard's cookies `Secure` (`DASHBOARD_SECURE_COOKIE`): set it when a TLS proxy
+    /// serves the dashboard. A request a proxy marks `X-Forwarded-Proto: https` gets them anyway.
+    public var secureCookies = false
 
     public init(
         host: String = "127.0.0.1", port: Int = 23456, corsOrigins: [String] = [], maxBodyBytes: Int = 4 << 20,
@@ -35,5 +38,6 @@ public struct HTTPConfiguration: Sendable, Equatable {
             host: env["HTTP_HOST"] ?? "127.0.0.1", port: Int(port), corsOrigins: origins, maxBodyBytes: Int(body),
             maxConnections: Int(try env.number("SCS_MAX_CONNECTIONS", default: 1_024, range: 8...65_536)),
             idleTimeout: try env.number("SCS_HTTP_IDLE_TIMEOUT", default: 120, range: 5...3_600))
+        secureCookies = ["1", "true", "yes", "on"].contains((env["DASHBOARD_SECURE_COOKIE"] ?? "").lowercased())
     }
 }

@@ -14,6 +14,10 @@ public struct SecretsConfiguration: Sendable {
     /// Optional `SCS_METRICS_TOKEN`: a scraper presenting it as `Authorization: Bearer …` may read
     /// `/metrics` (and nothing else) without the API key.
     public var metricsToken: String?
+    /// The dashboard operator's password (`ADMIN_PASSWORD`) or its scrypt hash
+    /// (`ADMIN_PASSWORD_HASH`, written by `scs setup --admin-password`); neither: the dashboard is off.
+    public var adminPassword: String?
+    public var adminPasswordHash: String?
 
     public init(apiKey: String, jwtSecretKey: String, jwtEncryptionKey: String, adminAPIKey: String? = nil, metricsToken: String? = nil) {
         self.adminAPIKey = adminAPIKey
@@ -64,5 +68,7 @@ public struct SecretsConfiguration: Sendable {
             apiKey: environment["API_KEY"]!, jwtSecretKey: environment["JWT_SECRET_KEY"]!,
             jwtEncryptionKey: environment["JWT_ENCRYPTION_KEY"]!, adminAPIKey: admin, metricsToken: metrics
         )
+        adminPassword = environment["ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        adminPasswordHash = environment["ADMIN_PASSWORD_HASH"].flatMap { $0.isEmpty ? nil : $0 }
     }
 }

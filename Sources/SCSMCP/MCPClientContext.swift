@@ -1,5 +1,5 @@
 public import SCSAuth
-import SCSCore
+public import SCSCore
 
 /// Who is calling, as the transport saw it. Identity precedence (docs/CONTRACT.md §3): an explicit
 /// `auth_token` argument, then `bearerToken`, then `boundTokenDigest`, else anonymous read-only.
@@ -17,6 +17,9 @@ public struct MCPClientContext: Sendable {
     /// The request presented `ADMIN_API_KEY` (only then may authenticate_agent grant admin, when
     /// that key is configured).
     public var adminKeyPresented = false
+    /// An identity the server itself vouches for: a person signed in to the dashboard, whose
+    /// composer posts through the same tool as every agent. Never set from a request's content.
+    public var person: AgentIdentity?
     /// Binds a freshly issued token to the MCP session (authenticate_agent, refresh_token).
     public var bindToken: @Sendable (String) async -> Void
 

@@ -69,7 +69,8 @@ public protocol TokenStore: Sendable {
 
 /// Everything the server stores, behind one driver.
 public protocol Storage:
-    SessionStore, MessageStore, MemoryStore, AuditStore, TokenStore, MCPSessionStore, ActivityStore, DashboardLoginStore
+    SessionStore, MessageStore, MemoryStore, AuditStore, TokenStore, MCPSessionStore, ActivityStore, DashboardLoginStore,
+    DashboardQueryStore
 {
     /// `"sqlite"` or `"postgresql"`.
     var backendName: String { get }

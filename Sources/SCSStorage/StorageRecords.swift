@@ -58,6 +58,8 @@ public struct MessageQuery: Sendable {
     public var until: Double?
     /// Only messages with a greater id.
     public var afterID: Int64?
+    /// Only messages with a smaller id (the dashboard's older pages).
+    public var beforeID: Int64?
     public var order: Order
     public var limit: Int
     public var offset: Int
@@ -104,12 +106,17 @@ public struct MessagePage: Sendable {
 public struct SessionListQuery: Sendable {
     public var activeOnly: Bool
     public var createdBy: String?
+    /// Only sessions whose id or purpose contains this text (case-insensitive, literal).
+    public var search: String?
+    /// Fill `SessionSummary.participants` (the dashboard's list; list_sessions does not).
+    public var withParticipants = false
     public var limit: Int
     public var offset: Int
 
-    public init(activeOnly: Bool = true, createdBy: String? = nil, limit: Int = 50, offset: Int = 0) {
+    public init(activeOnly: Bool = true, createdBy: String? = nil, search: String? = nil, limit: Int = 50, offset: Int = 0) {
         self.activeOnly = activeOnly
         self.createdBy = createdBy
+        self.search = search
         self.limit = limit
         self.offset = offset
     }
@@ -122,6 +129,9 @@ public struct SessionSummary: Sendable {
     public var messageCount: Int
     /// Timestamp of the newest message the reader may see, else `createdAt`.
     public var lastActivity: Double
+    /// Senders of messages the reader may see (at most `SessionSummary.maxParticipants`), when asked.
+    public var participants: [String] = []
+    public static let maxParticipants = 12
 
     public init(session: Session, messageCount: Int, lastActivity: Double) {
         self.session = session

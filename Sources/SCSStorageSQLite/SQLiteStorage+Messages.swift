@@ -86,6 +86,10 @@ extension SQLiteStorage {
                 conditions.append("id > ?")
                 arguments.append(afterID)
             }
+            if let beforeID = query.beforeID {
+                conditions.append("id < ?")
+                arguments.append(beforeID)
+            }
             let visibility = VisibilityClause(reader: reader)
             var pageConditions = ["session_id = ?", visibility.sql]
             var pageArguments: [any DatabaseValueConvertible] = [query.sessionID] + visibility.arguments

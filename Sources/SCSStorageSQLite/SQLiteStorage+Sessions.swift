@@ -43,23 +43,38 @@ extension SQLiteStorage {
                 conditions.append("s.created_by = ?")
                 filterArguments.append(createdBy)
             }
+            if let search = query.search, !search.isEmpty {
+                // Literal: LIKE's wildcards in the text are escaped.
+                let pattern = "%" + search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                    .replacingOccurrences(of: "_", with: "\\_") + "%"
+                conditions.append("(s.id LIKE ? ESCAPE '\\' OR s.purpose LIKE ? ESCAPE '\\')")
+                filterArguments += [pattern, pattern]
+            }
             let whereSQL = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let visibility = VisibilityClause(reader: reader, table: "m")
+            let participants = query.withParticipants
+                ? """
+                (SELECT group_concat(sender, char(31)) FROM (SELECT DISTINCT m.sender FROM messages m
+                    WHERE m.session_id = s.id AND \(visibility.sql) LIMIT \(SessionSummary.maxParticipants)))
+                """ : "NULL"
             let sql = """
                 SELECT \(SQLiteRow.sessionColumns.split(separator: ",").map { "s." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
                     (SELECT COUNT(*) FROM messages m WHERE m.session_id = s.id AND \(visibility.sql)),
-                    (SELECT MAX(m.timestamp) FROM messages m WHERE m.session_id = s.id AND \(visibility.sql))
+                    (SELECT MAX(m.timestamp) FROM messages m WHERE m.session_id = s.id AND \(visibility.sql)),
+                    \(participants)
                 FROM sessions s \(whereSQL)
                 ORDER BY s.created_at DESC, s.id DESC LIMIT ? OFFSET ?
                 """
-            let arguments = visibility.arguments + visibility.arguments + filterArguments + [query.limit, query.offset]
+            let arguments = visibility.arguments + visibility.arguments + (query.withParticipants ? visibility.arguments : []) + filterArguments + [query.limit, query.offset]
             let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
             let summaries = try rows.map { row in
                 let session = try SQLiteRow.session(row)
-                return SessionSummary(
+                var summary = SessionSummary(
                     session: session, messageCount: Int(SQLiteRow.int(row[8]) ?? 0),
                     lastActivity: SQLiteRow.time(row[9]) ?? session.createdAt
                 )
+                summary.participants = (SQLiteRow.string(row[10]) ?? "").split(separator: "\u{1F}").map(String.init)
+                return summary
             }
             let total = try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM sessions s \(whereSQL)", arguments: StatementArguments(filterArguments)

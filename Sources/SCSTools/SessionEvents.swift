@@ -1,9 +1,14 @@
-import Foundation
+public import Foundation
+import SCSCore
 import Synchronization
 
-/// Wakes `wait_for_messages` long-polls when a message is added to their session: a version
-/// counter per session and the continuations of the waiting calls (no polling loop).
+/// The one source of live events (docs/ARCHITECTURE.md, "Live events"). `publish` is called once
+/// per committed change by the code that made it; it wakes the `wait_for_messages` long-polls of
+/// the session (a version counter per session and the continuations of the waiting calls, no
+/// polling loop) and hands the event to every listener: MCP resource notifications and the
+/// dashboard's WebSockets. Listeners run on the publisher's thread and must only enqueue.
 public final class SessionEvents: Sendable {
+    public typealias Listener = @Sendable (LiveEvent) -> Void
     struct Entry {
         var version: UInt64 = 0
         var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
@@ -16,6 +21,7 @@ public final class SessionEvents: Sendable {
     }
 
     let state = Mutex(State())
+    let listeners = Mutex<[UUID: Listener]>([:])
     /// Long-polls in progress per agent id.
     let polls = Mutex<[String: Int]>([:])
     /// Most concurrent long-polls one agent may hold (`wait_for_messages` past it: LIMIT_REACHED).
@@ -43,8 +49,27 @@ public final class SessionEvents: Sendable {
         state.withLock { $0.sessions[sessionID]?.version ?? 0 }
     }
 
+    /// Adds a listener; the id removes it again.
+    @discardableResult
+    public func listen(_ listener: @escaping Listener) -> UUID {
+        let id = UUID()
+        listeners.withLock { $0[id] = listener }
+        return id
+    }
+
+    public func removeListener(_ id: UUID) {
+        _ = listeners.withLock { $0.removeValue(forKey: id) }
+    }
+
+    /// A committed change: long-polls of its session wake (for a new message), then every
+    /// listener hears of it.
+    public func publish(_ event: LiveEvent) {
+        if case .messageAdded(let message) = event { messageAdded(message.sessionID) }
+        for listener in listeners.withLock({ Array($0.values) }) { listener(event) }
+    }
+
     /// A message was committed to `sessionID`: every waiter wakes and re-reads.
-    public func messageAdded(_ sessionID: String) {
+    func messageAdded(_ sessionID: String) {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.sessions[sessionID, default: Entry()].version &+= 1
             defer { state.sessions[sessionID]?.waiters = [:] }

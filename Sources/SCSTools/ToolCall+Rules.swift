@@ -35,18 +35,9 @@ extension ToolCall {
         return message
     }
 
-    /// Live updates after a committed change to `message`'s session: long-polls wake, subscribed
-    /// MCP sessions that may see the message get `notifications/resources/updated`.
-    func announce(_ message: Message) {
-        env.events.messageAdded(message.sessionID)
-        let base = "session://\(message.sessionID)"
-        env.hub.resourcesChanged { uri, subscriber in
-            (uri == base || uri.hasPrefix(base + "/messages/")) && message.isVisible(to: subscriber)
-        }
-    }
-
-    func announceMemoryChange(of agentID: String) {
-        ResourceCatalog.memoryChanged(of: [agentID], hub: env.hub)
+    /// Publishes a committed change (long-polls, resource subscribers and WebSockets hear of it).
+    func publish(_ event: LiveEvent) {
+        env.events.publish(event)
     }
 
     /// ISO 8601 as Python's `fromisoformat` after `Z` → `+00:00`; naive values are UTC.

@@ -22,6 +22,7 @@ public struct ToolCall: Sendable {
     /// the token bound to the MCP session, else the anonymous read-only agent.
     func caller(_ authToken: String?) async throws -> AgentIdentity {
         if let authToken { return try await env.tokens.resolve(authToken) }
+        if let person = invocation.client.person { return person }
         if let bearer = invocation.client.bearerToken { return try await env.tokens.resolve(bearer) }
         if let bound = invocation.client.boundTokenDigest, let identity = try? await env.tokens.resolve(.bound(digest: bound)) {
             return identity

@@ -36,7 +36,8 @@ public struct ToolEnvironment: Sendable {
         storage: any Storage, tokens: TokenService, search: any SearchBackend, memory: any MemoryBackend, hub: NotificationHub,
         metrics: ToolMetrics,
         policy: PermissionPolicy = .standard, clock: any WallClock = SystemClock(), logger: Logger,
-        workerStatus: @escaping @Sendable () async -> [JSONValue] = { [] }, resultBudget: Int = Limits.resultBytes
+        workerStatus: @escaping @Sendable () async -> [JSONValue] = { [] }, resultBudget: Int = Limits.resultBytes,
+        events: SessionEvents = SessionEvents()
     ) {
         self.resultBudget = resultBudget
         self.storage = storage
@@ -45,7 +46,8 @@ public struct ToolEnvironment: Sendable {
         self.memory = memory
         self.hub = hub
         self.metrics = metrics
-        events = SessionEvents()
+        events.listen { event in ResourceNotifier.forward(event, to: hub) }
+        self.events = events
         activity = ActivityRecorder(store: storage)
         audit = AuditWriter(storage: storage, logger: logger)
         self.policy = policy

@@ -10,6 +10,8 @@ import SCSSupervisor
 import ServiceLifecycle
 import UnixSignals
 import SCSTools
+import SCSWeb
+import HummingbirdWebSocket
 
 /// `scs serve`: the supervisor.
 struct ServeCommand: AsyncParsableCommand {
@@ -82,10 +84,14 @@ struct ServeCommand: AsyncParsableCommand {
         let application = ServerApplication(
             storage: storage, supervisorOptions: try settings.supervisorOptions(), secrets: settings.secrets,
             configuration: configuration, version: SCSVersion.current, logger: logger, connections: connections,
-            metrics: metrics)
+            metrics: metrics, dashboardPassword: settings.dashboardPassword)
         let supervisor = application.supervisor
-        let router = Router()
+        let router = Router(context: SCSRequestContext.self)
         application.register(on: router)
+        application.registerDashboard(on: router)
+        // WebSocket upgrades are matched on a router of their own (only /ws/{session_id}).
+        let feedRouter = Router(context: SCSRequestContext.self)
+        application.registerFeed(on: feedRouter)
         // Socket activation: systemd's listening sockets are spliced to the HTTP server on a
         // private Unix socket; otherwise the HTTP server binds HTTP_HOST:HTTP_PORT itself.
         let activated = SocketActivation.listeningDescriptors(environment: settings.processEnvironment)
@@ -94,7 +100,11 @@ struct ServeCommand: AsyncParsableCommand {
             ? .hostname(configuration.http.host, port: configuration.http.port) : .unixDomainSocket(path: privateSocket)
         let app = Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.http.idleTimeout * 1000)))),
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: feedRouter,
+                configuration: .init(
+                    http1: .init(idleTimeout: .milliseconds(Int64(configuration.http.idleTimeout * 1000))),
+                    ws: .init(maxFrameSize: LiveFeedSocket.maxInboundBytes, autoPing: .enabled(timePeriod: .seconds(30))))),
             configuration: .init(address: address, serverName: nil, availableConnectionsDelegate: connections.delegate),
             onServerRunning: { channel in
                 if activated.isEmpty {

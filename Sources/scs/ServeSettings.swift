@@ -1,4 +1,5 @@
 import Foundation
+import SCSAuth
 import SCSCore
 import SCSStorage
 import SCSStorageSQLite
@@ -9,6 +10,8 @@ struct ServeSettings {
     var configuration: SCSConfiguration
     var secrets: SecretsConfiguration
     var environment: ConfigEnvironment
+    /// Nil when neither ADMIN_PASSWORD nor ADMIN_PASSWORD_HASH is set (the dashboard is off).
+    var dashboardPassword: DashboardPassword?
     var processEnvironment: [String: String] { ProcessInfo.processInfo.environment }
 
     /// Reads env files and the environment; throws `ConfigurationError` (exit 78) on any problem.
@@ -29,7 +32,13 @@ struct ServeSettings {
             guard (0...65535).contains(port) else { throw ConfigurationError("--port must be in 0...65535") }
             configuration.http.port = port
         }
-        return ServeSettings(configuration: configuration, secrets: secrets, environment: environment)
+        let password: DashboardPassword?
+        do {
+            password = try DashboardPassword(password: secrets.adminPassword, hash: secrets.adminPasswordHash)
+        } catch {
+            throw ConfigurationError(error.description)
+        }
+        return ServeSettings(configuration: configuration, secrets: secrets, environment: environment, dashboardPassword: password)
     }
 
     /// Picks the storage driver (the executable is the only place that does).

@@ -15,7 +15,8 @@ struct DeleteMemory: Tool {
     static func handle(_ arguments: MemoryKeyArguments, _ call: ToolCall) async throws -> JSONObject {
         let identity = try await call.caller(arguments.authToken, onOptional: arguments.sessionID)
         try await call.env.memory.delete(MemoryEntryRequest(agent: identity, key: arguments.key, sessionID: arguments.sessionID))
-        call.announceMemoryChange(of: identity.agentID)
+        call.publish(.memoryChanged(MemoryChange(
+            kind: .deleted, agentID: identity.agentID, key: arguments.key, scope: MemoryScope(sessionID: arguments.sessionID), at: call.now)))
         await call.audit("memory_deleted", agentID: identity.agentID, sessionID: arguments.sessionID, ["key": .string(arguments.key)])
         return ToolJSON.ok([
             "key": .string(arguments.key), "scope": .string(MemoryScope(sessionID: arguments.sessionID).name), "deleted": true,

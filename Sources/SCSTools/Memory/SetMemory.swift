@@ -52,7 +52,7 @@ struct SetMemory: Tool {
         let entry = try await call.env.memory.set(MemorySetRequest(
             agent: identity, key: arguments.key, value: arguments.value, sessionID: sessionID,
             expiresIn: arguments.expiresIn, metadata: arguments.metadata, overwrite: arguments.overwrite))
-        call.announceMemoryChange(of: identity.agentID)
+        call.publish(.memoryChanged(MemoryChange(kind: .set, agentID: identity.agentID, key: entry.key, scope: entry.scope, entry: entry, at: entry.updatedAt)))
         call.auditLater("memory_set", agentID: identity.agentID, sessionID: sessionID, [
             "key": .string(entry.key), "session_scoped": .bool(sessionID != nil), "has_expiration": .bool(entry.expiresAt != nil),
             "value_size": .int(Int64(entry.valueSize)),

@@ -57,7 +57,7 @@ struct AddMessage: Tool {
                 metadata: ["message_id": .int(message.id), "visibility": .string(message.visibility.rawValue)],
                 timestamp: message.timestamp)
         }
-        call.announce(message)
+        call.publish(.messageAdded(message))
         return ToolJSON.ok(["message_id": .int(message.id), "timestamp": .string(Timestamp.iso(message.timestamp))])
     }
 }

@@ -39,7 +39,7 @@ struct SetMessageVisibility: Tool {
         let previous = try await call.env.storage.setVisibility(messageID: message.id, to: target, at: call.now)
         var changed = message
         changed.visibility = target
-        call.announce(changed)
+        if previous != target { call.publish(.visibilityChanged(changed, previous: previous)) }
         await call.audit("message_visibility_changed", agentID: identity.agentID, sessionID: message.sessionID, [
             "message_id": .int(message.id), "visibility": .string(target.rawValue), "previous_visibility": .string(previous.rawValue),
         ])

@@ -27,7 +27,7 @@ struct CloseSession: Tool {
         let closed = try await call.env.storage.closeSession(id: sessionID, at: call.now)
         if existing.closedAt == nil {
             await call.audit("session_closed", agentID: identity.agentID, sessionID: sessionID)
-            call.env.hub.resourcesChanged { uri, _ in uri == "session://\(sessionID)" }
+            call.publish(.sessionClosed(sessionID: sessionID, at: closed.closedAt ?? call.now))
         }
         return ToolJSON.ok(["session_id": .string(sessionID), "closed_at": .string(Timestamp.iso(closed.closedAt ?? call.now))])
     }

@@ -1,0 +1,102 @@
+public import Logging
+public import SCSAuth
+public import SCSCore
+public import SCSMCP
+public import SCSStorage
+public import SCSTools
+import Foundation
+import OrderedCollections
+
+/// A worker as the health page lists it.
+public struct DashboardWorker: Sendable {
+    public var role: String
+    public var slot: Int
+    public var pid: Int32?
+    public var state: String
+    public var restarts: Int
+    public var uptime: Double
+    public var inFlight: Int
+    public var lastError: String?
+
+    public init(role: String, slot: Int, pid: Int32?, state: String, restarts: Int, uptime: Double, inFlight: Int, lastError: String?) {
+        self.role = role
+        self.slot = slot
+        self.pid = pid
+        self.state = state
+        self.restarts = restarts
+        self.uptime = uptime
+        self.inFlight = inFlight
+        self.lastError = lastError
+    }
+}
+
+/// What the dashboard and its live feed need from the rest of the server (wired by
+/// `ServerApplication`; docs/DASHBOARD.md).
+public struct DashboardDependencies: Sendable {
+    public var storage: any Storage
+    public var tokens: TokenService
+    public var events: SessionEvents
+    /// The composer posts through `tools/call add_message`, the path every agent's post takes.
+    public var server: MCPServer
+    public var audit: AuditWriter
+    /// Nil: the dashboard is off and `/ui/` says how to turn it on.
+    public var password: DashboardPassword?
+    public var cookie: DashboardCookie
+    public var throttle: LoginThrottle
+    /// Set the cookie's `Secure` attribute on every response (`DASHBOARD_SECURE_COOKIE`); it is
+    /// also set when a proxy says the request came over https.
+    public var secureCookies: Bool
+    /// Browser origins allowed besides the server's own (`CORS_ORIGINS`), for the WebSocket.
+    public var allowedOrigins: [String]
+    /// The API key, shown on the Connect page to an admin who asks for it.
+    public var apiKey: String
+    public var workers: @Sendable () async -> [DashboardWorker]
+    public var restart: @Sendable (String) async throws -> Void
+    public var health: @Sendable () async -> JSONValue
+    public var clock: any WallClock
+    public var logger: Logger
+    public var version: String
+
+    public init(
+        storage: any Storage, tokens: TokenService, events: SessionEvents, server: MCPServer, audit: AuditWriter,
+        password: DashboardPassword?, cookie: DashboardCookie, throttle: LoginThrottle = LoginThrottle(), secureCookies: Bool,
+        allowedOrigins: [String], apiKey: String, workers: @escaping @Sendable () async -> [DashboardWorker],
+        restart: @escaping @Sendable (String) async throws -> Void, health: @escaping @Sendable () async -> JSONValue,
+        clock: any WallClock, logger: Logger, version: String
+    ) {
+        self.storage = storage
+        self.tokens = tokens
+        self.events = events
+        self.server = server
+        self.audit = audit
+        self.password = password
+        self.cookie = cookie
+        self.throttle = throttle
+        self.secureCookies = secureCookies
+        self.allowedOrigins = allowedOrigins
+        self.apiKey = apiKey
+        self.workers = workers
+        self.restart = restart
+        self.health = health
+        self.clock = clock
+        self.logger = logger
+        self.version = version
+    }
+}
+
+/// Who is signed in: an operator (the admin view) or an agent (what that agent may see).
+struct Viewer: Sendable {
+    var identity: AgentIdentity
+    var loginID: String
+    var csrf: String
+    /// The digest of the token an agent signed in with (nil for the operator).
+    var tokenDigest: String?
+
+    var isAdmin: Bool { identity.isAdmin }
+    var name: String { tokenDigest == nil ? "operator" : identity.agentID }
+
+    /// The operator's identity: the admin view, posting as `admin` (a human).
+    static func operatorIdentity() -> AgentIdentity {
+        AgentIdentity(agentID: "admin", agentType: "human", permissions: [.read, .write, .admin])
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+public import SCSCore
+public import SCSTools
+import Synchronization
+import Logging
+import OrderedCollections
+import SCSAuth
+import SCSStorage
+
+/// The dashboard's live feed (`WS /ws/{session_id}`; docs/DASHBOARD.md, "Live feed"): the open
+/// sockets by session, each with its viewer, fed from the one event source every other live path
+/// uses. Each event is filtered per viewer by the same visibility rule as the tools, and each
+/// socket has a bounded queue: a consumer that falls that far behind is closed and resumes.
+public final class LiveFeed: Sendable {
+    /// Messages waiting for one socket before it counts as too slow.
+    public static let queueLimit = 256
+    /// Open sockets in all, and per viewer.
+    public static let maxSockets = 2_000
+    public static let maxSocketsPerViewer = 32
+    /// Missed messages one `after_id` subscribe replays (more: the client reloads the page).
+    public static let replayLimit = 200
+
+    enum Outgoing: Sendable {
+        case text(String)
+        case close(code: UInt16, reason: String)
+    }
+
+    struct Subscriber: Sendable {
+        var sessionID: String
+        var identity: AgentIdentity
+        var loginID: String?
+        var tokenDigest: String?
+        var queue: AsyncStream<Outgoing>.Continuation
+    }
+
+    struct State {
+        var sessions: [String: [UUID: Subscriber]] = [:]
+        /// Sockets per viewer key (login id or agent id), subscribed or not.
+        var perViewer: [String: Int] = [:]
+        var open = 0
+    }
+
+    let state = Mutex(State())
+    let clock: any WallClock
+
+    public init(events: SessionEvents, clock: any WallClock) {
+        self.clock = clock
+        events.listen { [weak self] event in self?.route(event) }
+    }
+
+    /// Sockets open now (for `/health` and tests).
+    public var openSockets: Int { state.withLock { $0.open } }
+
+    /// Takes a place for a new socket; false when the server or this viewer has no more.
+    func admit(viewerKey: String) -> Bool {
+        state.withLock { state in
+            guard state.open < Self.maxSockets, state.perViewer[viewerKey, default: 0] < Self.maxSocketsPerViewer else { return false }
+            state.open += 1
+            state.perViewer[viewerKey, default: 0] += 1
+            return true
+        }
+    }
+
+    func release(viewerKey: String) {
+        state.withLock { state in
+            state.open -= 1
+            let left = state.perViewer[viewerKey, default: 1] - 1
+            state.perViewer[viewerKey] = left > 0 ? left : nil
+        }
+    }
+
+    func subscribe(_ id: UUID, _ subscriber: Subscriber) {
+        state.withLock { $0.sessions[subscriber.sessionID, default: [:]][id] = subscriber }
+    }
+
+    func unsubscribe(_ id: UUID, sessionID: String) {
+        state.withLock { state in
+            state.sessions[sessionID]?[id] = nil
+            if state.sessions[sessionID]?.isEmpty == true { state.sessions[sessionID] = nil }
+        }
+    }
+
+    /// One event to every socket that may see it (runs on the publisher's thread: only enqueues).
+    func route(_ event: LiveEvent) {
+        switch event {
+        case .tokenRevoked(let digest):
+            closeAll(code: LiveFeedSocket.unauthenticated, reason: "token revoked") { $0.tokenDigest == digest }
+            return
+        case .loginEnded(let id):
+            closeAll(code: LiveFeedSocket.unauthenticated, reason: "signed out") { $0.loginID == id }
+            return
+        default: break
+        }
+        guard let sessionID = event.sessionID else { return }
+        let subscribers = state.withLock { Array(($0.sessions[sessionID] ?? [:]).values) }
+        guard !subscribers.isEmpty else { return }
+        var cache: [String: String] = [:]
+        for subscriber in subscribers {
+            for text in LiveFeedEvents.payloads(event, for: subscriber.identity, now: clock.now(), cache: &cache) {
+                send(.text(text), to: subscriber)
+            }
+        }
+    }
+
+    /// Enqueues, or closes the socket when its queue is full (the client resumes with `after_id`).
+    func send(_ item: Outgoing, to subscriber: Subscriber) {
+        if case .dropped = subscriber.queue.yield(item) {
+            subscriber.queue.finish()  // the socket's writer sees the end and closes as "too slow"
+        }
+    }
+
+    func closeAll(code: UInt16, reason: String, where matches: (Subscriber) -> Bool) {
+        let targets = state.withLock { $0.sessions.values.flatMap { $0.values.filter(matches) } }
+        for target in targets {
+            target.queue.yield(.close(code: code, reason: reason))
+            target.queue.finish()
+        }
+    }
+}

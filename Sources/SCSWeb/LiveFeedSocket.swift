@@ -1,0 +1,155 @@
+import Foundation
+public import Hummingbird
+import HTTPTypes
+import HummingbirdWebSocket
+import SCSAuth
+import SCSCore
+import SCSStorage
+import Synchronization
+import Logging
+import OrderedCollections
+import SCSTools
+import NIOWebSocket
+
+/// `WS /ws/{session_id}`: one socket's life (docs/DASHBOARD.md, "Live feed").
+/// - Before the upgrade: a browser's `Origin` must be this server's own or a configured one, and
+///   credentials presented as the login cookie or `Authorization: Bearer sct_…` must be valid.
+/// - Without either, the first message must be `{"type":"subscribe","auth_token":"sct_…"}`;
+///   nothing is sent before it, and a socket that does not send it within 10 s is closed.
+/// - `subscribe` (optionally with `after_id`) answers `subscribed`, then replays the visible
+///   messages after that id; live events follow. A message may arrive twice; its id tells.
+/// - Close codes: 4400 bad message, 4401 not signed in / token revoked / signed out,
+///   4404 no such session, 4429 too slow (resubscribe with `after_id`), 4503 server full.
+public struct LiveFeedSocket: Sendable {
+    static let badMessage: UInt16 = 4400
+    static let unauthenticated: UInt16 = 4401
+    static let notFound: UInt16 = 4404
+    static let tooSlow: UInt16 = 4429
+    static let full: UInt16 = 4503
+    static let authTimeout: Duration = .seconds(10)
+    public static let maxInboundBytes = 16 * 1024
+
+    let feed: LiveFeed
+    let dashboard: Dashboard
+
+    public init(feed: LiveFeed, dashboard: Dashboard) {
+        self.feed = feed
+        self.dashboard = dashboard
+    }
+
+    struct Credentials: Sendable {
+        var identity: AgentIdentity
+        var loginID: String?
+        var tokenDigest: String?
+    }
+
+    public func register(on router: Router<SCSRequestContext>) {
+        router.ws("ws/:session_id") { request, _ in
+            try await shouldUpgrade(request)
+        } onUpgrade: { inbound, outbound, context in
+            let sessionID = context.requestContext.parameters.get("session_id") ?? ""
+            let presented = await credentials(context.request)
+            await serve(sessionID: sessionID, presented: presented ?? nil, inbound: inbound, outbound: outbound)
+        }
+    }
+
+    func shouldUpgrade(_ request: Request) async throws -> RouterShouldUpgrade {
+        guard dashboard.deps.password != nil || request.headers[.authorization] != nil else {
+            // With the dashboard off, only an agent's token opens a feed.
+            if request.headers[.origin] != nil { throw HTTPError(.forbidden, message: "The dashboard is off.") }
+            return .upgrade([:])
+        }
+        if let origin = request.headers[.origin], !allowed(origin: origin, request: request) {
+            throw HTTPError(.forbidden, message: "Origin not allowed.")
+        }
+        if let presented = await credentials(request), presented == nil {
+            throw HTTPError(.unauthorized, message: "The login or token is not valid.")
+        }
+        return .upgrade([:])
+    }
+
+    /// The browser's origin is the page's own (same host and port) or one listed in CORS_ORIGINS.
+    func allowed(origin: String, request: Request) -> Bool {
+        let host = request.head.authority ?? ""
+        if origin == "http://" + host || origin == "https://" + host { return true }
+        return dashboard.deps.allowedOrigins.contains(origin)
+    }
+
+    /// Nil: nothing presented. `.some(nil)`: something presented that does not sign in.
+    func credentials(_ request: Request) async -> Credentials?? {
+        if let authorization = request.headers[.authorization] {
+            let parts = authorization.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else { return .some(nil) }
+            return .some(await credentials(token: String(parts[1])))
+        }
+        if let cookie = request.cookies[DashboardCookie.name]?.value {
+            guard let viewer = await dashboard.viewer(cookie: cookie) else { return .some(nil) }
+            return .some(Credentials(identity: viewer.identity, loginID: viewer.loginID, tokenDigest: viewer.tokenDigest))
+        }
+        return nil
+    }
+
+    func credentials(token: String) async -> Credentials? {
+        guard token.hasPrefix("sct_"), token.utf8.count <= Limits.tokenLength,
+            let identity = try? await dashboard.deps.tokens.resolve(.presented(token)), identity.authenticated
+        else { return nil }
+        return Credentials(identity: identity, loginID: nil, tokenDigest: TokenCredential.presented(token).digest)
+    }
+
+    func serve(sessionID: String, presented: Credentials?, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
+        let viewerKey = presented.map { $0.loginID ?? $0.tokenDigest ?? $0.identity.agentID } ?? "unauthenticated"
+        guard feed.admit(viewerKey: viewerKey) else {
+            try? await outbound.close(.unknown(Self.full), reason: "too many live feeds open")
+            return
+        }
+        defer { feed.release(viewerKey: viewerKey) }
+        let (queue, continuation) = AsyncStream<LiveFeed.Outgoing>.makeStream(bufferingPolicy: .bufferingOldest(LiveFeed.queueLimit))
+        let connection = LiveFeedConnection(socket: self, sessionID: sessionID, credentials: presented, queue: continuation)
+        enum Finished { case writer, watchdog }
+        await withTaskGroup(of: Finished.self) { group in
+            group.addTask {
+                await Self.write(queue, to: outbound, overrun: { !connection.readerEnded })
+                return .writer
+            }
+            if presented == nil {
+                group.addTask {
+                    try? await Task.sleep(for: Self.authTimeout)
+                    if !Task.isCancelled, !connection.isAuthenticated { connection.close(Self.unauthenticated, "authentication required") }
+                    return .watchdog
+                }
+            }
+            do {
+                for try await message in inbound.messages(maxSize: Self.maxInboundBytes) {
+                    guard case .text(let text) = message else {
+                        connection.close(Self.badMessage, "text messages only")
+                        break
+                    }
+                    guard await connection.handle(text) else { break }
+                }
+            } catch {
+                connection.close(Self.badMessage, "message too large or malformed")
+            }
+            // The writer sends what is queued (a close among it), then ends; then the watchdog goes.
+            connection.end()
+            for await finished in group where finished == .writer {
+                group.cancelAll()
+            }
+        }
+    }
+
+    /// The socket's only writer: the queue in order; a queue that ended without a close was
+    /// overrun (the consumer was too slow).
+    static func write(_ queue: AsyncStream<LiveFeed.Outgoing>, to outbound: WebSocketOutboundWriter, overrun: () -> Bool) async {
+        do {
+            for await item in queue {
+                switch item {
+                case .text(let text): try await outbound.write(.text(text))
+                case .close(let code, let reason):
+                    try await outbound.close(.unknown(code), reason: reason)
+                    return
+                }
+            }
+            if overrun() { try await outbound.close(.unknown(tooSlow), reason: "too slow: resubscribe with after_id") }
+        } catch {}
+    }
+}
