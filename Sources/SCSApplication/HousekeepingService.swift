@@ -56,3 +56,8 @@ public struct HousekeepingService: Service {
         }
     }
 }
+
+/// ServiceLifecycle logs each service: by name only, never the application's fields.
+extension HousekeepingService: CustomStringConvertible {
+    public var description: String { "HousekeepingService" }
+}

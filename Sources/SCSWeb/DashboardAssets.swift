@@ -91,7 +91,7 @@ enum DashboardStyle {
         .older{display:inline-block;margin:.3em 1em .6em 0}
         .unread{position:fixed;bottom:1.2em;right:1.2em;box-shadow:0 2px 8px rgba(0,0,0,.25)}
         .composer{margin-top:1em;display:flex;flex-direction:column;gap:.5em;background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:.8em}
-        .composer label.grow{display:flex;flex-direction:column;gap:.3em}.composer .row{display:flex;justify-content:space-between;gap:.5em;flex-wrap:wrap}
+        .composer label.grow{display:block}.composer textarea{display:block;width:100%;margin-top:.3em}.composer .row{display:flex;justify-content:space-between;gap:.5em;flex-wrap:wrap}
         .feed{font-size:.9em}.feed.live{color:var(--ok)}.feed.down{color:var(--bad)}
         .dot{display:inline-block;width:.6em;height:.6em;border-radius:50%;background:var(--muted)}.dot.on{background:var(--ok)}
         .pager{display:flex;justify-content:space-between;align-items:center;margin:1em 0;color:var(--muted)}
@@ -99,6 +99,7 @@ enum DashboardStyle {
         pre.value{max-height:20em;white-space:pre-wrap;word-break:break-all}
         .secret{font-size:.95em}
         @media (max-width:700px){.bar{gap:.5em}main{padding:.7em}.msg .when{margin-left:0;width:100%}
+        nav.top{order:3;flex:1 0 100%;flex-wrap:nowrap;overflow-x:auto;scrollbar-width:thin}nav.top a{white-space:nowrap}.who{margin-left:auto}
         table.list th:nth-child(n+5),table.list td:nth-child(n+5){display:none}#workers th,#workers td{display:table-cell!important}}
         """
 }

@@ -100,3 +100,9 @@ struct Viewer: Sendable {
         AgentIdentity(agentID: "admin", agentType: "human", permissions: [.read, .write, .admin])
     }
 }
+
+/// Holds the API key: never described field by field (ServiceLifecycle logs its services).
+extension DashboardDependencies: CustomStringConvertible, CustomDebugStringConvertible {
+    public var description: String { "DashboardDependencies(dashboard \(password == nil ? "off" : "on"))" }
+    public var debugDescription: String { description }
+}

@@ -34,6 +34,9 @@ struct ServeCommand: AsyncParsableCommand {
               JWT_TOKEN_EXPIRY, AUDIT_LOG_RETENTION_DAYS, CORS_ORIGINS
               ADMIN_API_KEY     optional: admin only for authenticate_agent calls that present it
               SCS_METRICS_TOKEN optional: a bearer token that reads /metrics (the API key does too)
+              ADMIN_PASSWORD, ADMIN_PASSWORD_HASH   the web dashboard (/ui/) operator's password or its
+                                hash (`scs setup --admin-password`); neither: the dashboard is off
+              DASHBOARD_SECURE_COOKIE   true: the dashboard's cookies are Secure (behind TLS)
               SCS_MAX_CONNECTIONS, SCS_HTTP_IDLE_TIMEOUT, SCS_MAX_BODY_BYTES   HTTP limits (1024, 120 s, 4 MiB)
             Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP restarts all workers (rolling).
             Exits 78 when the configuration is unusable (e.g. missing secrets), 75 when another
