@@ -11,13 +11,8 @@ extension SQLiteStorage {
                 conditions.append("agent_id = ?")
                 arguments.append(agentID)
             }
-            switch query.scope {
-            case .global: conditions.append("session_id IS NULL")
-            case .session(let id):
-                conditions.append("session_id = ?")
-                arguments.append(id)
-            case .all: if query.sessionsOnly { conditions.append("session_id IS NOT NULL") }
-            }
+            Self.scopeCondition(query.scope, into: &conditions, &arguments)
+            if query.scope == .all, query.sessionsOnly { conditions.append("session_id IS NOT NULL") }
             let whereSQL = conditions.joined(separator: " AND ")
             let entries = try Row.fetchAll(
                 db, sql: "SELECT \(SQLiteRow.memoryColumns) FROM agent_memory WHERE \(whereSQL) ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?",

@@ -69,13 +69,7 @@ extension SQLiteStorage {
         try await read { db in
             var conditions = ["agent_id = ?", "(expires_at IS NULL OR expires_at > ?)"]
             var arguments: [any DatabaseValueConvertible] = [agentID, now]
-            switch scope {
-            case .global: conditions.append("session_id IS NULL")
-            case .session(let id):
-                conditions.append("session_id = ?")
-                arguments.append(id)
-            case .all: break
-            }
+            Self.scopeCondition(scope, into: &conditions, &arguments)
             if let prefix, !prefix.isEmpty {
                 // Literal and case-sensitive: no LIKE, so `_` and `%` are ordinary characters.
                 conditions.append("substr(key, 1, length(?)) = ?")
@@ -123,6 +117,17 @@ extension SQLiteStorage {
                 try delete.execute(arguments: [row[8] as DatabaseValue])
             }
             return expired
+        }
+    }
+
+    /// The `session_id` condition of a memory scope filter (nothing for `.all`).
+    static func scopeCondition(_ scope: MemoryScopeFilter, into conditions: inout [String], _ arguments: inout [any DatabaseValueConvertible]) {
+        switch scope {
+        case .global: conditions.append("session_id IS NULL")
+        case .session(let id):
+            conditions.append("session_id = ?")
+            arguments.append(id)
+        case .all: break
         }
     }
 }

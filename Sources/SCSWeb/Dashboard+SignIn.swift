@@ -70,12 +70,9 @@ extension Dashboard {
         let expires = now + DashboardCookie.lifetime
         if let candidate = fields["password"], !candidate.isEmpty {
             if password.verify(candidate) { login = DashboardLogin(id: id, principal: .admin, createdAt: now, expiresAt: expires) }
-        } else if let token = fields["token"]?.trimmingCharacters(in: .whitespacesAndNewlines), token.hasPrefix("sct_"),
-            token.utf8.count <= Limits.tokenLength, let identity = try? await deps.tokens.resolve(.presented(token)), identity.authenticated
-        {
+        } else if let token = fields["token"]?.trimmingCharacters(in: .whitespacesAndNewlines), let agent = await agent(token: token) {
             login = DashboardLogin(
-                id: id, principal: .agent, agentID: identity.agentID, tokenDigest: TokenCredential.presented(token).digest, createdAt: now,
-                expiresAt: expires)
+                id: id, principal: .agent, agentID: agent.identity.agentID, tokenDigest: agent.digest, createdAt: now, expiresAt: expires)
         }
         guard let login else {
             deps.throttle.recordFailure(client, now: now)
@@ -104,6 +101,14 @@ extension Dashboard {
             response.setCookie(Cookie(name: DashboardCookie.name, value: "", maxAge: 0, path: "/", secure: secure(request), httpOnly: true, sameSite: .strict))
             return response
         }
+    }
+
+    /// The agent behind an `sct_` token (raw JWTs do not sign in here), and the token's digest.
+    func agent(token: String) async -> (identity: AgentIdentity, digest: String)? {
+        guard token.hasPrefix("sct_"), token.utf8.count <= Limits.tokenLength,
+            let identity = try? await deps.tokens.resolve(.presented(token)), identity.authenticated
+        else { return nil }
+        return (identity, TokenCredential.presented(token).digest)
     }
 
     /// `Secure` when configured, or when a proxy in front says the request came over https.

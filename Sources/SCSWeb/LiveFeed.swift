@@ -95,8 +95,9 @@ public final class LiveFeed: Sendable {
         let subscribers = state.withLock { Array(($0.sessions[sessionID] ?? [:]).values) }
         guard !subscribers.isEmpty else { return }
         var cache: [String: String] = [:]
+        let now = clock.now()
         for subscriber in subscribers {
-            for text in LiveFeedEvents.payloads(event, for: subscriber.identity, now: clock.now(), cache: &cache) {
+            for text in LiveFeedEvents.payloads(event, for: subscriber.identity, now: now, cache: &cache) {
                 send(.text(text), to: subscriber)
             }
         }

@@ -90,10 +90,8 @@ public struct LiveFeedSocket: Sendable {
     }
 
     func credentials(token: String) async -> Credentials? {
-        guard token.hasPrefix("sct_"), token.utf8.count <= Limits.tokenLength,
-            let identity = try? await dashboard.deps.tokens.resolve(.presented(token)), identity.authenticated
-        else { return nil }
-        return Credentials(identity: identity, loginID: nil, tokenDigest: TokenCredential.presented(token).digest)
+        guard let agent = await dashboard.agent(token: token) else { return nil }
+        return Credentials(identity: agent.identity, loginID: nil, tokenDigest: agent.digest)
     }
 
     func serve(sessionID: String, presented: Credentials?, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {

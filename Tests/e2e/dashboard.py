@@ -7,6 +7,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import pytest
+
 from conftest import Server
 from rawhttp import initialize, tool
 
@@ -18,6 +20,16 @@ def dashboard_server(**env):
     srv.env.update(ADMIN_PASSWORD=PASSWORD, **env)
     srv.start()
     return srv
+
+
+@pytest.fixture(scope="module")
+def dash():
+    """A dashboard server for one test module; it must stop cleanly and never log the password."""
+    srv = dashboard_server()
+    yield srv
+    srv.stop()
+    assert srv.process.returncode == 0, srv.log_text()[-3000:]
+    assert PASSWORD not in srv.log_text()
 
 
 class Browserless:

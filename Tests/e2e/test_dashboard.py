@@ -9,16 +9,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect as ws_connect
 
 from conftest import Server
-from dashboard import PASSWORD, Agent, Browserless, dashboard_server, receive, receive_until, ws_url
-
-
-@pytest.fixture(scope="module")
-def dash():
-    srv = dashboard_server()
-    yield srv
-    srv.stop()
-    assert srv.process.returncode == 0, srv.log_text()[-3000:]
-    assert PASSWORD not in srv.log_text()
+from dashboard import PASSWORD, Agent, Browserless, dash, dashboard_server  # noqa: F401 (dash is a fixture), receive, receive_until, ws_url
 
 
 def test_without_a_password_the_dashboard_shows_how_to_enable_it_and_no_data():

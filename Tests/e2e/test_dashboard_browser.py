@@ -17,17 +17,9 @@ from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import ROOT
-from dashboard import PASSWORD, Agent, Browserless, dashboard_server
+from dashboard import PASSWORD, Agent, Browserless, dash, dashboard_server  # noqa: F401 (dash is a fixture)
 
 SHOTS = os.path.join(ROOT, ".build", "screenshots")
-
-
-@pytest.fixture(scope="module")
-def dash():
-    srv = dashboard_server()
-    yield srv
-    srv.stop()
-    assert srv.process.returncode == 0, srv.log_text()[-3000:]
 
 
 def make_browser(width=1280, height=900, dark=False):
