@@ -9,7 +9,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect as ws_connect
 
 from conftest import Server
-from dashboard import PASSWORD, Agent, Browserless, dash, dashboard_server  # noqa: F401 (dash is a fixture), receive, receive_until, ws_url
+from dashboard import PASSWORD, Agent, Browserless, dash, dashboard_server, receive, receive_until, ws_url  # noqa: F401 (dash is a fixture)
 
 
 def test_without_a_password_the_dashboard_shows_how_to_enable_it_and_no_data():
