@@ -168,7 +168,7 @@ let package = Package(
         ),
 
         .testTarget(name: "SCSCoreTests", dependencies: ["SCSCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "SCSWebTests", dependencies: ["SCSWeb"], swiftSettings: swiftSettings),
+        .testTarget(name: "SCSWebTests", dependencies: ["SCSWeb", "SCSCore", "SCSTools"], swiftSettings: swiftSettings),
         .testTarget(name: "SCSBenchTests", dependencies: ["SCSBench", "SCSCore"], swiftSettings: swiftSettings),
         .target(
             name: "SCSTesting",

@@ -6,8 +6,10 @@ directory and (when it can be installed) the Python server 1.1.10 in a throw-awa
 drives the same workload against both with `scs-bench load` (a Swift load generator: one thread,
 connection, MCP session and token per agent) and prints markdown tables; also written to
 bench-results/latest.md."""
+import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -16,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -26,6 +29,9 @@ SCS_ONLY = os.environ.get("BENCH_SCS_ONLY") == "1"  # skip the Python server (e.
 CALLS_1 = 60 if QUICK else 300
 CALLS_32 = 5 if QUICK else 20       # per agent, both servers
 SCS_CALLS_32 = 20 if QUICK else 200  # per agent, scs only (throughput goal)
+RENDER_CALLS = 10 if QUICK else 100      # page loads per dashboard page measured
+FANOUT_VIEWERS, FANOUT_MESSAGES = 100, (10 if QUICK else 50)
+DASHBOARD_PASSWORD = "bench-operator-password"
 WORDS = ("database migration index query cache worker search memory session token deploy rollback latency "
          "throughput schema release review design plan bug fix test coverage agent message visibility").split()
 
@@ -223,7 +229,7 @@ def main():
             f.write(json.dumps(text) + "\n")
     targets = []
     try:
-        scs, secrets, ready = start_scs(work)
+        scs, secrets, ready = start_scs(work, {"ADMIN_PASSWORD": DASHBOARD_PASSWORD})
         targets.append(scs)
         time.sleep(1)
         idle = {"scs": memory(scs.process.pid)}
@@ -249,9 +255,10 @@ def main():
                               agents=32, calls=SCS_CALLS_32)
         throughput["tool"] = "add_message (throughput)"
         extra.append(throughput)
+        dashboard = dashboard_measurements(scs)
         scs.stop()
         affinity = affinity_measurements(queries)
-        report(results, extra, idle, after, ready, affinity)
+        report(results, extra, idle, after, ready, affinity, dashboard)
     finally:
         for t in targets:
             t.stop()
@@ -306,7 +313,64 @@ def affinity_measurements(queries):
     return rows
 
 
-def report(results, extra, idle, after, ready, affinity=None):
+def dashboard_measurements(scs):
+    """The live feed's fan-out (one add_message to FANOUT_VIEWERS WebSocket viewers, measured by
+    `scs-bench load --mode fanout`) and the time the server takes to render pages of a
+    10,000-message session (its Server-Timing header, and the loopback round trip)."""
+    log(f"bench: scs: add_message fan-out to {FANOUT_VIEWERS} WebSocket viewers")
+    fanout = scs.load("add_message", {}, agents=FANOUT_VIEWERS, calls=FANOUT_MESSAGES, mode="fanout", warmup=0)
+    session = make_session(scs, "bench dashboard 10k")
+    fill(scs, session, 10_000, 3)
+    conn = sqlite3.connect(scs.db_path, timeout=30)
+    first_id = conn.execute("SELECT MIN(id) FROM messages WHERE session_id = ?", (session,)).fetchone()[0]
+    conn.close()
+    client = http.client.HTTPConnection("127.0.0.1", scs.port, timeout=30)
+
+    def get(path, cookies, body=None):
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        client.request("POST" if body is not None else "GET", path, body=body, headers=headers)
+        response = client.getresponse()
+        data = response.read()
+        for header in response.msg.get_all("Set-Cookie") or []:
+            name, value = header.split(";", 1)[0].split("=", 1)
+            cookies[name] = value
+        return response, data
+
+    cookies = {}
+    _, page = get("/ui/login", cookies)
+    nonce = re.search(rb'name="nonce" value="([^"]+)"', page).group(1).decode()
+    response, _ = get("/ui/login", cookies, body=urllib.parse.urlencode({"nonce": nonce, "password": DASHBOARD_PASSWORD, "next": "/ui/"}))
+    assert response.status == 303 and "scs_dashboard" in cookies, f"dashboard sign-in answered {response.status}"
+    pages = [("session page, newest 100 of 10,000", f"/ui/sessions/{session}"),
+             ("session page, oldest 100 (paged back)", f"/ui/sessions/{session}?before={first_id + 100}"),
+             ("sessions list", "/ui/")]
+    rows = []
+    for label, path in pages:
+        log(f"bench: scs: dashboard {label}")
+        server, trip, size = [], [], 0
+        for index in range(RENDER_CALLS + 5):
+            started = time.perf_counter()
+            response, data = get(path, cookies)
+            elapsed = (time.perf_counter() - started) * 1000
+            assert response.status == 200, (path, response.status, data[:300])
+            timing = re.search(r"dur=([0-9.]+)", response.getheader("Server-Timing") or "")
+            if index >= 5:  # the first loads warm the caches
+                server.append(float(timing.group(1)) if timing else None)
+                trip.append(elapsed)
+            size = len(data)
+        rows.append({"page": label, "server": server, "trip": trip, "bytes": size})
+    client.close()
+    return {"fanout": fanout, "pages": rows}
+
+
+def percentile(values, p):
+    values = sorted(v for v in values if v is not None)
+    return values[min(len(values) - 1, int(round((len(values) - 1) * p)))] if values else None
+
+
+def report(results, extra, idle, after, ready, affinity=None, dashboard=None):
     machine = f"{os.cpu_count()} cores, {open('/proc/cpuinfo').read().split('model name')[1].split(':')[1].splitlines()[0].strip()}"
     lines = [f"# scs vs Python shared-context-server — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", "",
              f"Machine: {machine}. Release build, loopback HTTP, load generator `scs-bench load`.", ""]
@@ -339,6 +403,24 @@ def report(results, extra, idle, after, ready, affinity=None):
         for setting, row in affinity:
             lines.append(f"| {setting} | {fmt(row.get('p50_ms'))} | {fmt(row.get('p95_ms'))} | {fmt(row.get('per_second'))} | {cpu(row)} | "
                          f"{row['index_sessions']} | {row['index_bytes'] / 1048576:.1f} | {row['cold_loads']} | {row['rss_bytes'] / 1048576:.1f} |")
+    if dashboard:
+        fan = dashboard["fanout"]
+        lines += ["", "## Dashboard", "",
+                  f"Live feed: one writer posts {FANOUT_MESSAGES} messages one at a time into a session that {FANOUT_VIEWERS} viewers "
+                  "watch over `WS /ws/{session_id}` (each its own agent and socket); a sample is one delivery, from the start of "
+                  "`add_message` to the viewer reading its `new_message` frame. CPU is the server tree's per posted message.", "",
+                  "| measurement | deliveries | p50 ms | p95 | p99 | errors | CPU µs/message |", "|---|---:|---:|---:|---:|---:|---:|",
+                  f"| add_message → {FANOUT_VIEWERS} viewers | {fan.get('calls')} | {fmt(fan.get('p50_ms'))} | {fmt(fan.get('p95_ms'))} | "
+                  f"{fmt(fan.get('p99_ms'))} | {fan.get('errors')} | {cpu(fan)} |", "",
+                  f"Pages of a 10,000-message session, signed in as the operator, {RENDER_CALLS} loads each after 5 warm-up loads: "
+                  "the server's own time (its `Server-Timing: render` header: reading, filtering and rendering) and the round trip "
+                  "over loopback (keep-alive).", "",
+                  "| page | server p50 ms | server p99 | round trip p50 ms | round trip p99 | page KB |", "|---|---:|---:|---:|---:|---:|"]
+        for row in dashboard["pages"]:
+            lines.append(f"| {row['page']} | {fmt(percentile(row['server'], 0.5))} | {fmt(percentile(row['server'], 0.99))} | "
+                         f"{fmt(percentile(row['trip'], 0.5))} | {fmt(percentile(row['trip'], 0.99))} | {row['bytes'] / 1024:.1f} |")
+        if fan.get("first_error"):
+            lines.append(f"\nFan-out first error: {fan['first_error'][:200]}")
     lines += ["", "## Process tree", "",
               "PSS splits shared library pages between the processes that map them (the tree's real footprint); "
               "summed RSS counts them once per process.", "",

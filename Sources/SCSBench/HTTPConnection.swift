@@ -50,14 +50,18 @@ final class HTTPConnection: @unchecked Sendable {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Length: \(body.count)\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         head += "\r\n"
-        let bytes = Array(head.utf8) + body
+        try write(Array(head.utf8) + body)
+        return try readResponse()
+    }
+
+    /// Sends all of `bytes` (blocking).
+    func write(_ bytes: [UInt8]) throws {
         var sent = 0
         while sent < bytes.count {
             let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             guard n > 0 else { throw Failure(description: "send failed (errno \(errno))") }
             sent += n
         }
-        return try readResponse()
     }
 
     /// Bytes received but not consumed yet: `buffer[cursor...]`.

@@ -11,6 +11,7 @@ import OrderedCollections
 /// connecting are outside the window).
 /// `--mode wakeup --session S`: wait_for_messages wake-up latency (a waiter long-polls, a writer
 /// posts; latency = writer's post start → waiter's answer).
+/// `--mode fanout`: one add_message delivered to `--agents` WebSocket viewers (FanoutBenchmark).
 enum LoadGenerator {
     struct Options {
         var port: Int
@@ -75,6 +76,7 @@ enum LoadGenerator {
 
     static func run(_ options: Options) -> JSONValue {
         if options.mode == "wakeup" { return wakeup(options) }
+        if options.mode == "fanout" { return FanoutBenchmark.run(options) }
         let results = Results()
         let ready = DispatchGroup()
         let done = DispatchGroup()
@@ -147,7 +149,7 @@ enum LoadGenerator {
             return .double((sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))] * 1000).rounded() / 1000)
         }
         return [
-            "tool": .string(options.mode == "wakeup" ? "wait_for_messages (wake-up)" : options.tool),
+            "tool": .string(options.mode == "wakeup" ? "wait_for_messages (wake-up)" : options.mode == "fanout" ? "add_message (fan-out)" : options.tool),
             "agents": .int(Int64(options.agents)), "calls": .int(Int64(sorted.count)), "errors": .int(Int64(results.errors)),
             "p50_ms": pick(0.5), "p95_ms": pick(0.95), "p99_ms": pick(0.99),
             "per_second": .double(wall > 0 ? (Double(sorted.count) / wall).rounded() : 0),

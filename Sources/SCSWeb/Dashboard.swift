@@ -97,8 +97,13 @@ public struct Dashboard: Sendable {
             let target = request.uri.path.hasPrefix("/ui/") ? "?next=" + (request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") : ""
             return Self.redirect("/ui/login" + target, status: .found)
         }
+        let started = ContinuousClock.now
         do {
-            return try await render(viewer)
+            var response = try await render(viewer)
+            // How long the page took to gather and render (docs/DASHBOARD.md; scripts/bench reads it).
+            let elapsed = (ContinuousClock.now - started) / .microseconds(1)
+            response.headers[HTTPField.Name("Server-Timing")!] = "render;dur=" + String(format: "%.3f", elapsed / 1000)
+            return response
         } catch let error as SCSError {
             let status: HTTPResponse.Status = error.code == .sessionNotFound || error.code == .messageNotFound ? .notFound : .badRequest
             return Self.html(Layout.page("Error", viewer: viewer, active: nil, body: Layout.errorBox(error.message)), status: status)

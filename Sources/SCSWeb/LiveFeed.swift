@@ -12,8 +12,10 @@ import SCSStorage
 /// uses. Each event is filtered per viewer by the same visibility rule as the tools, and each
 /// socket has a bounded queue: a consumer that falls that far behind is closed and resumes.
 public final class LiveFeed: Sendable {
-    /// Messages waiting for one socket before it counts as too slow.
+    /// Messages, and bytes, waiting for one socket before it counts as too slow. The byte bound
+    /// is twice what one `after_id` replay may queue (8 MiB), so a replay alone never trips it.
     public static let queueLimit = 256
+    public static let queueByteLimit = 16 << 20
     /// Open sockets in all, and per viewer.
     public static let maxSockets = 2_000
     public static let maxSocketsPerViewer = 32
@@ -31,11 +33,17 @@ public final class LiveFeed: Sendable {
         var loginID: String?
         var tokenDigest: String?
         var queue: AsyncStream<Outgoing>.Continuation
+        var queued: QueuedBytes
+    }
+
+    /// Bytes queued for one socket and not written yet (added on enqueue, taken off by its writer).
+    final class QueuedBytes: Sendable {
+        let value = Atomic<Int>(0)
     }
 
     struct State {
         var sessions: [String: [UUID: Subscriber]] = [:]
-        /// Sockets per viewer key (login id or agent id), subscribed or not.
+        /// Sockets per viewer key (login, token, or the peer address of a socket not signed in yet).
         var perViewer: [String: Int] = [:]
         var open = 0
     }
@@ -57,6 +65,19 @@ public final class LiveFeed: Sendable {
             guard state.open < Self.maxSockets, state.perViewer[viewerKey, default: 0] < Self.maxSocketsPerViewer else { return false }
             state.open += 1
             state.perViewer[viewerKey, default: 0] += 1
+            return true
+        }
+    }
+
+    /// Moves a socket's place from one viewer to another (a socket that signed in with its first
+    /// message); false, and nothing moved, when the new viewer has no more places.
+    func move(from old: String, to new: String) -> Bool {
+        state.withLock { state in
+            guard old != new else { return true }
+            guard state.perViewer[new, default: 0] < Self.maxSocketsPerViewer else { return false }
+            let left = state.perViewer[old, default: 1] - 1
+            state.perViewer[old] = left > 0 ? left : nil
+            state.perViewer[new, default: 0] += 1
             return true
         }
     }
@@ -103,8 +124,15 @@ public final class LiveFeed: Sendable {
         }
     }
 
-    /// Enqueues, or closes the socket when its queue is full (the client resumes with `after_id`).
+    /// Enqueues, or closes the socket when its queue is full in messages or bytes (the client
+    /// resumes with `after_id`).
     func send(_ item: Outgoing, to subscriber: Subscriber) {
+        if case .text(let text) = item,
+            subscriber.queued.value.add(text.utf8.count, ordering: .relaxed).newValue > Self.queueByteLimit
+        {
+            subscriber.queue.finish()
+            return
+        }
         if case .dropped = subscriber.queue.yield(item) {
             subscriber.queue.finish()  // the socket's writer sees the end and closes as "too slow"
         }

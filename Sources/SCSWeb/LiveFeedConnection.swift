@@ -13,17 +13,27 @@ final class LiveFeedConnection: Sendable {
     let socket: LiveFeedSocket
     let sessionID: String
     let queue: AsyncStream<LiveFeed.Outgoing>.Continuation
+    let queued = LiveFeed.QueuedBytes()
     let id = UUID()
     let state: Mutex<(credentials: LiveFeedSocket.Credentials?, subscribed: Bool)>
     /// The client's side ended (or sent its last message): a queue that ends now was not overrun.
     let ended = Mutex(false)
 
-    init(socket: LiveFeedSocket, sessionID: String, credentials: LiveFeedSocket.Credentials?, queue: AsyncStream<LiveFeed.Outgoing>.Continuation) {
+    /// Whose places in `LiveFeed.admit` this socket holds (moves once, when `subscribe` signs it in).
+    let heldBy: Mutex<String>
+
+    init(
+        socket: LiveFeedSocket, sessionID: String, credentials: LiveFeedSocket.Credentials?, viewerKey: String,
+        queue: AsyncStream<LiveFeed.Outgoing>.Continuation
+    ) {
         self.socket = socket
         self.sessionID = sessionID
         self.queue = queue
         state = Mutex((credentials, false))
+        heldBy = Mutex(viewerKey)
     }
+
+    var viewerKey: String { heldBy.withLock { $0 } }
 
     var readerEnded: Bool { ended.withLock { $0 } }
 
@@ -35,7 +45,7 @@ final class LiveFeedConnection: Sendable {
         let credentials = state.withLock { $0.credentials }
         return LiveFeed.Subscriber(
             sessionID: sessionID, identity: credentials?.identity ?? .anonymous(mcpSessionID: "feed"), loginID: credentials?.loginID,
-            tokenDigest: credentials?.tokenDigest, queue: queue)
+            tokenDigest: credentials?.tokenDigest, queue: queue, queued: queued)
     }
 
     func close(_ code: UInt16, _ reason: String) {
@@ -90,6 +100,13 @@ final class LiveFeedConnection: Sendable {
             guard let token, let credentials = await socket.credentials(token: token) else {
                 return closing(LiveFeedSocket.unauthenticated, "authentication required")
             }
+            let moved = heldBy.withLock { held in
+                let key = LiveFeedSocket.viewerKey(credentials, address: "")
+                guard socket.feed.move(from: held, to: key) else { return false }
+                held = key
+                return true
+            }
+            guard moved else { return closing(LiveFeedSocket.full, "too many live feeds open") }
             state.withLock { $0.credentials = credentials }
         }
         let storage = socket.dashboard.deps.storage

@@ -49,7 +49,8 @@ public struct LiveFeedSocket: Sendable {
         } onUpgrade: { inbound, outbound, context in
             let sessionID = context.requestContext.parameters.get("session_id") ?? ""
             let presented = await credentials(context.request)
-            await serve(sessionID: sessionID, presented: presented ?? nil, inbound: inbound, outbound: outbound)
+            let address = context.requestContext.remoteAddress?.ipAddress ?? "unknown"
+            await serve(sessionID: sessionID, presented: presented ?? nil, address: address, inbound: inbound, outbound: outbound)
         }
     }
 
@@ -94,19 +95,29 @@ public struct LiveFeedSocket: Sendable {
         return Credentials(identity: agent.identity, loginID: nil, tokenDigest: agent.digest)
     }
 
-    func serve(sessionID: String, presented: Credentials?, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
-        let viewerKey = presented.map { $0.loginID ?? $0.tokenDigest ?? $0.identity.agentID } ?? "unauthenticated"
+    /// Whose places a socket takes (LiveFeed.admit): its login or token, or, until its first
+    /// `subscribe` signs it in, its peer address (so sockets still signing in cannot crowd out
+    /// anyone else's).
+    static func viewerKey(_ credentials: Credentials?, address: String) -> String {
+        credentials.map { $0.loginID ?? $0.tokenDigest ?? $0.identity.agentID } ?? "pending:" + address
+    }
+
+    func serve(
+        sessionID: String, presented: Credentials?, address: String, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter
+    ) async {
+        let viewerKey = Self.viewerKey(presented, address: address)
         guard feed.admit(viewerKey: viewerKey) else {
             try? await outbound.close(.unknown(Self.full), reason: "too many live feeds open")
             return
         }
-        defer { feed.release(viewerKey: viewerKey) }
         let (queue, continuation) = AsyncStream<LiveFeed.Outgoing>.makeStream(bufferingPolicy: .bufferingOldest(LiveFeed.queueLimit))
-        let connection = LiveFeedConnection(socket: self, sessionID: sessionID, credentials: presented, queue: continuation)
+        let connection = LiveFeedConnection(
+            socket: self, sessionID: sessionID, credentials: presented, viewerKey: viewerKey, queue: continuation)
+        defer { feed.release(viewerKey: connection.viewerKey) }
         enum Finished { case writer, watchdog }
         await withTaskGroup(of: Finished.self) { group in
             group.addTask {
-                await Self.write(queue, to: outbound, overrun: { !connection.readerEnded })
+                await Self.write(queue, queued: connection.queued, to: outbound, overrun: { !connection.readerEnded })
                 return .writer
             }
             if presented == nil {
@@ -137,11 +148,15 @@ public struct LiveFeedSocket: Sendable {
 
     /// The socket's only writer: the queue in order; a queue that ended without a close was
     /// overrun (the consumer was too slow).
-    static func write(_ queue: AsyncStream<LiveFeed.Outgoing>, to outbound: WebSocketOutboundWriter, overrun: () -> Bool) async {
+    static func write(
+        _ queue: AsyncStream<LiveFeed.Outgoing>, queued: LiveFeed.QueuedBytes, to outbound: WebSocketOutboundWriter, overrun: () -> Bool
+    ) async {
         do {
             for await item in queue {
                 switch item {
-                case .text(let text): try await outbound.write(.text(text))
+                case .text(let text):
+                    try await outbound.write(.text(text))
+                    queued.value.subtract(text.utf8.count, ordering: .relaxed)
                 case .close(let code, let reason):
                     try await outbound.close(.unknown(code), reason: reason)
                     return

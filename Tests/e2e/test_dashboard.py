@@ -2,6 +2,7 @@
 `scs serve`: never open, sign-in both ways, CSRF, throttled failures, headers, escaping, and a
 feed that is authenticated, origin-checked, filtered per viewer, resumable and bounded."""
 import json
+import re
 import time
 
 import pytest
@@ -44,6 +45,7 @@ def test_sign_in_with_the_password_and_the_headers_every_page_carries(dash):
         csp = headers["Content-Security-Policy"]
         assert "default-src 'self'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
         assert headers["X-Frame-Options"] == "DENY" and headers["Referrer-Policy"] == "no-referrer"
+        assert re.fullmatch(r"render;dur=[0-9]+\.[0-9]{3}", headers["Server-Timing"]), headers["Server-Timing"]
         assert "<script>" not in page and " on" not in page.split("<main>")[1].split("=")[0]  # no inline script
         assert dash.api_key not in page
 
@@ -51,7 +53,6 @@ def test_sign_in_with_the_password_and_the_headers_every_page_carries(dash):
 def test_a_proxy_marked_https_request_gets_a_secure_cookie(dash):
     client = Browserless(dash)
     status, _, page = client.request("/ui/login")
-    import re
     nonce = re.search(r'name="nonce" value="([^"]+)"', page).group(1)
     status, headers, _ = client.request(
         "/ui/login", {"nonce": nonce, "password": PASSWORD}, headers={"X-Forwarded-Proto": "https"})
@@ -305,3 +306,23 @@ def test_a_consumer_that_stops_reading_is_closed_as_too_slow_and_can_resume(dash
     again = open_feed(dash, session, token=agent.token, after=ids[-3])
     assert [receive(again)["data"]["id"] for _ in range(2)] == ids[-2:]
     again.close()
+
+
+def test_each_viewer_has_32_feeds_and_sockets_signing_in_by_message_do_not_share_them(dash):
+    """Sockets that sign in with their first message count against their own token once signed
+    in: 40 of them from one address (two agents, 20 each) all subscribe; one agent's 33rd is
+    refused with 4503 while another agent still gets in."""
+    first, second, third = Agent(dash, "many-a"), Agent(dash, "many-b"), Agent(dash, "many-c")
+    session = first.session("many feeds")
+    sockets = [open_feed(dash, session, token=agent.token) for agent in (first, second) for _ in range(20)]
+    sockets += [open_feed(dash, session, token=first.token) for _ in range(12)]  # first now holds 32
+    extra = ws_connect(ws_url(dash, session), open_timeout=5).__enter__()
+    extra.send(json.dumps({"type": "subscribe", "auth_token": first.token}))
+    with pytest.raises(ConnectionClosed) as closed:
+        extra.recv(timeout=10)
+    assert closed.value.rcvd.code == 4503
+    sockets.append(open_feed(dash, session, token=third.token))
+    message = first.post(session, "to all 53 feeds")
+    assert all(receive_until(s, "new_message")[0]["data"]["id"] == message for s in sockets)
+    for s in sockets:
+        s.close()
