@@ -20,6 +20,8 @@ public struct StorageConfiguration: Sendable, Equatable {
     public var busyTimeout: Double
     /// Concurrent reader connections (one writer besides).
     public var maxReaders: Int
+    /// PostgreSQL: connections each node keeps at most (`POSTGRESQL_POOL_SIZE`).
+    public var postgresPoolSize: Int = 20
 
     public init(backend: Backend, synchronous: Synchronous = .normal, busyTimeout: Double = 5, maxReaders: Int = 4) {
         self.backend = backend
@@ -29,7 +31,7 @@ public struct StorageConfiguration: Sendable, Equatable {
     }
 
     /// Reads `DATABASE_URL` (wins), `DATABASE_PATH`, `SCS_SQLITE_SYNCHRONOUS`, `DATABASE_BUSY_TIMEOUT`,
-    /// `SQLITE_POOL_SIZE`; the default file is `<data dir>/scs.db`.
+    /// `SQLITE_POOL_SIZE`, `POSTGRESQL_POOL_SIZE`; the default file is `<data dir>/scs.db`.
     public init(environment env: ConfigEnvironment, dataDirectory: String, workingDirectory: String) throws(ConfigurationError) {
         let backend: Backend
         if let url = env["DATABASE_URL"] {
@@ -48,6 +50,7 @@ public struct StorageConfiguration: Sendable, Equatable {
         let busy = try env.number("DATABASE_BUSY_TIMEOUT", default: 5, range: 1...300)
         let readers = try env.number("SQLITE_POOL_SIZE", default: 4, range: 1...64)
         self.init(backend: backend, synchronous: synchronous, busyTimeout: busy, maxReaders: Int(readers))
+        postgresPoolSize = Int(try env.number("POSTGRESQL_POOL_SIZE", default: 20, range: 2...500))
     }
 
     /// Accepts `sqlite:///relative.db`, `sqlite:////absolute.db` (also `sqlite+aiosqlite://`) and
@@ -60,7 +63,8 @@ public struct StorageConfiguration: Sendable, Equatable {
             }
             return .sqlite(path: absolute(path, in: workingDirectory))
         }
-        for prefix in ["postgresql://", "postgres://", "postgresql+asyncpg://"] where url.hasPrefix(prefix) {
+        for prefix in PostgresURL.schemes where url.hasPrefix(prefix) {
+            _ = try PostgresURL(parsing: url)  // a bad URL fails at startup, naming what is wrong
             return .postgres(url: "postgresql://" + url.dropFirst(prefix.count))
         }
         throw ConfigurationError("DATABASE_URL must start with sqlite:/// or postgresql:// (got an unsupported scheme)")

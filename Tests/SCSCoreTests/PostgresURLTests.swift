@@ -1,0 +1,61 @@
+import SCSCore
+import Testing
+
+@Suite("DATABASE_URL for PostgreSQL")
+struct PostgresURLTests {
+    @Test("the three schemes, credentials, host, port, database and sslmode")
+    func parts() throws {
+        for scheme in ["postgresql", "postgres", "postgresql+asyncpg"] {
+            let url = try PostgresURL(parsing: "\(scheme)://agent:s3cr%40t%2Fx@db.internal:6543/context?sslmode=require")
+            #expect(url == PostgresURL(user: "agent", password: "s3cr@t/x", host: "db.internal", port: 6543, database: "context", tls: .require))
+        }
+        let short = try PostgresURL(parsing: "postgres://scs@localhost")
+        #expect(short == PostgresURL(user: "scs", password: nil, host: "localhost", port: 5432, database: "scs", tls: .prefer))
+        let ipv6 = try PostgresURL(parsing: "postgresql://u:p@[::1]:5433/d?application_name=x&sslmode=disable")
+        #expect(ipv6.host == "::1" && ipv6.port == 5433 && ipv6.tls == .disable && ipv6.database == "d")
+        #expect(try PostgresURL(parsing: "postgresql://u@h/d?sslmode=verify-full").tls == .verifyFull)
+        #expect(try PostgresURL(parsing: "postgresql://u@h/d?sslmode=allow").tls == .prefer)
+    }
+
+    @Test("a bad URL is a configuration error that names the problem and never the password")
+    func errors() {
+        let cases: [(String, String)] = [
+            ("postgresql://u:hunter2@h:99999/d", "port"),
+            ("postgresql://u:hunter2@h:x/d", "port"),
+            ("postgresql://u:hunter2@/d", "no host"),
+            ("postgresql://h/d", "no user"),
+            ("postgresql://u:hunter2@h/d?sslmode=sometimes", "sslmode"),
+            ("postgresql://u:hunter2@[::1/d", "IPv6"),
+            ("mysql://u:hunter2@h/d", "starts with"),
+        ]
+        for (url, expected) in cases {
+            do {
+                _ = try PostgresURL(parsing: url)
+                Issue.record("accepted \(url)")
+            } catch {
+                #expect(error.description.contains(expected), "\(url): \(error.description)")
+                #expect(!error.description.contains("hunter2"))
+            }
+        }
+    }
+
+    @Test("its description hides the password")
+    func description() throws {
+        let url = try PostgresURL(parsing: "postgresql://scs:topsecret@127.0.0.1:5432/scs?sslmode=disable")
+        #expect(url.description == "postgresql://scs:***@127.0.0.1:5432/scs?sslmode=disable")
+    }
+
+    @Test("DATABASE_URL is checked at startup; POSTGRESQL_POOL_SIZE is bounded")
+    func configuration() throws {
+        let env = { (values: [String: String]) in ConfigEnvironment(values) }
+        #expect(throws: ConfigurationError.self) {
+            try StorageConfiguration(environment: env(["DATABASE_URL": "postgresql://u@h:0/d"]), dataDirectory: "/d", workingDirectory: "/w")
+        }
+        let configured = try StorageConfiguration(
+            environment: env(["DATABASE_URL": "postgres://u@h/d", "POSTGRESQL_POOL_SIZE": "8"]), dataDirectory: "/d", workingDirectory: "/w")
+        #expect(configured.postgresPoolSize == 8)
+        #expect(throws: ConfigurationError.self) {
+            try StorageConfiguration(environment: env(["POSTGRESQL_POOL_SIZE": "100000"]), dataDirectory: "/d", workingDirectory: "/w")
+        }
+    }
+}
