@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         // Tests only: the MCP Swift SDK's client drives scs serve end to end.
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
@@ -58,6 +60,15 @@ let package = Package(
             dependencies: [
                 "SCSCore", "SCSStorage",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SCSStoragePostgres",
+            dependencies: [
+                "SCSCore", "SCSStorage",
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -173,8 +184,8 @@ let package = Package(
         .target(
             name: "SCSTesting",
             dependencies: [
-                "SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSAuth", "SCSMCP", "SCSTools", "SCSWire", "SCSWorker",
-                .product(name: "Logging", package: "swift-log"),
+                "SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSStoragePostgres", "SCSAuth", "SCSMCP", "SCSTools", "SCSWire", "SCSWorker",
+                .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings),
         .testTarget(name: "SCSToolsTests", dependencies: ["SCSTools", "SCSCore", "SCSTesting", "SCSMCP"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
@@ -204,7 +215,8 @@ let package = Package(
         .testTarget(
             name: "SCSSupervisorTests", dependencies: ["SCSSupervisor", "SCSWire", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
-        .testTarget(name: "SCSStorageTests", dependencies: ["SCSStorage"], swiftSettings: swiftSettings),
+        // The storage tests every driver must pass: the same test code on SQLite and PostgreSQL.
+        .testTarget(name: "SCSStorageTests", dependencies: ["SCSCore", "SCSStorage", "SCSTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SCSWorkerTests",
             dependencies: [

@@ -1,14 +1,14 @@
 import SCSCore
 import SCSStorage
-import SCSStorageSQLite
+import SCSTesting
 import Testing
 import OrderedCollections
 
-@Suite("Agent memory on a real SQLite file")
+@Suite("Agent memory, on every driver (a real SQLite file, a real PostgreSQL database)")
 struct MemoryStoreTests {
-    @Test("overwrite:false among 20 concurrent callers: exactly one winner")
-    func oneWinner() async throws {
-        try await TestDatabase.with { storage in
+    @Test("overwrite:false among 20 concurrent callers: exactly one winner", arguments: StorageDriver.allCases)
+    func oneWinner(driver: StorageDriver) async throws {
+        try await TestStorage.with(driver) { storage in
             let session = try await storage.makeSession()
             for scope in [MemoryScope.global, .session(session.id)] {
                 let outcomes = try await withThrowingTaskGroup(of: Int?.self) { group in
@@ -33,9 +33,9 @@ struct MemoryStoreTests {
         }
     }
 
-    @Test("list prefix is literal and case-sensitive: _ and % are ordinary characters")
-    func literalPrefix() async throws {
-        try await TestDatabase.with { storage in
+    @Test("list prefix is literal and case-sensitive: _ and % are ordinary characters", arguments: StorageDriver.allCases)
+    func literalPrefix(driver: StorageDriver) async throws {
+        try await TestStorage.with(driver) { storage in
             for key in ["a_b.1", "axb.2", "a%c", "abc", "A_b", "a_", "a"] {
                 _ = try await storage.putMemory(MemoryWrite(agentID: "alice", key: key, scope: .global, value: "v"), now: 10)
             }
@@ -50,9 +50,9 @@ struct MemoryStoreTests {
         }
     }
 
-    @Test("TTL enforced on read; expired entries are swept and may be re-created with overwrite:false")
-    func ttl() async throws {
-        try await TestDatabase.with { storage in
+    @Test("TTL enforced on read; expired entries are swept and may be re-created with overwrite:false", arguments: StorageDriver.allCases)
+    func ttl(driver: StorageDriver) async throws {
+        try await TestStorage.with(driver) { storage in
             _ = try await storage.putMemory(MemoryWrite(agentID: "alice", key: "soon", scope: .global, value: 1, expiresAt: 110), now: 100)
             _ = try await storage.putMemory(MemoryWrite(agentID: "alice", key: "forever", scope: .global, value: 2), now: 100)
             #expect(try await storage.memory(agentID: "alice", key: "soon", scope: .global, now: 109.9) != nil)
@@ -70,9 +70,9 @@ struct MemoryStoreTests {
         }
     }
 
-    @Test("namespaces per agent, scopes distinct, any JSON value, upsert keeps created_at")
-    func scopesAndValues() async throws {
-        try await TestDatabase.with { storage in
+    @Test("namespaces per agent, scopes distinct, any JSON value, upsert keeps created_at", arguments: StorageDriver.allCases)
+    func scopesAndValues(driver: StorageDriver) async throws {
+        try await TestStorage.with(driver) { storage in
             let session = try await storage.makeSession()
             let values: [JSONValue] = [["a": 1], [1, "two", nil], "a string", "123", 42, 2.5, true]
             for (index, value) in values.enumerated() {

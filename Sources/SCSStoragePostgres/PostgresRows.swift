@@ -1,0 +1,58 @@
+import OrderedCollections
+import PostgresNIO
+import SCSCore
+import SCSStorage
+
+/// Column lists and row decoding shared by the PostgreSQL driver's queries. Metadata is read as
+/// text (`metadata::text`) and parsed like the SQLite driver's, so both give the same values.
+enum PostgresRows {
+    static let sessionColumns = "id, purpose, created_by, created_at, updated_at, is_active, metadata::text, closed_at"
+
+    static func session(_ row: PostgresRow) throws -> Session {
+        let (id, purpose, createdBy, createdAt, updatedAt, isActive, metadata, closedAt) = try row.decode(
+            (String, String, String, Double?, Double?, Bool?, String?, Double?).self)
+        return Session(
+            id: id, purpose: purpose, createdBy: createdBy, createdAt: createdAt ?? 0, updatedAt: updatedAt ?? createdAt ?? 0,
+            isActive: isActive ?? true, metadata: object(metadata), closedAt: closedAt)
+    }
+
+    static let memoryColumns = "agent_id, session_id, key, value, metadata::text, created_at, updated_at, expires_at"
+
+    static func memory(_ row: PostgresRow) throws -> MemoryEntry {
+        let (agentID, sessionID, key, value, metadata, createdAt, updatedAt, expiresAt) = try row.decode(
+            (String, String?, String, String, String?, Double?, Double?, Double?).self)
+        return MemoryEntry(
+            agentID: agentID, key: key, scope: MemoryScope(sessionID: sessionID), value: (try? JSONValue.parse(value)) ?? .string(value),
+            metadata: object(metadata), createdAt: createdAt ?? 0, updatedAt: updatedAt ?? createdAt ?? 0, expiresAt: expiresAt)
+    }
+
+    static func object(_ text: String?) -> JSONObject? {
+        guard let text, let parsed = try? JSONValue.parse(text), case .object(let object) = parsed, !object.isEmpty else { return nil }
+        return object
+    }
+
+    /// Metadata to store: compact JSON, with absent or empty objects stored as NULL.
+    static func metadataText(_ object: JSONObject?) -> String? {
+        guard let object, !object.isEmpty else { return nil }
+        return JSONValue.object(object).compactText
+    }
+}
+
+/// A statement built piece by piece: SQL text with `$n` placeholders numbered as binds are added.
+struct StatementBuilder {
+    var sql = ""
+    var binds = PostgresBindings()
+
+    /// Appends `value` as the next bind and returns its placeholder.
+    mutating func bind(_ value: some PostgresNonThrowingEncodable) -> String {
+        binds.append(value)
+        return "$\(binds.count)"
+    }
+
+    mutating func bind(_ value: (some PostgresNonThrowingEncodable)?) -> String {
+        binds.append(value)
+        return "$\(binds.count)"
+    }
+
+    var query: PostgresQuery { PostgresQuery(unsafeSQL: sql, binds: binds) }
+}

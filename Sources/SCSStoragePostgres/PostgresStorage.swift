@@ -1,0 +1,182 @@
+public import Logging
+import NIOSSL
+import PostgresNIO
+public import SCSCore
+import SCSStorage
+
+/// The PostgreSQL driver (docs/POSTGRESQL.md): a PostgresNIO connection pool of
+/// `POSTGRESQL_POOL_SIZE` connections, the same storage protocols and schema model as the
+/// SQLite driver, and the guarantees that must hold across nodes kept by the database itself
+/// (constraints, one transaction per write, an advisory lock around migrations).
+public final class PostgresStorage: Sendable {
+    public let url: PostgresURL
+    let client: PostgresClient
+    let running: Task<Void, Never>
+    let logger: Logger
+
+    /// Migrations take this transaction-scoped advisory lock, so two nodes starting together
+    /// apply each migration once.
+    static let migrationLock: Int64 = 0x5C5_0001
+
+    /// Connects (lazily, per query) and applies pending migrations.
+    public init(url: PostgresURL, poolSize: Int = 20, logger: Logger = Logger(label: "scs.postgres")) async throws {
+        self.url = url
+        self.logger = logger
+        var configuration = PostgresClient.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: Self.tls(url.tls))
+        configuration.options.maximumConnections = max(2, poolSize)
+        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.additionalStartupParameters = [("application_name", "scs")]
+        // Migrations run on a connection of their own before the pool starts, so a database that
+        // cannot be reached or migrated fails the start with nothing left running.
+        try await Self.migrate(url: url, logger: logger)
+        // The pool's own log: errors only. It logs each connection it opens or loses at info, and
+        // warns when the first query races `run()` starting (harmless: the query waits); what a
+        // failure means for a request is logged by the caller from the StorageError it gets.
+        var poolLogger = logger
+        poolLogger.logLevel = max(logger.logLevel, .error)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
+        self.client = client
+        running = Task { await client.run() }
+    }
+
+    /// libpq's modes: `prefer` and `require` encrypt without checking the certificate;
+    /// `verify-full` checks it and the host name.
+    static func tls(_ mode: PostgresURL.TLSMode) -> PostgresClient.Configuration.TLS {
+        var unverified = TLSConfiguration.makeClientConfiguration()
+        unverified.certificateVerification = .none
+        switch mode {
+        case .disable: return .disable
+        case .prefer: return .prefer(unverified)
+        case .require: return .require(unverified)
+        case .verifyFull: return .require(.makeClientConfiguration())
+        }
+    }
+
+    public var backendName: String { "postgresql" }
+
+    // MARK: Running queries
+
+    /// One statement on a pooled connection; driver failures become `StorageError`.
+    @discardableResult
+    func run(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        do {
+            return try await client.query(query, logger: logger).collect()
+        } catch {
+            throw Self.translate(error)
+        }
+    }
+
+    /// `body` in one transaction on one connection (rolled back when it throws).
+    func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            throw Self.translate(error.closureError ?? error.beginError ?? error.commitError ?? error)
+        } catch {
+            throw Self.translate(error)
+        }
+    }
+
+    /// Domain errors pass; a constraint the caller did not anticipate, a lost connection or a
+    /// server that is down become a `StorageError` that names no SQL argument.
+    static func translate(_ error: any Error) -> any Error {
+        if error is SCSError || error is StorageError { return error }
+        if let error = error as? PSQLError {
+            if let state = error.serverInfo?[.sqlState] {
+                // Class 08 (connection), 57P0x (shutdown, crash), 53 (resources): try again later.
+                if state.hasPrefix("08") || state.hasPrefix("57P") || state.hasPrefix("53") {
+                    return StorageError(.unavailable, "the database is unavailable", underlying: state)
+                }
+                return StorageError(.unavailable, "the database refused the statement", underlying: "SQLSTATE \(state)")
+            }
+            return StorageError(.unavailable, "the database is unavailable", underlying: "\(error.code)")
+        }
+        return StorageError(.unavailable, "the database is unavailable", underlying: String(describing: type(of: error)))
+    }
+
+    /// The SQLSTATE of a server error (e.g. 23505 unique violation, 23503 foreign key).
+    static func sqlState(_ error: any Error) -> String? {
+        (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+
+    // MARK: Schema
+
+    static func migrate(url: PostgresURL, logger: Logger) async throws {
+        let tls: PostgresConnection.Configuration.TLS
+        do {
+            switch url.tls {
+            case .disable: tls = .disable
+            case .prefer, .require, .verifyFull:
+                var settings = TLSConfiguration.makeClientConfiguration()
+                if url.tls != .verifyFull { settings.certificateVerification = .none }
+                let context = try NIOSSLContext(configuration: settings)
+                tls = url.tls == .prefer ? .prefer(context) : .require(context)
+            }
+        } catch {
+            throw StorageError(.unavailable, "cannot set up TLS for the database connection", underlying: "\(error)")
+        }
+        let configuration = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        } catch {
+            throw translate(error)
+        }
+        do {
+            try await connection.withTransaction(logger: logger) { connection in try await migrate(connection, logger: logger) }
+            try await connection.close()
+        } catch let error as PostgresTransactionError {
+            try? await connection.close()
+            throw translate(error.closureError ?? error.beginError ?? error.commitError ?? error)
+        } catch {
+            try? await connection.close()
+            throw translate(error)
+        }
+    }
+
+    /// Applies pending migrations inside the caller's transaction, under the migration lock.
+    static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
+        try await connection.query(
+            "CREATE TABLE IF NOT EXISTS scs_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at DOUBLE PRECISION NOT NULL)",
+            logger: logger)
+        var applied: [Int] = []
+        for try await id in try await connection.query("SELECT id FROM scs_migrations ORDER BY id", logger: logger).decode(Int.self) {
+            applied.append(id)
+        }
+        for entry in try Migrations.pending(applied: applied) {
+            guard let statements = PostgresSchema.statements(for: entry.id) else {
+                throw StorageError(.schemaMismatch, "no PostgreSQL migration for \(entry.id) \(entry.name)")
+            }
+            for statement in statements {
+                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            }
+            let now = SystemClock().now()
+            try await connection.query(
+                "INSERT INTO scs_migrations (id, name, applied_at) VALUES (\(entry.id), \(entry.name), \(now))", logger: logger)
+        }
+    }
+
+    public func appliedMigrations() async throws -> [Int] {
+        try await run("SELECT id FROM scs_migrations ORDER BY id").map { try $0.decode(Int.self) }
+    }
+
+    public func ping() async throws {
+        try await run("SELECT 1")
+    }
+
+    public func sizeBytes() async throws -> Int64 {
+        try await run("SELECT pg_database_size(current_database())").first?.decode(Int64.self) ?? 0
+    }
+
+    /// The server owns its write-ahead log.
+    public func walBytes() async -> Int64? { nil }
+
+    /// Ends the pool (every write was committed when it returned).
+    public func close() async throws {
+        running.cancel()
+        await running.value
+    }
+}
