@@ -16,6 +16,21 @@ enum PostgresRows {
             isActive: isActive ?? true, metadata: object(metadata), closedAt: closedAt)
     }
 
+    static let messageColumns =
+        "id, session_id, sender, sender_type, content, visibility, message_type, metadata::text, timestamp, parent_message_id"
+
+    static func message(_ row: PostgresRow) throws -> Message {
+        let random = row.makeRandomAccess()
+        guard let visibility = Visibility(rawValue: try random[5].decode(String?.self) ?? "") else {
+            throw StorageError(.corruptRow, "unreadable message row")
+        }
+        return Message(
+            id: try random[0].decode(Int64.self), sessionID: try random[1].decode(String.self), sender: try random[2].decode(String.self),
+            senderType: try random[3].decode(String?.self) ?? "generic", content: try random[4].decode(String.self), visibility: visibility,
+            messageType: try random[6].decode(String?.self) ?? Message.defaultType, metadata: object(try random[7].decode(String?.self)),
+            timestamp: try random[8].decode(Double?.self) ?? 0, parentMessageID: try random[9].decode(Int64?.self))
+    }
+
     static let memoryColumns = "agent_id, session_id, key, value, metadata::text, created_at, updated_at, expires_at"
 
     static func memory(_ row: PostgresRow) throws -> MemoryEntry {

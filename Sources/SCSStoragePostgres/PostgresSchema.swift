@@ -124,7 +124,8 @@ enum PostgresSchema {
         return "ALTER TABLE \(table) \(alters.joined(separator: ", "));"
     }
 
-    /// 2 — closed sessions; times as unix seconds; global memory keys unique too (the Python
+    /// 2 — closed sessions; times as unix seconds; metadata as `json`, which keeps the text as
+    /// written (JSONB reorders keys; its GIN indexes, which the Python schema adds, go); global memory keys unique too (the Python
     /// table's `UNIQUE (agent_id, session_id, key)` does not apply where `session_id` is NULL);
     /// the Python server's `updated_at` triggers dropped (this server sets the times it means).
     static let scsExtensions = """
@@ -136,8 +137,19 @@ enum PostgresSchema {
         \(seconds("agent_memory", ["created_at", "updated_at", "expires_at"]))
         \(seconds("audit_log", ["timestamp"]))
         \(seconds("secure_tokens", ["expires_at", "created_at"]))
+        DO $$ DECLARE r record; BEGIN
+            FOR r IN SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+                JOIN pg_am a ON a.oid = i.relam
+                WHERE a.amname = 'gin' AND t.relname IN ('sessions', 'messages', 'agent_memory', 'audit_log') LOOP
+                EXECUTE format('DROP INDEX IF EXISTS %I', r.relname);
+            END LOOP;
+        END $$;
+        ALTER TABLE sessions ALTER COLUMN metadata TYPE json USING metadata::json;
+        ALTER TABLE messages ALTER COLUMN metadata TYPE json USING metadata::json;
+        ALTER TABLE agent_memory ALTER COLUMN metadata TYPE json USING metadata::json;
+        ALTER TABLE audit_log ALTER COLUMN metadata TYPE json USING metadata::json;
         ALTER TABLE agent_memory ADD CONSTRAINT agent_memory_expiry_after_creation CHECK (expires_at IS NULL OR expires_at > created_at);
-        ALTER TABLE messages ADD CONSTRAINT messages_metadata_object CHECK (metadata IS NULL OR jsonb_typeof(metadata) = 'object');
+        ALTER TABLE messages ADD CONSTRAINT messages_metadata_object CHECK (metadata IS NULL OR json_typeof(metadata) = 'object');
         CREATE UNIQUE INDEX IF NOT EXISTS idx_agent_memory_unique_global ON agent_memory(agent_id, key) WHERE session_id IS NULL;
         CREATE INDEX IF NOT EXISTS idx_messages_session_order ON messages(session_id, id);
         CREATE INDEX IF NOT EXISTS idx_sessions_created_at ON sessions(created_at, id);

@@ -33,7 +33,7 @@ extension PostgresStorage: MemoryStore {
             statement.sql = """
                 INSERT INTO agent_memory (agent_id, session_id, key, value, metadata, created_at, updated_at, expires_at)
                 VALUES (\(statement.bind(write.agentID)), \(statement.bind(sessionID)), \(statement.bind(write.key)), \(statement.bind(value)),
-                    \(statement.bind(metadata))::jsonb, \(statement.bind(now)), \(statement.bind(now)), \(statement.bind(write.expiresAt)))
+                    \(statement.bind(metadata))::json, \(statement.bind(now)), \(statement.bind(now)), \(statement.bind(write.expiresAt)))
                 ON CONFLICT \(target) \(update)
                 RETURNING created_at
                 """

@@ -17,7 +17,7 @@ extension PostgresStorage: SessionStore {
             try await connection.query(
                 """
                 INSERT INTO sessions (id, purpose, created_by, created_at, updated_at, is_active, metadata)
-                VALUES (\(session.id), \(session.purpose), \(session.createdBy), \(session.createdAt), \(session.updatedAt), TRUE, \(metadata)::jsonb)
+                VALUES (\(session.id), \(session.purpose), \(session.createdBy), \(session.createdAt), \(session.updatedAt), TRUE, \(metadata)::json)
                 """, logger: self.logger)
             if let audit { try await Self.insertAudit(connection, audit, logger: self.logger) }
             return session
@@ -99,7 +99,7 @@ extension PostgresStorage: SessionStore {
         try await connection.query(
             """
             INSERT INTO audit_log (timestamp, event_type, agent_id, session_id, metadata)
-            VALUES (\(event.timestamp), \(event.eventType), \(event.agentID), \(event.sessionID), \(metadata)::jsonb)
+            VALUES (\(event.timestamp), \(event.eventType), \(event.agentID), \(event.sessionID), \(metadata)::json)
             """, logger: logger)
     }
 }

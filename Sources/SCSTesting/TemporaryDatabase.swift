@@ -26,5 +26,8 @@ public final class TemporaryDatabase: Sendable {
 public enum TestIdentities {
     public static let alice = AgentIdentity(agentID: "alice", agentType: "claude", permissions: [.read, .write])
     public static let bob = AgentIdentity(agentID: "bob", agentType: "gemini", permissions: [.read, .write])
+    /// Same agent_type as alice.
+    public static let carol = AgentIdentity(agentID: "carol", agentType: "Claude", permissions: [.read, .write])
     public static let admin = AgentIdentity(agentID: "root", agentType: "admin", permissions: [.read, .write, .admin])
+    public static let anonymous = AgentIdentity.anonymous(mcpSessionID: "0123456789abcdef0123456789abcdef")
 }

@@ -14,7 +14,7 @@ public enum StorageDriver: String, CaseIterable, Sendable, CustomStringConvertib
 }
 
 /// What a storage test gets: the protocols every driver implements so far.
-public typealias StorageUnderTest = SessionStore & MemoryStore
+public typealias StorageUnderTest = SessionStore & MessageStore & MemoryStore
 
 /// A fresh, migrated store per test: a SQLite file in a temporary directory, or a new database on
 /// the PostgreSQL cluster named by `SCS_TEST_POSTGRES_URL` (scripts/test starts one). Without that
@@ -128,5 +128,19 @@ extension SessionStore {
     /// A session made for a test.
     public func makeSession(by agent: AgentIdentity = TestIdentities.alice, at time: Double = 1_000) async throws -> Session {
         try await createSession(NewSession(purpose: "test session", createdBy: agent.agentID, createdAt: time))
+    }
+}
+
+extension MessageStore {
+    /// A message posted for a test.
+    @discardableResult
+    public func post(
+        _ content: String, in session: String, by agent: AgentIdentity, _ visibility: Visibility = .public,
+        parent: Int64? = nil, at time: Double = 2_000
+    ) async throws -> Message {
+        try await appendMessage(
+            NewMessage(
+                sessionID: session, sender: agent.agentID, senderType: agent.agentType, content: content,
+                visibility: visibility, parentMessageID: parent, timestamp: time))
     }
 }

@@ -3,6 +3,7 @@ import SCSStorage
 @testable import SCSStoragePostgres
 import SCSTesting
 import OrderedCollections
+import Synchronization
 import Testing
 
 @Suite("The PostgreSQL driver's own behaviour (a real cluster)")
@@ -20,6 +21,48 @@ struct PostgresDriverTests {
             // Each node works on what the others see.
             let session = try await nodes[0].makeSession()
             #expect(try await nodes[3].session(id: session.id)?.purpose == "test session")
+            for node in nodes { try await node.close() }
+        }
+    }
+
+    @Test("a reader catching up by id while two nodes write never passes over a message committed late")
+    func catchUpSkipsNothing() async throws {
+        try await TestStorage.withPostgresDatabase { url in
+            let nodes = [try await PostgresStorage(url: url, poolSize: 8), try await PostgresStorage(url: url, poolSize: 8)]
+            let session = try await nodes[0].makeSession()
+            let writers = 16, each = 25
+            let done = Flag()
+            let seen = try await withThrowingTaskGroup(of: [Int64].self) { group in
+                group.addTask {
+                    try await withThrowingTaskGroup(of: Void.self) { writing in
+                        for writer in 0..<writers {
+                            writing.addTask {
+                                for n in 0..<each {
+                                    try await nodes[writer % 2].post("w\(writer) n\(n)", in: session.id, by: TestIdentities.alice)
+                                }
+                            }
+                        }
+                        try await writing.waitForAll()
+                    }
+                    done.value.store(true, ordering: .sequentiallyConsistent)
+                    return []
+                }
+                group.addTask {
+                    // The reader's only cursor is the last id it saw, as wait_for_messages and the
+                    // feeds use; it stops at the first empty read after the writers finished.
+                    var ids: [Int64] = []
+                    while true {
+                        let finished = done.value.load(ordering: .sequentiallyConsistent)
+                        let page = try await nodes[1].messages(
+                            MessageQuery(sessionID: session.id, afterID: ids.last ?? 0, limit: 1_000), reader: TestIdentities.alice)
+                        ids += page.messages.map(\.id)
+                        if finished && page.messages.isEmpty { return ids }
+                    }
+                }
+                return try await group.reduce(into: [Int64]()) { $0 += $1 }
+            }
+            #expect(seen.count == writers * each)
+            #expect(Set(seen).count == seen.count && seen == seen.sorted())
             for node in nodes { try await node.close() }
         }
     }
@@ -58,4 +101,8 @@ struct PostgresDriverTests {
             try await storage.close()
         }
     }
+}
+
+final class Flag: Sendable {
+    let value = Atomic<Bool>(false)
 }
