@@ -69,6 +69,7 @@ let package = Package(
                 "SCSCore", "SCSStorage",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -157,7 +158,7 @@ let package = Package(
         .executableTarget(
             name: "scs",
             dependencies: [
-                "SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSAuth", "SCSSupervisor", "SCSHTTP", "SCSApplication",
+                "SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSStoragePostgres", "SCSAuth", "SCSSupervisor", "SCSHTTP", "SCSApplication",
                 "SCSWorker", "SCSWire", "SCSWeb",
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -13,8 +13,8 @@ public enum StorageDriver: String, CaseIterable, Sendable, CustomStringConvertib
     public var description: String { rawValue }
 }
 
-/// What a storage test gets: the protocols every driver implements so far.
-public typealias StorageUnderTest = SessionStore & MessageStore & MemoryStore
+/// What a storage test gets: everything a driver implements.
+public typealias StorageUnderTest = Storage
 
 /// A fresh, migrated store per test: a SQLite file in a temporary directory, or a new database on
 /// the PostgreSQL cluster named by `SCS_TEST_POSTGRES_URL` (scripts/test starts one). Without that

@@ -75,7 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let storage: any Storage
         do {
-            storage = try settings.openStorage()
+            storage = try await StorageOpener.open(configuration.storage, role: .supervisor, logger: logger)
         } catch let error as ConfigurationError {
             printError("scs serve: \(error.message)")
             throw ExitCode(ConfigurationError.exitCode)

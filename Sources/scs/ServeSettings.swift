@@ -41,16 +41,6 @@ struct ServeSettings {
         return ServeSettings(configuration: configuration, secrets: secrets, environment: environment, dashboardPassword: password)
     }
 
-    /// Picks the storage driver (the executable is the only place that does).
-    func openStorage() throws -> any Storage {
-        switch configuration.storage.backend {
-        case .sqlite:
-            return try SQLiteStorage(configuration: configuration.storage, schema: .migrate)
-        case .postgres:
-            throw ConfigurationError("DATABASE_URL names PostgreSQL, which this build does not support yet; use sqlite:///path")
-        }
-    }
-
     /// Worker options: a private runtime directory and an environment with only what workers
     /// need (database location, log level) — never the secrets.
     func supervisorOptions() throws -> SupervisorOptions {
@@ -64,11 +54,16 @@ struct ServeSettings {
         for stale in (try? FileManager.default.contentsOfDirectory(atPath: runtime)) ?? [] where stale.hasSuffix(".sock") {
             unlink(runtime + "/" + stale)
         }
-        guard case .sqlite(let path) = configuration.storage.backend else {
-            throw ConfigurationError("only SQLite storage is supported by this build")
+        // Workers reach the same database: the SQLite file, or the PostgreSQL URL (its password
+        // included: a worker connects on its own; the environment of a process is readable only
+        // by its user).
+        let database: (String, String) = switch configuration.storage.backend {
+        case .sqlite(let path): ("DATABASE_PATH", path)
+        case .postgres(let url): ("DATABASE_URL", url)
         }
         var workerEnvironment = [
-            "DATABASE_PATH": path, "LOG_LEVEL": configuration.logging.level.rawValue,
+            database.0: database.1, "LOG_LEVEL": configuration.logging.level.rawValue,
+            "POSTGRESQL_POOL_SIZE": String(configuration.storage.postgresPoolSize),
             "LOG_FORMAT": configuration.logging.format.rawValue,
             "SCS_SQLITE_SYNCHRONOUS": configuration.storage.synchronous.rawValue,
             "SCS_MAX_FRAME_BYTES": String(configuration.workers.maxFrameBytes), "PATH": "/usr/bin:/bin",

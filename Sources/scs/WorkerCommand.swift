@@ -52,7 +52,7 @@ struct WorkerCommand: AsyncParsableCommand {
         if let fd = environment["SCS_LIFELINE_FD"].flatMap(Int32.init) { Lifeline.watch(fd: fd, logger: logger) }
         let storage: any Storage
         do {
-            storage = try SQLiteStorage(configuration: configuration.storage, schema: .requireCurrent)
+            storage = try await StorageOpener.open(configuration.storage, role: .worker, logger: logger)
         } catch {
             logger.critical("cannot open storage", metadata: ["error": "\(error)"])
             throw ExitCode(69)
