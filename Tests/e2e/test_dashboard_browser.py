@@ -71,7 +71,9 @@ def test_sign_in_with_the_password_with_a_token_and_wrong_credentials(dash, brow
     assert "/ui/login" in browser.current_url
     shot(browser, "sign-in")
     sign_in(browser, dash, password="wrong password!")
-    assert "Wrong password or token." in browser.find_element(By.CSS_SELECTOR, ".notice.error").text
+    # The answer is a new page: wait for it (find_element right after the click can run on the old one).
+    notice = WebDriverWait(browser, 5).until(ready.presence_of_element_located((By.CSS_SELECTOR, ".notice.error")))
+    assert "Wrong password or token." in notice.text
     assert browser.get_cookie("scs_dashboard") is None
     sign_in(browser, dash, password=PASSWORD)
     WebDriverWait(browser, 5).until(ready.presence_of_element_located((By.ID, "sign-out")))
