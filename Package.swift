@@ -192,7 +192,7 @@ let package = Package(
         .testTarget(name: "SCSToolsTests", dependencies: ["SCSTools", "SCSCore", "SCSTesting", "SCSMCP"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
             name: "SCSStorageSQLiteTests",
-            dependencies: ["SCSCore", "SCSStorage", "SCSStorageSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSTesting", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -2,6 +2,7 @@ import Foundation
 import SCSCore
 import SCSStorage
 import SCSStorageSQLite
+import SCSTesting
 import Testing
 import OrderedCollections
 
@@ -24,8 +25,8 @@ struct AuditAndTokenTests {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for index in 0..<count {
                         group.addTask {
-                            try await storage.post("m\(index)", in: session.id, by: Agents.alice)
-                            _ = try await storage.messages(MessageQuery(sessionID: session.id, limit: 5), reader: Agents.bob)
+                            try await storage.post("m\(index)", in: session.id, by: TestIdentities.alice)
+                            _ = try await storage.messages(MessageQuery(sessionID: session.id, limit: 5), reader: TestIdentities.bob)
                             _ = try await storage.memory(agentID: "alice", key: "k", scope: .global, now: 1)
                         }
                     }

@@ -2,6 +2,7 @@ import GRDB
 import SCSCore
 import SCSStorage
 import SCSStorageSQLite
+import SCSTesting
 import Testing
 
 /// The message_counts triggers see every writer of the file, not only this server.
@@ -14,7 +15,7 @@ struct MessageCountTriggerTests {
         let storage = database.storage
         let session = try await storage.makeSession()
         var ids: [Int64] = []
-        for n in 0..<6 { ids.append(try await storage.post("note \(n)", in: session.id, by: Agents.alice, .public).id) }
+        for n in 0..<6 { ids.append(try await storage.post("note \(n)", in: session.id, by: TestIdentities.alice, .public).id) }
         _ = try await storage.setVisibility(messageID: ids[0], to: .private, at: 3_000)
         _ = try await storage.setVisibility(messageID: ids[1], to: .adminOnly, at: 3_000)
         // Another writer (the Python server, a script) knows nothing of the counts table.
@@ -32,8 +33,8 @@ struct MessageCountTriggerTests {
         let total = { (reader: AgentIdentity) in
             try await storage.messages(MessageQuery(sessionID: session.id, limit: 1, countTotal: true), reader: reader).totalCount
         }
-        #expect(try await total(Agents.bob) == 3 + 3)  // 6 public - 2 changed - 1 deleted, + 3 outside
-        #expect(try await total(Agents.alice) == 3 + 3 + 1)  // and her private one
-        #expect(try await total(Agents.admin) == 8)
+        #expect(try await total(TestIdentities.bob) == 3 + 3)  // 6 public - 2 changed - 1 deleted, + 3 outside
+        #expect(try await total(TestIdentities.alice) == 3 + 3 + 1)  // and her private one
+        #expect(try await total(TestIdentities.admin) == 8)
     }
 }

@@ -3,6 +3,7 @@ import GRDB
 import SCSCore
 import SCSStorage
 import SCSStorageSQLite
+import SCSTesting
 import Testing
 import OrderedCollections
 
@@ -64,13 +65,13 @@ struct PythonMigrationTests {
             #expect(session.updatedAt > 1_700_000_000 && session.closedAt == nil)
 
             let messages = try await storage.messages(
-                MessageQuery(sessionID: session.id, countTotal: true), reader: Agents.admin)
+                MessageQuery(sessionID: session.id, countTotal: true), reader: TestIdentities.admin)
             #expect(messages.totalCount == 4)
             #expect(messages.messages.map(\.content) == ["public hello", "a private note", "for claude agents", "admins only"])
             #expect(messages.messages[0].metadata == ["priority": "high"])
             #expect(messages.messages[1].parentMessageID == messages.messages[0].id)
             #expect(messages.messages.map(\.timestamp) == [1_764_000_001, 1_764_000_002, 1_764_000_003, 1_764_000_004])
-            let asCarol = try await storage.messages(MessageQuery(sessionID: session.id), reader: Agents.carol)
+            let asCarol = try await storage.messages(MessageQuery(sessionID: session.id), reader: TestIdentities.carol)
             #expect(asCarol.messages.map(\.content) == ["public hello", "for claude agents"])
 
             let config = try #require(try await storage.memory(agentID: "alice", key: "config", scope: .global, now: 1_764_100_000))
@@ -94,7 +95,7 @@ struct PythonMigrationTests {
             #expect(abs(token.expiresAt - Timestamp.parseISO("2025-11-24T17:00:00.5+00:00")!) < 0.001)
 
             // The migrated database keeps working: new ids follow the Python ones.
-            let next = try await storage.post("first message from scs", in: session.id, by: Agents.alice)
+            let next = try await storage.post("first message from scs", in: session.id, by: TestIdentities.alice)
             #expect(next.id == 6)
         } catch {
             await database.remove()
