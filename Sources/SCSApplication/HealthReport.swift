@@ -1,10 +1,11 @@
+import Foundation
 public import SCSCore
 public import SCSStorage
 public import SCSSupervisor
 import SCSWire
 public import OrderedCollections
 
-/// What `/health` reports: the database, every worker (pid, state, restarts, uptime) and the
+/// What `/health` reports: this node's id, the database (backend, role, state), every worker (pid, state, restarts, uptime) and the
 /// counts of bounded live state (connections, MCP sessions, streams, long-polls, subscriptions).
 public struct HealthReport: Sendable {
     let supervisor: Supervisor
@@ -12,6 +13,11 @@ public struct HealthReport: Sendable {
     let clock: any WallClock
     let version: String
     let live: @Sendable () async -> JSONObject
+    /// Tells the nodes sharing one database apart (`SCS_NODE_ID`, else host name and pid).
+    public static let nodeID: String = {
+        if let configured = ProcessInfo.processInfo.environment["SCS_NODE_ID"], !configured.isEmpty { return String(configured.prefix(64)) }
+        return ProcessInfo.processInfo.hostName + "-" + String(ProcessInfo.processInfo.processIdentifier)
+    }()
 
     public init(
         supervisor: Supervisor, storage: any Storage, clock: any WallClock = SystemClock(), version: String,
@@ -34,6 +40,7 @@ public struct HealthReport: Sendable {
         do {
             try await storage.ping()
             database["status"] = "healthy"
+            database["role"] = .string(try await storage.databaseRole())
             database["size_bytes"] = .int(try await storage.sizeBytes())
         } catch {
             databaseOK = false
@@ -42,7 +49,7 @@ public struct HealthReport: Sendable {
         let status = !databaseOK ? "unhealthy" : state == "ready" ? "healthy" : state
         let body: JSONValue = [
             "status": .string(status), "timestamp": .string(Timestamp.iso(clock.now())),
-            "server": "shared-context-server", "version": .string(version),
+            "server": "shared-context-server", "version": .string(version), "node_id": .string(Self.nodeID),
             "uptime_s": .double(((clock.now() - supervisor.startedAt) * 1000).rounded() / 1000),
             "database": .object(database),
             "workers": .array(workers.map(Self.json)),

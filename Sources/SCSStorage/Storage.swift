@@ -80,6 +80,8 @@ public protocol Storage:
     func walBytes() async -> Int64?
     /// Cheap liveness probe.
     func ping() async throws
+    /// `embedded` (SQLite), or `primary` / `replica` (a PostgreSQL server in recovery).
+    func databaseRole() async throws -> String
     /// The ids of applied migrations, in order.
     func appliedMigrations() async throws -> [Int]
     /// Makes everything durable before the process exits (for SQLite: checkpoints the WAL).

@@ -167,6 +167,10 @@ public final class PostgresStorage: Sendable {
         try await run("SELECT 1")
     }
 
+    public func databaseRole() async throws -> String {
+        try await run("SELECT pg_is_in_recovery()").first?.decode(Bool.self) == true ? "replica" : "primary"
+    }
+
     public func sizeBytes() async throws -> Int64 {
         try await run("SELECT pg_database_size(current_database())").first?.decode(Int64.self) ?? 0
     }

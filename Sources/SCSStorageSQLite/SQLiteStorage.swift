@@ -120,6 +120,8 @@ public final class SQLiteStorage: Storage {
         try await read { db in try Self.readApplied(db) }
     }
 
+    public func databaseRole() async throws -> String { "embedded" }
+
     public func ping() async throws {
         _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }

@@ -156,6 +156,7 @@ def test_health_without_the_key_says_only_up_or_down(server):
     with urllib.request.urlopen(request, timeout=5) as response:
         details = json.loads(response.read())
     assert details["workers"] and details["limits"]["mcp_sessions_max"] > 0
+    assert details["database"]["role"] == "embedded" and details["database"]["backend"] == "sqlite" and details["node_id"]
     assert 0 < details["limits"]["http_connections"] <= details["limits"]["http_connections_max"]
     # The database and its WAL and shm files are the owner's alone.
     import os

@@ -50,6 +50,7 @@ def test_one_node_on_postgresql_serves_the_tools(database):
     try:
         health = srv.health(srv.url)
         assert health["database"]["backend"] == "postgresql" and health["database"]["status"] == "healthy"
+        assert health["database"]["role"] == "primary" and health["node_id"]
         sid, _ = initialize(srv)
         token = call(srv, sid, "authenticate_agent", agent_id="pg-a", agent_type="claude")["token"]
         session = call(srv, sid, "create_session", purpose="on postgres", auth_token=token)["session_id"]
@@ -73,6 +74,7 @@ def test_two_nodes_share_tokens_mcp_sessions_and_search(database):
     a = node(database)
     b = node(database, like=a)
     try:
+        assert a.health(a.url)["node_id"] != b.health(b.url)["node_id"]
         sid, _ = initialize(a)
         token = call(a, sid, "authenticate_agent", agent_id="two-nodes", agent_type="claude")["token"]
         session = call(a, sid, "create_session", purpose="two nodes", auth_token=token)["session_id"]
