@@ -53,7 +53,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "SCSStorage", dependencies: ["SCSCore", .product(name: "Crypto", package: "swift-crypto")],
+            name: "SCSStorage",
+            dependencies: [
+                "SCSCore", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
             swiftSettings: swiftSettings),
         .target(
             name: "SCSStorageSQLite",

@@ -13,7 +13,7 @@ enum PostgresRows {
             (String, String, String, Double?, Double?, Bool?, String?, Double?).self)
         return Session(
             id: id, purpose: purpose, createdBy: createdBy, createdAt: createdAt ?? 0, updatedAt: updatedAt ?? createdAt ?? 0,
-            isActive: isActive ?? true, metadata: object(metadata), closedAt: closedAt)
+            isActive: isActive ?? true, metadata: StoredJSON.object(metadata), closedAt: closedAt)
     }
 
     static let messageColumns =
@@ -27,7 +27,7 @@ enum PostgresRows {
         return Message(
             id: try random[0].decode(Int64.self), sessionID: try random[1].decode(String.self), sender: try random[2].decode(String.self),
             senderType: try random[3].decode(String?.self) ?? "generic", content: try random[4].decode(String.self), visibility: visibility,
-            messageType: try random[6].decode(String?.self) ?? Message.defaultType, metadata: object(try random[7].decode(String?.self)),
+            messageType: try random[6].decode(String?.self) ?? Message.defaultType, metadata: StoredJSON.object(try random[7].decode(String?.self)),
             timestamp: try random[8].decode(Double?.self) ?? 0, parentMessageID: try random[9].decode(Int64?.self))
     }
 
@@ -37,20 +37,10 @@ enum PostgresRows {
         let (agentID, sessionID, key, value, metadata, createdAt, updatedAt, expiresAt) = try row.decode(
             (String, String?, String, String, String?, Double?, Double?, Double?).self)
         return MemoryEntry(
-            agentID: agentID, key: key, scope: MemoryScope(sessionID: sessionID), value: (try? JSONValue.parse(value)) ?? .string(value),
-            metadata: object(metadata), createdAt: createdAt ?? 0, updatedAt: updatedAt ?? createdAt ?? 0, expiresAt: expiresAt)
+            agentID: agentID, key: key, scope: MemoryScope(sessionID: sessionID), value: StoredJSON.value(value),
+            metadata: StoredJSON.object(metadata), createdAt: createdAt ?? 0, updatedAt: updatedAt ?? createdAt ?? 0, expiresAt: expiresAt)
     }
 
-    static func object(_ text: String?) -> JSONObject? {
-        guard let text, let parsed = try? JSONValue.parse(text), case .object(let object) = parsed, !object.isEmpty else { return nil }
-        return object
-    }
-
-    /// Metadata to store: compact JSON, with absent or empty objects stored as NULL.
-    static func metadataText(_ object: JSONObject?) -> String? {
-        guard let object, !object.isEmpty else { return nil }
-        return JSONValue.object(object).compactText
-    }
 }
 
 /// A statement built piece by piece: SQL text with `$n` placeholders numbered as binds are added.

@@ -8,7 +8,7 @@ public import SCSStorage
 extension PostgresStorage: AuditStore {
     @discardableResult
     public func appendAudit(_ event: NewAuditEvent) async throws -> Int64 {
-        let metadata = PostgresRows.metadataText(event.metadata)
+        let metadata = StoredJSON.text(event.metadata)
         return try await run(
             """
             INSERT INTO audit_log (timestamp, event_type, agent_id, session_id, metadata)
@@ -33,7 +33,7 @@ extension PostgresStorage: AuditStore {
             let (id, timestamp, eventType, agentID, sessionID, metadata) = try row.decode((Int64, Double?, String, String, String?, String?).self)
             return AuditEvent(
                 id: id, timestamp: timestamp ?? 0, eventType: eventType, agentID: agentID, sessionID: sessionID,
-                metadata: PostgresRows.object(metadata))
+                metadata: StoredJSON.object(metadata))
         }
     }
 

@@ -18,11 +18,8 @@ extension PostgresStorage: MessageStore {
     /// reader's catch-up by `id > after` (every reader reads one session) can never pass over a
     /// message that commits later with a smaller id (docs/POSTGRESQL.md, "Message order").
     func appendMessage(_ new: NewMessage, auditEvent: (@Sendable (Message) -> NewAuditEvent)?) async throws -> Message {
-        let length = new.content.unicodeScalars.count
-        guard length <= Message.maxContentLength else { throw SCSError.contentTooLarge(length: length) }
-        guard !TextSanitizer.trimmed(new.content).isEmpty else { throw SCSError.emptyAfterSanitization(field: "content") }
-        let metadata = new.metadata?.isEmpty == true ? nil : new.metadata
-        let metadataText = PostgresRows.metadataText(metadata)
+        let metadata = try new.validatedMetadata()
+        let metadataText = StoredJSON.text(metadata)
         return try await transaction { connection in
             let logger = self.logger
             let session = try await connection.query(

@@ -7,12 +7,8 @@ public import SCSStorage
 
 extension PostgresStorage: SessionStore {
     public func createSession(_ new: NewSession, audit: NewAuditEvent?) async throws -> Session {
-        let purpose = TextSanitizer.trimmed(new.purpose)
-        guard !purpose.isEmpty else { throw SCSError.emptyAfterSanitization(field: "purpose") }
-        let session = Session(
-            id: new.id, purpose: new.purpose, createdBy: new.createdBy, createdAt: new.createdAt,
-            updatedAt: new.createdAt, metadata: new.metadata?.isEmpty == true ? nil : new.metadata)
-        let metadata = PostgresRows.metadataText(session.metadata)
+        let session = try new.validated()
+        let metadata = StoredJSON.text(session.metadata)
         return try await transaction { connection in
             try await connection.query(
                 """
@@ -95,7 +91,7 @@ extension PostgresStorage: SessionStore {
 
     /// An audit row inside the caller's transaction.
     static func insertAudit(_ connection: PostgresConnection, _ event: NewAuditEvent, logger: Logger) async throws {
-        let metadata = PostgresRows.metadataText(event.metadata)
+        let metadata = StoredJSON.text(event.metadata)
         try await connection.query(
             """
             INSERT INTO audit_log (timestamp, event_type, agent_id, session_id, metadata)

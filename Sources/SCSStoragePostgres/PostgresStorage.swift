@@ -41,16 +41,17 @@ public final class PostgresStorage: Sendable {
     }
 
     /// libpq's modes: `prefer` and `require` encrypt without checking the certificate;
-    /// `verify-full` checks it and the host name.
+    /// `verify-full` checks it and the host name. Nil for `disable`.
+    static func tlsSettings(_ mode: PostgresURL.TLSMode) -> TLSConfiguration? {
+        guard mode != .disable else { return nil }
+        var settings = TLSConfiguration.makeClientConfiguration()
+        if mode != .verifyFull { settings.certificateVerification = .none }
+        return settings
+    }
+
     static func tls(_ mode: PostgresURL.TLSMode) -> PostgresClient.Configuration.TLS {
-        var unverified = TLSConfiguration.makeClientConfiguration()
-        unverified.certificateVerification = .none
-        switch mode {
-        case .disable: return .disable
-        case .prefer: return .prefer(unverified)
-        case .require: return .require(unverified)
-        case .verifyFull: return .require(.makeClientConfiguration())
-        }
+        guard let settings = tlsSettings(mode) else { return .disable }
+        return mode == .prefer ? .prefer(settings) : .require(settings)
     }
 
     public var backendName: String { "postgresql" }
@@ -103,13 +104,9 @@ public final class PostgresStorage: Sendable {
     // MARK: Schema
 
     static func migrate(url: PostgresURL, logger: Logger) async throws {
-        let tls: PostgresConnection.Configuration.TLS
+        var tls = PostgresConnection.Configuration.TLS.disable
         do {
-            switch url.tls {
-            case .disable: tls = .disable
-            case .prefer, .require, .verifyFull:
-                var settings = TLSConfiguration.makeClientConfiguration()
-                if url.tls != .verifyFull { settings.certificateVerification = .none }
+            if let settings = tlsSettings(url.tls) {
                 let context = try NIOSSLContext(configuration: settings)
                 tls = url.tls == .prefer ? .prefer(context) : .require(context)
             }

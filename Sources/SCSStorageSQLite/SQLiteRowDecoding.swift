@@ -36,23 +36,10 @@ enum SQLiteRow {
     }
 
     /// A metadata column: a JSON object, or nil (absent, empty object, or not an object).
-    static func object(_ value: DatabaseValue) -> JSONObject? {
-        guard let text = string(value), let parsed = try? JSONValue.parse(text) else { return nil }
-        guard case .object(let object) = parsed, !object.isEmpty else { return nil }
-        return object
-    }
+    static func object(_ value: DatabaseValue) -> JSONObject? { StoredJSON.object(string(value)) }
 
     /// A stored memory value: JSON when it parses, else the raw text (Python stored strings raw).
-    static func jsonValue(_ value: DatabaseValue) -> JSONValue {
-        guard let text = string(value) else { return .null }
-        return (try? JSONValue.parse(text)) ?? .string(text)
-    }
-
-    /// Metadata to store: compact JSON, with absent or empty objects stored as NULL.
-    static func metadataText(_ object: JSONObject?) -> String? {
-        guard let object, !object.isEmpty else { return nil }
-        return JSONValue.object(object).compactText
-    }
+    static func jsonValue(_ value: DatabaseValue) -> JSONValue { string(value).map(StoredJSON.value) ?? .null }
 
     static let messageColumns =
         "id, session_id, sender, sender_type, content, visibility, message_type, metadata, timestamp, parent_message_id"

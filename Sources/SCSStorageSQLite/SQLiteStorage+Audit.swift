@@ -14,7 +14,7 @@ extension SQLiteStorage {
         try db.cachedStatement(
             sql: "INSERT INTO audit_log (timestamp, event_type, agent_id, session_id, metadata) VALUES (?, ?, ?, ?, ?)"
         ).execute(arguments: [
-            event.timestamp, event.eventType, event.agentID, event.sessionID, SQLiteRow.metadataText(event.metadata),
+            event.timestamp, event.eventType, event.agentID, event.sessionID, StoredJSON.text(event.metadata),
         ])
         return db.lastInsertedRowID
     }

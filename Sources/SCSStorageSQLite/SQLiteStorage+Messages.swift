@@ -13,10 +13,7 @@ extension SQLiteStorage {
     }
 
     func appendMessage(_ new: NewMessage, auditEvent: (@Sendable (Message) -> NewAuditEvent)?) async throws -> Message {
-        let length = new.content.unicodeScalars.count
-        guard length <= Message.maxContentLength else { throw SCSError.contentTooLarge(length: length) }
-        guard !TextSanitizer.trimmed(new.content).isEmpty else { throw SCSError.emptyAfterSanitization(field: "content") }
-        let metadata = new.metadata?.isEmpty == true ? nil : new.metadata
+        let metadata = try new.validatedMetadata()
         return try await coalescedWrite { db in
             let message = try Self.insertMessage(db, new, metadata: metadata)
             if let auditEvent { try Self.insertAudit(db, auditEvent(message)) }
@@ -49,7 +46,7 @@ extension SQLiteStorage {
                 """
         ).execute(arguments: [
             new.sessionID, new.sender, new.senderType, new.content, new.visibility.rawValue, Message.defaultType,
-            SQLiteRow.metadataText(metadata), timestamp, new.parentMessageID,
+            StoredJSON.text(metadata), timestamp, new.parentMessageID,
         ])
         return Message(
             id: db.lastInsertedRowID, sessionID: new.sessionID, sender: new.sender, senderType: new.senderType,

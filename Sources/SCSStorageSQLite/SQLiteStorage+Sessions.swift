@@ -6,18 +6,13 @@ import Foundation
 
 extension SQLiteStorage {
     public func createSession(_ new: NewSession, audit: NewAuditEvent?) async throws -> Session {
-        let purpose = TextSanitizer.trimmed(new.purpose)
-        guard !purpose.isEmpty else { throw SCSError.emptyAfterSanitization(field: "purpose") }
-        let session = Session(
-            id: new.id, purpose: new.purpose, createdBy: new.createdBy, createdAt: new.createdAt,
-            updatedAt: new.createdAt, metadata: new.metadata?.isEmpty == true ? nil : new.metadata
-        )
+        let session = try new.validated()
         return try await coalescedWrite { db in
             try db.execute(
                 sql: "INSERT INTO sessions (id, purpose, created_by, created_at, updated_at, is_active, metadata) VALUES (?, ?, ?, ?, ?, 1, ?)",
                 arguments: [
                     session.id, session.purpose, session.createdBy, session.createdAt, session.updatedAt,
-                    SQLiteRow.metadataText(session.metadata),
+                    StoredJSON.text(session.metadata),
                 ]
             )
             if let audit { try Self.insertAudit(db, audit) }
