@@ -92,8 +92,7 @@ enum FanoutBenchmark {
             }
         }
         // CPU per posted message, not per delivery.
-        let perMessage = cpu.map { $0 * Double(max(1, results.samples.count)) / Double(max(1, posted.count)) }
-        return LoadGenerator.summary(results, wall: wall, options: options, cpuSeconds: perMessage)
+        return LoadGenerator.summary(results, wall: wall, options: options, cpuSeconds: cpu, cpuCalls: posted.count)
     }
 
     /// One viewer: reads frames until it has seen `expecting` new messages, or its socket ends.

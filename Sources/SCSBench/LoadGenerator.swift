@@ -142,7 +142,8 @@ enum LoadGenerator {
         return summary(results, wall: wall, options: options, cpuSeconds: cpu)
     }
 
-    static func summary(_ results: Results, wall: Double, options: Options, cpuSeconds: Double? = nil) -> JSONValue {
+    /// `cpuCalls`: what the CPU time is shared by (default: the samples).
+    static func summary(_ results: Results, wall: Double, options: Options, cpuSeconds: Double? = nil, cpuCalls: Int? = nil) -> JSONValue {
         let sorted = results.samples.sorted()
         func pick(_ p: Double) -> JSONValue {
             guard !sorted.isEmpty else { return .null }
@@ -154,7 +155,10 @@ enum LoadGenerator {
             "p50_ms": pick(0.5), "p95_ms": pick(0.95), "p99_ms": pick(0.99),
             "per_second": .double(wall > 0 ? (Double(sorted.count) / wall).rounded() : 0),
             "first_error": results.firstError.map { .string(String($0.prefix(300))) } ?? .null,
-            "cpu_us_per_call": cpuSeconds.flatMap { sorted.isEmpty ? nil : .double(($0 / Double(sorted.count) * 1e6).rounded()) } ?? .null,
+            "cpu_us_per_call": cpuSeconds.flatMap { cpu in
+                let calls = cpuCalls ?? sorted.count
+                return calls == 0 ? nil : .double((cpu / Double(calls) * 1e6).rounded())
+            } ?? .null,
         ]
     }
 
