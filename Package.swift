@@ -223,6 +223,10 @@ let package = Package(
         // The storage tests every driver must pass: the same test code on SQLite and PostgreSQL.
         .testTarget(name: "SCSStorageTests", dependencies: ["SCSCore", "SCSStorage", "SCSTesting"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "SCSApplicationTests",
+            dependencies: ["SCSApplication", "SCSAuth", "SCSCore", "SCSStorage", "SCSStoragePostgres", "SCSTesting", "SCSTools"],
+            swiftSettings: swiftSettings),
+        .testTarget(
             name: "SCSWorkerTests",
             dependencies: [
                 "SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSWire", "SCSWorker", .product(name: "Logging", package: "swift-log"),

@@ -13,6 +13,7 @@ public struct HealthReport: Sendable {
     let clock: any WallClock
     let version: String
     let live: @Sendable () async -> JSONObject
+    let peers: (@Sendable () -> JSONObject)?
     /// Tells the nodes sharing one database apart (`SCS_NODE_ID`, else host name and pid).
     public static let nodeID: String = {
         if let configured = ProcessInfo.processInfo.environment["SCS_NODE_ID"], !configured.isEmpty { return String(configured.prefix(64)) }
@@ -21,8 +22,9 @@ public struct HealthReport: Sendable {
 
     public init(
         supervisor: Supervisor, storage: any Storage, clock: any WallClock = SystemClock(), version: String,
-        live: @escaping @Sendable () async -> JSONObject = HealthReport.noCounts
+        live: @escaping @Sendable () async -> JSONObject = HealthReport.noCounts, peers: (@Sendable () -> JSONObject)? = nil
     ) {
+        self.peers = peers
         self.supervisor = supervisor
         self.storage = storage
         self.clock = clock
@@ -47,7 +49,7 @@ public struct HealthReport: Sendable {
             database["status"] = "unhealthy"
         }
         let status = !databaseOK ? "unhealthy" : state == "ready" ? "healthy" : state
-        let body: JSONValue = [
+        var body: JSONObject = [
             "status": .string(status), "timestamp": .string(Timestamp.iso(clock.now())),
             "server": "shared-context-server", "version": .string(version), "node_id": .string(Self.nodeID),
             "uptime_s": .double(((clock.now() - supervisor.startedAt) * 1000).rounded() / 1000),
@@ -56,7 +58,8 @@ public struct HealthReport: Sendable {
             "last_errors": .object(Self.lastErrors(workers)),
             "limits": .object(await live()),
         ]
-        return (databaseOK, body)
+        if let peers { body["peers"] = .object(peers()) }
+        return (databaseOK, .object(body))
     }
 
     /// Each role's most recent worker failure (null for a role that has had none).

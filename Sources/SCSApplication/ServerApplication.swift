@@ -29,13 +29,16 @@ public struct ServerApplication: Sendable {
     /// The web dashboard and its live feed.
     public let dashboard: Dashboard
     public let feed: LiveFeed
+    /// Live events to and from the other nodes on the database (PostgreSQL), run as a service.
+    public let relay: PeerEventRelay?
 
     /// `connections` counts the HTTP server's open connections for `/health`; with `metrics`
-    /// (bootstrapped first), `/metrics` serves them.
+    /// (bootstrapped first), `/metrics` serves them. `peers` carries live events between the
+    /// nodes sharing the database (nil on SQLite: one node).
     public init(
         storage: any Storage, supervisorOptions: SupervisorOptions, secrets: SecretsConfiguration, configuration: SCSConfiguration,
         version: String, logger: Logger, connections: ConnectionCounter? = nil, metrics: ServerMetrics? = nil,
-        dashboardPassword: DashboardPassword? = nil, clock: any WallClock = SystemClock()
+        dashboardPassword: DashboardPassword? = nil, peers: (any PeerChannel)? = nil, clock: any WallClock = SystemClock()
     ) {
         let hub = NotificationHub()
         let events = SessionEvents()
@@ -89,9 +92,13 @@ public struct ServerApplication: Sendable {
             return counts
         }
         self.live = live
+        let relay = peers.map {
+            PeerEventRelay(channel: $0, events: events, storage: storage, tokens: tokens, nodeID: HealthReport.nodeID, clock: clock, logger: logger)
+        }
+        self.relay = relay
         self.metrics = metrics
         metricsToken = secrets.metricsToken.map(APIKeyVerifier.init(apiKey:))
-        health = HealthReport(supervisor: supervisor, storage: storage, clock: clock, version: version, live: live)
+        health = HealthReport(supervisor: supervisor, storage: storage, clock: clock, version: version, live: live, peers: relay?.status)
     }
 
     /// `GET /health` and `/mcp` on `router`.

@@ -4,8 +4,8 @@ public import SCSStorage
 import Synchronization
 
 /// Recently resolved tokens (a few seconds at most), so a busy agent does not pay a database read,
-/// a decryption and a signature check on every call. Revocation and refresh in this process drop
-/// the entry at once; another node's revocation takes effect within `lifetime` seconds.
+/// a decryption and a signature check on every call. Entries are keyed by the token's digest, so
+/// a revocation made here or announced by another node (`forget(digest:)`) drops the entry at once.
 final class ResolvedTokenCache: Sendable {
     struct Entry {
         let identity: AgentIdentity
@@ -151,16 +151,11 @@ public struct TokenService: Sendable {
     /// The identity behind a presented or session-bound token.
     public func resolve(_ credential: TokenCredential) async throws -> AgentIdentity {
         let now = clock.now()
-        let key: String
-        switch credential {
-        case .presented(let token):
-            key = token
-            if !Self.isProtectedToken(token) {
-                guard Self.looksLikeJWT(token) else { throw SCSError.invalidTokenFormat }
-                return try await liveIdentity(jwt: token, now: now)
-            }
-        case .bound(let digest): key = digest
+        if case .presented(let token) = credential, !Self.isProtectedToken(token) {
+            guard Self.looksLikeJWT(token) else { throw SCSError.invalidTokenFormat }
+            return try await liveIdentity(jwt: token, now: now)
         }
+        let key = credential.digest
         if let cached = cache.get(key, now: now) { return cached }
         guard let record = try await store.token(id: credential.digest), record.expiresAt > now else {
             throw SCSError.tokenAuthenticationFailed("Protected token invalid or expired")
@@ -237,11 +232,14 @@ public struct TokenService: Sendable {
         else { throw SCSError.tokenNotFound }
     }
 
-    /// Drops a token from the cache under both keys it may be cached by.
+    /// Drops a token from the cache.
     func forget(_ credential: TokenCredential) {
-        let now = clock.now()
-        if case .presented(let token) = credential { cache.remove(token, now: now) }
-        cache.remove(credential.digest, now: now)
+        forget(digest: credential.digest)
+    }
+
+    /// Drops the token with this digest from the cache: another node revoked or refreshed it.
+    public func forget(digest: String) {
+        cache.remove(digest, now: clock.now())
     }
 
     /// Purges tokens that can no longer be used or refreshed (their JWT has expired too).

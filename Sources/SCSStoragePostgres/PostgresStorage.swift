@@ -103,7 +103,8 @@ public final class PostgresStorage: Sendable {
 
     // MARK: Schema
 
-    static func migrate(url: PostgresURL, logger: Logger) async throws {
+    /// One connection of its own, outside the pool (migrations, the LISTEN of `PostgresPeerChannel`).
+    static func connect(url: PostgresURL, logger: Logger) async throws -> PostgresConnection {
         var tls = PostgresConnection.Configuration.TLS.disable
         do {
             if let settings = tlsSettings(url.tls) {
@@ -113,14 +114,18 @@ public final class PostgresStorage: Sendable {
         } catch {
             throw StorageError(.unavailable, "cannot set up TLS for the database connection", underlying: "\(error)")
         }
-        let configuration = PostgresConnection.Configuration(
+        var configuration = PostgresConnection.Configuration(
             host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
-        let connection: PostgresConnection
+        configuration.options.connectTimeout = .seconds(5)
         do {
-            connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            return try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
         } catch {
             throw translate(error)
         }
+    }
+
+    static func migrate(url: PostgresURL, logger: Logger) async throws {
+        let connection = try await connect(url: url, logger: logger)
         do {
             try await connection.withTransaction(logger: logger) { connection in try await migrate(connection, logger: logger) }
             try await connection.close()

@@ -27,7 +27,20 @@ public final class SessionEvents: Sendable {
     /// Most concurrent long-polls one agent may hold (`wait_for_messages` past it: LIMIT_REACHED).
     public let maxPollsPerAgent: Int
 
+    /// Sends what was published to the other nodes (set by the peer relay; nil with one node).
+    let flushHook = Mutex<(@Sendable () async -> Void)?>(nil)
+
     public init(maxPollsPerAgent: Int = 16) { self.maxPollsPerAgent = maxPollsPerAgent }
+
+    public func onFlush(_ hook: @escaping @Sendable () async -> Void) {
+        flushHook.withLock { $0 = hook }
+    }
+
+    /// Returns once the events published so far have been announced to the other nodes sharing
+    /// the database (at once with one node): a revocation is acknowledged only after that.
+    public func flush() async {
+        if let hook = flushHook.withLock({ $0 }) { await hook() }
+    }
 
     /// Takes one of `agent`'s long-poll places; false when all are taken.
     public func beginPoll(agent: String) -> Bool {
@@ -74,6 +87,21 @@ public final class SessionEvents: Sendable {
             state.sessions[sessionID, default: Entry()].version &+= 1
             defer { state.sessions[sessionID]?.waiters = [:] }
             return Array(state.sessions[sessionID]!.waiters.values)
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    /// Every parked long-poll wakes and re-reads: events may have been missed (another node's
+    /// announcements while the connection that carries them was down).
+    public func wakeAll() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            var all: [CheckedContinuation<Void, Never>] = []
+            for id in Array(state.sessions.keys) where !(state.sessions[id]?.waiters.isEmpty ?? true) {
+                state.sessions[id]!.version &+= 1
+                all += state.sessions[id]!.waiters.values
+                state.sessions[id]!.waiters = [:]
+            }
+            return all
         }
         waiters.forEach { $0.resume() }
     }

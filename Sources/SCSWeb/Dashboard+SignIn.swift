@@ -97,6 +97,7 @@ extension Dashboard {
         try await form(request) { viewer, _ in
             _ = try await deps.storage.deleteDashboardLogin(id: viewer.loginID)
             deps.events.publish(.loginEnded(id: viewer.loginID))
+            await deps.events.flush()
             var response = Self.redirect("/ui/login")
             response.setCookie(Cookie(name: DashboardCookie.name, value: "", maxAge: 0, path: "/", secure: secure(request), httpOnly: true, sameSite: .strict))
             return response

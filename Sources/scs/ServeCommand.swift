@@ -6,6 +6,7 @@ import SCSApplication
 import SCSCore
 import SCSHTTP
 import SCSStorage
+import SCSStoragePostgres
 import SCSSupervisor
 import ServiceLifecycle
 import UnixSignals
@@ -88,7 +89,8 @@ struct ServeCommand: AsyncParsableCommand {
         let application = ServerApplication(
             storage: storage, supervisorOptions: try settings.supervisorOptions(), secrets: settings.secrets,
             configuration: configuration, version: SCSVersion.current, logger: logger, connections: connections,
-            metrics: metrics, dashboardPassword: settings.dashboardPassword)
+            metrics: metrics, dashboardPassword: settings.dashboardPassword,
+            peers: (storage as? PostgresStorage).map { PostgresPeerChannel(storage: $0, logger: logger) })
         let supervisor = application.supervisor
         let router = Router(context: SCSRequestContext.self)
         application.register(on: router)
@@ -123,6 +125,7 @@ struct ServeCommand: AsyncParsableCommand {
             .init(service: app),
             .init(service: application.housekeeping(retentionDays: configuration.auth.auditRetentionDays, logger: logger)),
         ]
+        if let relay = application.relay { serviceList.append(.init(service: relay)) }
         serviceList += activated.map { .init(service: ActivatedListener(descriptor: $0, target: privateSocket, logger: logger)) }
         let services = ServiceGroup(configuration: .init(
             services: serviceList,

@@ -29,6 +29,7 @@ struct RevokeToken: Tool {
         guard identity.authenticated, let target = named ?? call.invocation.client.ambientCredential else { throw SCSError.tokenNotFound }
         try await call.env.tokens.revoke(target, by: identity)
         call.publish(.tokenRevoked(digest: target.digest))
+        await call.env.events.flush()  // refused on every node before this call is answered
         await call.audit("token_revoked", agentID: identity.agentID, ["token_prefix": .string(target.prefix)])
         return ToolJSON.ok(["revoked": true, "token_prefix": .string(target.prefix)])
     }

@@ -1,0 +1,190 @@
+public import Logging
+public import SCSAuth
+public import SCSCore
+public import SCSStorage
+public import SCSTools
+public import ServiceLifecycle
+import Synchronization
+public import OrderedCollections
+
+/// Carries live events between the nodes that share one database (docs/POSTGRESQL.md, "Live
+/// events across nodes"). Each event this node publishes is announced to the others by its ids
+/// (never its content), batched into as few announcements as fit; each announcement another node
+/// makes is read back from the database and published here, so long-polls, MCP resource
+/// subscriptions and dashboard WebSockets wake on every node. A revoked token is dropped from this
+/// node's token cache before its event goes out, so it is refused here at once.
+///
+/// Delivery is at most once. After the listening connection is re-established every long-poll
+/// wakes and re-reads; a WebSocket viewer catches up with `after_id` when it reconnects.
+public final class PeerEventRelay: Service, Sendable {
+    struct Outbox {
+        var pending: [String] = []
+        var dropped = 0
+    }
+
+    /// Events queued for sending at most (past it the oldest are dropped and counted).
+    static let outboxLimit = 10_000
+
+    let channel: any PeerChannel
+    let events: SessionEvents
+    let storage: any Storage
+    let tokens: TokenService
+    let nodeID: String
+    let clock: any WallClock
+    let logger: Logger
+    let outbox = Mutex(Outbox())
+    let wake: AsyncStream<Void>
+    let wakeContinuation: AsyncStream<Void>.Continuation
+    let counters = Mutex(Counters())
+
+    struct Counters {
+        var connected = false
+        var connections = 0
+        var sent = 0
+        var received = 0
+        var sendFailures = 0
+    }
+
+    /// Set while an event heard from another node is published here, so it is not sent back.
+    @TaskLocal static var publishingPeerEvent = false
+
+    public init(
+        channel: any PeerChannel, events: SessionEvents, storage: any Storage, tokens: TokenService, nodeID: String,
+        clock: any WallClock, logger: Logger
+    ) {
+        self.channel = channel
+        self.events = events
+        self.storage = storage
+        self.tokens = tokens
+        self.nodeID = nodeID
+        self.clock = clock
+        self.logger = logger
+        (wake, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        events.listen { [weak self] event in self?.enqueue(event) }
+        events.onFlush { [weak self] in await self?.sendPending() }
+    }
+
+    /// A local event: queued for the sender (the listener must only enqueue).
+    func enqueue(_ event: LiveEvent) {
+        guard !Self.publishingPeerEvent, let announcement = Self.announcement(of: event) else { return }
+        outbox.withLock { outbox in
+            if outbox.pending.count >= Self.outboxLimit {
+                outbox.pending.removeFirst()
+                outbox.dropped += 1
+            }
+            outbox.pending.append(announcement.compactText)
+        }
+        wakeContinuation.yield()
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown { await self.relay() }
+        wakeContinuation.finish()
+    }
+
+    /// Sends and listens until cancelled.
+    public func relay() async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.sendQueued() }
+            group.addTask { await self.channel.listen(connected: { await self.connected() }, receive: { await self.received($0) }) }
+        }
+    }
+
+    // MARK: Sending
+
+    func sendQueued() async {
+        for await _ in wake { await sendPending() }
+    }
+
+    /// Sends everything queued, in as few announcements as fit.
+    func sendPending() async {
+        while let batch = nextBatch() {
+            do {
+                try await channel.send(batch.payload)
+                counters.withLock { $0.sent += batch.count }
+            } catch {
+                let failures = counters.withLock { counters in
+                    counters.sendFailures += 1
+                    return counters.sendFailures
+                }
+                // One line per outage, not per event: the first failure and then every 1,000th.
+                if failures % 1000 == 1 {
+                    logger.warning("cannot announce events to other nodes", metadata: ["error": "\(error)", "failures": "\(failures)"])
+                }
+            }
+        }
+    }
+
+    /// The oldest queued events that fit one announcement, taken off the queue.
+    func nextBatch() -> (payload: String, count: Int)? {
+        let (taken, dropped) = outbox.withLock { outbox -> ([String], Int) in
+            var taken: [String] = []
+            var bytes = nodeID.utf8.count + 40
+            var used = 0
+            for text in outbox.pending {
+                if text.utf8.count + bytes + 1 > PeerAnnouncement.maxBytes {
+                    if taken.isEmpty { used += 1 }  // a single announcement too large to send (ids are bounded: never)
+                    break
+                }
+                taken.append(text)
+                bytes += text.utf8.count + 1
+                used += 1
+            }
+            outbox.pending.removeFirst(used)
+            defer { outbox.dropped = 0 }
+            return (taken, outbox.dropped)
+        }
+        if dropped > 0 { logger.warning("dropped events queued for other nodes", metadata: ["count": "\(dropped)"]) }
+        guard !taken.isEmpty else { return outbox.withLock { $0.pending.isEmpty } ? nil : nextBatch() }
+        let node = JSONValue.string(nodeID).compactText
+        return ("{\"node\":\(node),\"events\":[\(taken.joined(separator: ","))]}", taken.count)
+    }
+
+    // MARK: Receiving
+
+    func connected() async {
+        let reconnect = counters.withLock { counters in
+            counters.connected = true
+            counters.connections += 1
+            return counters.connections > 1
+        }
+        // Announcements made while this node was not listening are lost: every long-poll re-reads.
+        if reconnect { events.wakeAll() }
+    }
+
+    /// An announcement from any node (this one's own come back too and are skipped).
+    func received(_ payload: String) async {
+        guard let announcement = try? JSONValue.parse(payload), let node = announcement["node"]?.stringValue, node != nodeID,
+              let items = announcement["events"]?.arrayValue
+        else { return }
+        counters.withLock { $0.received += items.count }
+        for item in items {
+            do {
+                guard let event = try await liveEvent(from: item) else { continue }
+                if case .tokenRevoked(let digest) = event { tokens.forget(digest: digest) }
+                Self.$publishingPeerEvent.withValue(true) { events.publish(event) }
+            } catch {
+                // The change is committed but could not be read back: long-polls re-read for themselves.
+                logger.warning("cannot read back another node's change", metadata: ["error": "\(error)"])
+                events.wakeAll()
+            }
+        }
+    }
+
+    /// What `/health` shows of the relay.
+    public func status() -> JSONObject {
+        let counters = counters.withLock { $0 }
+        let queued = outbox.withLock { $0.pending.count }
+        return [
+            "channel": "postgresql LISTEN/NOTIFY", "listening": .bool(counters.connected),
+            "connections": .int(Int64(counters.connections)), "events_sent": .int(Int64(counters.sent)),
+            "events_received": .int(Int64(counters.received)), "send_failures": .int(Int64(counters.sendFailures)),
+            "queued": .int(Int64(queued)),
+        ]
+    }
+}
+
+/// ServiceLifecycle logs each service: by name only.
+extension PeerEventRelay: CustomStringConvertible {
+    public var description: String { "PeerEventRelay" }
+}

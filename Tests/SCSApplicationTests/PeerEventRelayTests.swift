@@ -1,0 +1,145 @@
+import Foundation
+import Logging
+import SCSApplication
+import SCSAuth
+import SCSCore
+import SCSStorage
+import SCSStoragePostgres
+import SCSTesting
+import SCSTools
+import Synchronization
+import Testing
+
+/// Two relays on one real PostgreSQL database, as two nodes would run them: what one node
+/// publishes reaches the other through LISTEN/NOTIFY, read back from the database; nothing
+/// echoes; a revocation empties the other node's token cache; a killed listener reconnects.
+@Suite("Live events across nodes (PostgreSQL LISTEN/NOTIFY)")
+struct PeerEventRelayTests {
+    /// One node: its events, token service (a 60 s cache, so only the relay can empty it) and relay.
+    final class Node: Sendable {
+        let events = SessionEvents()
+        let heard = Mutex<[LiveEvent]>([])
+        let tokens: TokenService
+        let relay: PeerEventRelay
+
+        init(_ name: String, storage: PostgresStorage) {
+            let secrets = SecretsConfiguration(
+                apiKey: String(repeating: "a", count: 40), jwtSecretKey: String(repeating: "b", count: 40),
+                jwtEncryptionKey: String(repeating: "c", count: 40))
+            tokens = TokenService(store: storage, secrets: secrets, configuration: AuthConfiguration(), cacheLifetime: 60)
+            let logger = Logger(label: "test.\(name)")
+            relay = PeerEventRelay(
+                channel: PostgresPeerChannel(storage: storage, logger: logger), events: events, storage: storage, tokens: tokens,
+                nodeID: name, clock: SystemClock(), logger: logger)
+            events.listen { [weak self] event in self?.heard.withLock { $0.append(event) } }
+        }
+
+        var count: Int { heard.withLock { $0.count } }
+        func status(_ key: String) -> Int64 { JSONValue.object(relay.status())[key]?.intValue ?? -1 }
+    }
+
+    /// Two nodes relaying on a fresh database until `body` returns.
+    func withTwoNodes(_ body: (PostgresStorage, Node, Node) async throws -> Void) async throws {
+        try await TestStorage.withPostgresDatabase { url in
+            let storage = try await PostgresStorage(url: url, poolSize: 4)
+            let (a, b) = (Node("node-a", storage: storage), Node("node-b", storage: storage))
+            let running = [Task { await a.relay.relay() }, Task { await b.relay.relay() }]
+            do {
+                try await eventually("both nodes listen") { a.status("connections") == 1 && b.status("connections") == 1 }
+                try await body(storage, a, b)
+            } catch {
+                running.forEach { $0.cancel() }
+                for task in running { await task.value }
+                try? await storage.close()
+                throw error
+            }
+            running.forEach { $0.cancel() }
+            for task in running { await task.value }
+            try await storage.close()
+        }
+    }
+
+    func eventually(_ what: String, _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else { throw TestFailure("timed out waiting until \(what)") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    @Test("a message and its visibility change reach the other node, read back from the database, and nothing echoes")
+    func messagesCrossNodes() async throws {
+        try await withTwoNodes { storage, a, b in
+            let session = try await storage.makeSession()
+            let message = try await storage.post("the rollback plan", in: session.id, by: TestIdentities.alice)
+            a.events.publish(.messageAdded(message))
+            try await eventually("B hears of the message") { b.count == 1 }
+            guard case .messageAdded(let heard) = b.heard.withLock({ $0[0] }) else { throw TestFailure("not a new message") }
+            #expect(heard.id == message.id && heard.content == "the rollback plan" && heard.sessionID == session.id)
+
+            #expect(try await storage.setVisibility(messageID: message.id, to: .adminOnly, at: 3) == .public)
+            var hidden = message
+            hidden.visibility = .adminOnly
+            a.events.publish(.visibilityChanged(hidden, previous: .public))
+            try await eventually("B hears of the visibility change") { b.count == 2 }
+            guard case .visibilityChanged(let changed, let previous) = b.heard.withLock({ $0[1] }) else { throw TestFailure("not a change") }
+            #expect(changed.visibility == .adminOnly && previous == .public)
+
+            // B's own event goes to A; neither hears its own back, nor re-announces what it heard.
+            b.events.publish(.sessionClosed(sessionID: session.id, at: 5))
+            try await eventually("A hears of the closed session") { a.count == 3 }
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(a.count == 3 && b.count == 3)
+            #expect(a.status("events_sent") == 2 && b.status("events_sent") == 1)
+            #expect(a.status("events_received") == 1 && b.status("events_received") == 2)
+        }
+    }
+
+    @Test("a token revoked on one node is refused at once on the other, which had it cached")
+    func revocationCrossesNodes() async throws {
+        try await withTwoNodes { _, a, b in
+            let issued = try await a.tokens.issue(agentID: "alice", agentType: "claude", requested: ["read"])
+            #expect(try await b.tokens.resolve(issued.token).agentID == "alice")
+            try await a.tokens.revoke(.presented(issued.token), by: issued.identity)
+            // Without the announcement B keeps answering from its cache for a minute.
+            #expect(try await b.tokens.resolve(issued.token).agentID == "alice")
+            a.events.publish(.tokenRevoked(digest: TokenDigest.of(issued.token)))
+            await a.events.flush()
+            try await eventually("B hears of the revocation") { b.count == 1 }
+            await #expect(throws: SCSError.self) { try await b.tokens.resolve(issued.token) }
+        }
+    }
+
+    @Test("a burst is batched into announcements under PostgreSQL's 8,000-byte bound, none lost")
+    func burstsAreBatched() async throws {
+        try await withTwoNodes { storage, a, b in
+            let session = try await storage.makeSession()
+            let message = try await storage.post("x", in: session.id, by: TestIdentities.alice)
+            for _ in 0..<2_000 { a.events.publish(.messageAdded(message)) }
+            for key in 0..<500 {
+                a.events.publish(.memoryChanged(MemoryChange(
+                    kind: .deleted, agentID: String(repeating: "a", count: 100), key: String(repeating: "k", count: 250) + "\(key)",
+                    scope: .init(sessionID: session.id), at: 1)))
+            }
+            try await eventually("B hears all 2,500") { b.count == 2_500 }
+            #expect(a.status("send_failures") == 0 && a.status("queued") == 0)
+        }
+    }
+
+    @Test("a listener whose connection is killed reconnects by itself, and long-polls parked meanwhile re-read")
+    func listenerReconnects() async throws {
+        try await withTwoNodes { storage, a, b in
+            let session = try await storage.makeSession()
+            let parked = Task { await b.events.wait(session.id, seen: b.events.version(session.id), timeout: 30) }
+            try await eventually("a long-poll parks on B") { b.events.waiterCount == 1 }
+            try await TestStorage.execute(
+                on: storage.url,
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()")
+            try await eventually("both nodes listen again") { a.status("connections") == 2 && b.status("connections") == 2 }
+            await parked.value
+            let message = try await storage.post("after the reconnect", in: session.id, by: TestIdentities.alice)
+            a.events.publish(.messageAdded(message))
+            try await eventually("B hears of the message") { b.count == 1 }
+        }
+    }
+}
