@@ -22,6 +22,9 @@ public struct StorageConfiguration: Sendable, Equatable {
     public var maxReaders: Int
     /// PostgreSQL: connections each node keeps at most (`POSTGRESQL_POOL_SIZE`).
     public var postgresPoolSize: Int = 20
+    /// PostgreSQL: seconds one statement or transaction may take, waiting for a connection
+    /// included, before the caller gets DATABASE_UNAVAILABLE (`POSTGRESQL_TIMEOUT`).
+    public var postgresTimeout: Double = 10
 
     public init(backend: Backend, synchronous: Synchronous = .normal, busyTimeout: Double = 5, maxReaders: Int = 4) {
         self.backend = backend
@@ -51,6 +54,7 @@ public struct StorageConfiguration: Sendable, Equatable {
         let readers = try env.number("SQLITE_POOL_SIZE", default: 4, range: 1...64)
         self.init(backend: backend, synchronous: synchronous, busyTimeout: busy, maxReaders: Int(readers))
         postgresPoolSize = Int(try env.number("POSTGRESQL_POOL_SIZE", default: 20, range: 2...500))
+        postgresTimeout = try env.number("POSTGRESQL_TIMEOUT", default: 10, range: 0.5...300)
     }
 
     /// Accepts `sqlite:///relative.db`, `sqlite:////absolute.db` (also `sqlite+aiosqlite://`) and

@@ -55,6 +55,13 @@ public struct MCPEndpoint: Sendable {
         JSONResponse.make(status: status, body: ["jsonrpc": "2.0", "id": id, "error": ["code": .int(code), "message": .string(message)]])
     }
 
+    /// 503 with Retry-After: the MCP session could not be read or stored (the database is down).
+    static func storageUnavailable() -> Response {
+        var response = failure(.serviceUnavailable, -32603, "Session storage unavailable; retry in a few seconds")
+        response.headers[.retryAfter] = "5"
+        return response
+    }
+
     /// API key and Origin; nil when the request may go on.
     func gate(_ request: Request) -> Response? {
         guard origins.allows(request.headers[.origin]) else {
@@ -157,7 +164,7 @@ public struct MCPEndpoint: Sendable {
                 return response
             } catch {
                 logger.error("cannot store MCP session", metadata: ["error": "\(error)"])
-                return Self.failure(.serviceUnavailable, -32603, "Session storage unavailable")
+                return Self.storageUnavailable()
             }
         } else if let id = sessionID {
             do {
@@ -165,7 +172,7 @@ public struct MCPEndpoint: Sendable {
                 version = version ?? record.protocolVersion
                 boundTokenDigest = record.boundTokenDigest
             } catch {
-                return Self.failure(.serviceUnavailable, -32603, "Session storage unavailable")
+                return Self.storageUnavailable()
             }
         } else if version != MCPServer.statelessVersion && !Self.declaresStateless(parsed) {
             return Self.failure(.badRequest, -32000, "Bad Request: Mcp-Session-Id header is required (initialize first)")
@@ -223,7 +230,11 @@ public struct MCPEndpoint: Sendable {
         guard let id = request.headers[Self.sessionHeader] else {
             return Self.failure(.badRequest, -32000, "Bad Request: Mcp-Session-Id header is required")
         }
-        guard (try? await sessions.lookup(id)) != nil else { return Self.failure(.notFound, -32001, "Session not found") }
+        do {
+            guard try await sessions.lookup(id) != nil else { return Self.failure(.notFound, -32001, "Session not found") }
+        } catch {
+            return Self.storageUnavailable()
+        }
         let hub = server.hub
         guard let (streamID, stream) = hub.openStream(mcpSessionID: id) else {
             return Self.failure(.tooManyRequests, -32000, "Too many open streams on this MCP session (at most \(NotificationHub.maxStreamsPerSession))")

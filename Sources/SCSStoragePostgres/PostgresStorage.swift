@@ -13,14 +13,18 @@ public final class PostgresStorage: Sendable {
     let client: PostgresClient
     let running: Task<Void, Never>
     let logger: Logger
+    /// Seconds one statement or transaction may take before the caller is told the database is
+    /// unavailable (a server that restarts must not hang requests).
+    let deadline: Double
 
     /// Migrations take this transaction-scoped advisory lock, so two nodes starting together
     /// apply each migration once.
     static let migrationLock: Int64 = 0x5C5_0001
 
     /// Connects (lazily, per query) and applies pending migrations.
-    public init(url: PostgresURL, poolSize: Int = 20, logger: Logger = Logger(label: "scs.postgres")) async throws {
+    public init(url: PostgresURL, poolSize: Int = 20, deadline: Double = 10, logger: Logger = Logger(label: "scs.postgres")) async throws {
         self.url = url
+        self.deadline = deadline
         self.logger = logger
         var configuration = PostgresClient.Configuration(
             host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: Self.tls(url.tls))
@@ -58,20 +62,33 @@ public final class PostgresStorage: Sendable {
 
     // MARK: Running queries
 
-    /// One statement on a pooled connection; driver failures become `StorageError`.
+    /// One statement on a pooled connection; driver failures become `StorageError`, and so does
+    /// no answer within `deadline` seconds.
     @discardableResult
     func run(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        let (client, logger) = (client, logger)
         do {
-            return try await client.query(query, logger: logger).collect()
+            return try await PostgresDeadline.run(seconds: deadline) { deadline in
+                try await client.withConnection { connection in
+                    deadline.watch(connection)
+                    return try await connection.query(query, logger: logger).collect()
+                }
+            }
         } catch {
             throw Self.translate(error)
         }
     }
 
-    /// `body` in one transaction on one connection (rolled back when it throws).
-    func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    /// `body` in one transaction on one connection (rolled back when it throws), within `deadline`.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let (client, logger) = (client, logger)
         do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            return try await PostgresDeadline.run(seconds: deadline) { deadline in
+                try await client.withTransaction(logger: logger) { connection in
+                    deadline.watch(connection)
+                    return try await body(connection)
+                }
+            }
         } catch let error as PostgresTransactionError {
             throw Self.translate(error.closureError ?? error.beginError ?? error.commitError ?? error)
         } catch {

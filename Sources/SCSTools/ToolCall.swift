@@ -50,6 +50,11 @@ public struct ToolCall: Sendable {
             return try await body()
         } catch let error as SCSError {
             return error.envelope(timestamp: nowISO)
+        } catch let error as StorageError where error.code == .unavailable {
+            // The database is down or unreachable (a restart, a lost network): every tool answers
+            // the same retryable DATABASE_UNAVAILABLE, and the call may simply be repeated.
+            env.logger.warning("database unavailable", metadata: ["tool": "\(operation)", "error": "\(error)"])
+            return SCSError.system(component: "database", operation: operation).envelope(timestamp: nowISO)
         } catch {
             env.logger.error("tool failed", metadata: ["tool": "\(operation)", "error": "\(error)"])
             return SCSError.system(component: component, operation: operation).envelope(timestamp: nowISO)

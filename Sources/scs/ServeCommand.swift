@@ -24,6 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
               API_KEY, JWT_SECRET_KEY, JWT_ENCRYPTION_KEY  required, >= 32 bytes each (`scs setup`)
               DATABASE_URL      sqlite:///path or postgresql://user:pw@host:port/db?sslmode=… (wins over DATABASE_PATH)
               POSTGRESQL_POOL_SIZE  PostgreSQL connections (default 20)
+              POSTGRESQL_TIMEOUT    seconds a statement may wait or run before DATABASE_UNAVAILABLE (default 10)
               DATABASE_PATH     SQLite file (default <data dir>/scs.db)
               SCS_DATA_DIR      data directory (default $STATE_DIRECTORY, else ~/.local/share/shared-context-server)
               HTTP_HOST, HTTP_PORT   listen address (default 127.0.0.1:23456)

@@ -64,6 +64,7 @@ struct ServeSettings {
         var workerEnvironment = [
             database.0: database.1, "LOG_LEVEL": configuration.logging.level.rawValue,
             "POSTGRESQL_POOL_SIZE": String(configuration.storage.postgresPoolSize),
+            "POSTGRESQL_TIMEOUT": String(configuration.storage.postgresTimeout),
             "LOG_FORMAT": configuration.logging.format.rawValue,
             "SCS_SQLITE_SYNCHRONOUS": configuration.storage.synchronous.rawValue,
             "SCS_MAX_FRAME_BYTES": String(configuration.workers.maxFrameBytes), "PATH": "/usr/bin:/bin",

@@ -45,17 +45,20 @@ struct PostgresURLTests {
         #expect(url.description == "postgresql://scs:***@127.0.0.1:5432/scs?sslmode=disable")
     }
 
-    @Test("DATABASE_URL is checked at startup; POSTGRESQL_POOL_SIZE is bounded")
+    @Test("DATABASE_URL is checked at startup; POSTGRESQL_POOL_SIZE and POSTGRESQL_TIMEOUT are bounded")
     func configuration() throws {
         let env = { (values: [String: String]) in ConfigEnvironment(values) }
         #expect(throws: ConfigurationError.self) {
             try StorageConfiguration(environment: env(["DATABASE_URL": "postgresql://u@h:0/d"]), dataDirectory: "/d", workingDirectory: "/w")
         }
         let configured = try StorageConfiguration(
-            environment: env(["DATABASE_URL": "postgres://u@h/d", "POSTGRESQL_POOL_SIZE": "8"]), dataDirectory: "/d", workingDirectory: "/w")
-        #expect(configured.postgresPoolSize == 8)
-        #expect(throws: ConfigurationError.self) {
-            try StorageConfiguration(environment: env(["POSTGRESQL_POOL_SIZE": "100000"]), dataDirectory: "/d", workingDirectory: "/w")
+            environment: env(["DATABASE_URL": "postgres://u@h/d", "POSTGRESQL_POOL_SIZE": "8", "POSTGRESQL_TIMEOUT": "2.5"]),
+            dataDirectory: "/d", workingDirectory: "/w")
+        #expect(configured.postgresPoolSize == 8 && configured.postgresTimeout == 2.5)
+        for (name, value) in [("POSTGRESQL_POOL_SIZE", "100000"), ("POSTGRESQL_TIMEOUT", "0"), ("POSTGRESQL_TIMEOUT", "1e9")] {
+            #expect(throws: ConfigurationError.self) {
+                try StorageConfiguration(environment: env([name: value]), dataDirectory: "/d", workingDirectory: "/w")
+            }
         }
     }
 }
