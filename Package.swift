@@ -196,7 +196,10 @@ let package = Package(
         .testTarget(name: "SCSToolsTests", dependencies: ["SCSTools", "SCSCore", "SCSTesting", "SCSMCP"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
             name: "SCSStorageSQLiteTests",
-            dependencies: ["SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSStoragePostgres", "SCSTesting", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

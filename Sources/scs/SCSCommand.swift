@@ -14,7 +14,10 @@ struct SCSCommand: AsyncParsableCommand {
             Configuration comes from the environment and env files; see `scs serve --help`.
             """,
         version: SCSVersion.current,
-        subcommands: [SetupCommand.self, ServeCommand.self, StdioCommand.self, ClientConfigCommand.self, WorkersCommand.self, WorkerCommand.self]
+        subcommands: [
+            SetupCommand.self, ServeCommand.self, StdioCommand.self, ClientConfigCommand.self, WorkersCommand.self, WorkerCommand.self,
+            DatabaseCommand.self,
+        ]
     )
 }
 

@@ -237,3 +237,46 @@ def test_each_expiry_goes_out_once_with_two_sweeping_nodes(database):
     finally:
         a.stop()
         b.stop()
+
+
+def test_scs_db_copy_moves_a_python_server_database_to_postgresql(database, tmp_path):
+    """As an operator would: `scs db copy` from the Python server's SQLite file into PostgreSQL,
+    verified; a second run is refused (the target is not empty); `scs serve` on the copy serves
+    the old sessions; the copy back to SQLite reports the same checksums."""
+    import sqlite3
+    from conftest import BIN
+    fixture = os.path.join(os.path.dirname(__file__), "..", "SCSStorageSQLiteTests", "Fixtures", "python-database.sql")
+    python_db = str(tmp_path / "python.db")
+    connection = sqlite3.connect(python_db)
+    connection.executescript(open(fixture).read())
+    connection.commit()
+    connection.close()
+    before = open(python_db, "rb").read()
+
+    copied = subprocess.run([BIN, "db", "copy", "--from", python_db, "--to", database], capture_output=True, text=True)
+    assert copied.returncode == 0, copied.stderr
+    password = database.split("@")[0].split(":")[-1]
+    assert password not in copied.stdout + copied.stderr
+    lines = {line.split()[0]: line.split()[1:] for line in copied.stdout.splitlines()[1:-1]}
+    assert lines["sessions"][0] == "2" and lines["messages"][0] == "5" and lines["agent_memory"][0] == "3"
+    assert "row counts and checksums match" in copied.stdout
+    assert open(python_db, "rb").read() == before
+
+    again = subprocess.run([BIN, "db", "copy", "--from", python_db, "--to", database], capture_output=True, text=True)
+    assert again.returncode == 1 and "not empty" in again.stderr and "--force" in again.stderr
+
+    srv = node(database)
+    try:
+        sid, _ = initialize(srv)
+        admin = call(srv, sid, "authenticate_agent", agent_id="ops", agent_type="admin",
+                     requested_permissions=["read", "write", "admin"])["token"]
+        page = call(srv, sid, "get_messages", session_id="session_aaaaaaaaaaaaaaaa", auth_token=admin)
+        assert [m["content"] for m in page["messages"]] == ["public hello", "a private note", "for claude agents", "admins only"]
+    finally:
+        srv.stop()
+
+    back = str(tmp_path / "back.db")
+    returned = subprocess.run([BIN, "db", "copy", "--from", database, "--to", back], capture_output=True, text=True)
+    assert returned.returncode == 0, returned.stderr
+    sums = {line.split()[0]: line.split()[2] for line in returned.stdout.splitlines()[1:-1]}
+    assert sums["sessions"] == lines["sessions"][1] and sums["agent_memory"] == lines["agent_memory"][1]
