@@ -65,7 +65,7 @@ enum FanoutBenchmark {
                 thread.start()
             }
             ready.wait()
-            let cpuBefore = options.cpuPID.map { ProcessTreeCPU.seconds(root: $0) }
+            let cpuBefore = options.cpuPIDs.isEmpty ? nil : LoadGenerator.serverCPU(options)
             let t0 = LoadGenerator.now()
             for n in 0..<options.calls {
                 let start = LoadGenerator.now()
@@ -80,7 +80,7 @@ enum FanoutBenchmark {
             }
             wall = LoadGenerator.now() - t0
             Thread.sleep(forTimeInterval: 0.05)
-            if let cpuBefore, let pid = options.cpuPID { cpu = ProcessTreeCPU.seconds(root: pid) - cpuBefore }
+            if let cpuBefore { cpu = LoadGenerator.serverCPU(options) - cpuBefore }
         } catch {
             results.fail(error)
         }

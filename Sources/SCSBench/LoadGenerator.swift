@@ -12,10 +12,16 @@ import OrderedCollections
 /// `--mode wakeup --session S`: wait_for_messages wake-up latency (a waiter long-polls, a writer
 /// posts; latency = writer's post start → waiter's answer).
 /// `--mode fanout`: one add_message delivered to `--agents` WebSocket viewers (FanoutBenchmark).
+/// `--ports P1,P2,…` spreads the agents over several nodes (agent i → port i mod count; in
+/// wake-up mode the writer posts to the first and the waiter long-polls the last);
+/// `--cpu-pid` takes a comma-separated list (their trees are summed) and `--db-cpu-pid` names the
+/// database server, whose tree's CPU per call is reported apart (`db_cpu_us_per_call`).
 enum LoadGenerator {
     struct Options {
         var port: Int
         var apiKey: String
+        /// Every node's port (just `port` unless `--ports` is given).
+        var ports: [Int] = []
         var path = "/mcp"
         var tool = ""
         var arguments = "{}"
@@ -29,16 +35,22 @@ enum LoadGenerator {
         /// A call each agent makes once before warm-up (e.g. set_memory before get_memory).
         var setupTool: String?
         var setupArguments = "{}"
-        /// The server's pid, to measure its tree's CPU time per call.
-        var cpuPID: Int32?
+        /// The server's pids, to measure their trees' CPU time per call.
+        var cpuPIDs: [Int32] = []
+        /// The database server's pid (PostgreSQL), measured apart.
+        var databasePID: Int32?
+
+        func port(ofAgent agent: Int) -> Int { ports.isEmpty ? port : ports[agent % ports.count] }
     }
 
     static func parse(_ arguments: [String]) -> Options? {
         func option(_ name: String) -> String? {
             arguments.firstIndex(of: name).flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
         }
-        guard let port = option("--port").flatMap(Int.init), let key = option("--api-key") else { return nil }
+        let ports = (option("--ports") ?? "").split(separator: ",").compactMap { Int($0) }
+        guard let port = option("--port").flatMap(Int.init) ?? ports.first, let key = option("--api-key") else { return nil }
         var options = Options(port: port, apiKey: key)
+        options.ports = ports
         options.path = option("--path") ?? options.path
         options.tool = option("--tool") ?? ""
         options.arguments = option("--args") ?? "{}"
@@ -50,7 +62,8 @@ enum LoadGenerator {
         options.session = option("--session") ?? ""
         options.setupTool = option("--setup-tool")
         options.setupArguments = option("--setup-args") ?? "{}"
-        options.cpuPID = option("--cpu-pid").flatMap(Int32.init)
+        options.cpuPIDs = (option("--cpu-pid") ?? "").split(separator: ",").compactMap { Int32($0) }
+        options.databasePID = option("--db-cpu-pid").flatMap(Int32.init)
         if let file = option("--queries"), let text = try? String(contentsOfFile: file, encoding: .utf8) {
             options.queries = text.split(separator: "\n").compactMap { try? JSONValue.parse(Array($0.utf8)).stringValue }
         }
@@ -98,7 +111,7 @@ enum LoadGenerator {
                 defer { done.leave() }
                 let client: MCPAgent
                 do {
-                    client = try MCPAgent(port: options.port, path: options.path, apiKey: options.apiKey)
+                    client = try MCPAgent(port: options.port(ofAgent: agent), path: options.path, apiKey: options.apiKey)
                     let permissions = options.agentType == "admin" ? ["read", "write", "admin"] : ["read", "write"]
                     try client.connect(agentID: "bench-\(runID)-\(agent)", agentType: options.agentType, permissions: permissions)
                     if let setup = options.setupTool {
@@ -131,15 +144,27 @@ enum LoadGenerator {
             thread.start()
         }
         ready.wait()
-        let cpuBefore = options.cpuPID.map { ProcessTreeCPU.seconds(root: $0) }
+        let cpuBefore = options.cpuPIDs.isEmpty ? nil : serverCPU(options)
+        let databaseBefore = options.databasePID.map { ProcessTreeCPU.seconds(root: $0) }
         let t0 = now()
         for _ in 0..<options.agents { start.signal() }
         done.wait()
         let wall = now() - t0
         // The server may still be finishing the last answers' bookkeeping; let it settle.
         Thread.sleep(forTimeInterval: 0.05)
-        let cpu: Double? = if let cpuBefore, let pid = options.cpuPID { ProcessTreeCPU.seconds(root: pid) - cpuBefore } else { nil }
-        return summary(results, wall: wall, options: options, cpuSeconds: cpu)
+        let cpu: Double? = cpuBefore.map { serverCPU(options) - $0 }
+        var summary = summary(results, wall: wall, options: options, cpuSeconds: cpu)
+        if let databaseBefore, let pid = options.databasePID, !results.samples.isEmpty, case .object(var fields) = summary {
+            let seconds = ProcessTreeCPU.seconds(root: pid) - databaseBefore
+            fields["db_cpu_us_per_call"] = .double((seconds / Double(results.samples.count) * 1e6).rounded())
+            summary = .object(fields)
+        }
+        return summary
+    }
+
+    /// CPU seconds of every server tree named by `--cpu-pid`.
+    static func serverCPU(_ options: Options) -> Double {
+        options.cpuPIDs.reduce(0) { $0 + ProcessTreeCPU.seconds(root: $1) }
     }
 
     /// `cpuCalls`: what the CPU time is shared by (default: the samples).
@@ -167,7 +192,7 @@ enum LoadGenerator {
         let results = Results()
         let t0 = now()
         do {
-            let waiter = try MCPAgent(port: options.port, path: options.path, apiKey: options.apiKey)
+            let waiter = try MCPAgent(port: options.ports.last ?? options.port, path: options.path, apiKey: options.apiKey)
             let writer = try MCPAgent(port: options.port, path: options.path, apiKey: options.apiKey)
             try waiter.connect(agentID: "bench-waiter", agentType: "claude", permissions: ["read", "write"])
             try writer.connect(agentID: "bench-writer", agentType: "claude", permissions: ["read", "write"])
