@@ -280,3 +280,36 @@ def test_scs_db_copy_moves_a_python_server_database_to_postgresql(database, tmp_
     assert returned.returncode == 0, returned.stderr
     sums = {line.split()[0]: line.split()[2] for line in returned.stdout.splitlines()[1:-1]}
     assert sums["sessions"] == lines["sessions"][1] and sums["agent_memory"] == lines["agent_memory"][1]
+
+
+async def test_resource_subscribers_on_one_node_hear_of_changes_made_on_the_other(database):
+    """The official MCP client subscribes on node B; a post and a memory write on node A reach it as
+    notifications/resources/updated."""
+    import asyncio
+    from conftest import authenticate, connect
+    a = node(database)
+    b = node(database, like=a)
+    try:
+        updates = []
+
+        async def handle(message):
+            updates.append(repr(message))
+
+        async with connect(b, message_handler=handle) as subscriber:
+            token = await authenticate(subscriber, "subscriber")
+            sid, _ = initialize(a)
+            session = call(a, sid, "create_session", purpose="subscriptions", auth_token=token)["session_id"]
+            await subscriber.subscribe_resource(f"session://{session}")
+            await subscriber.subscribe_resource("agent://subscriber/memory")
+            await asyncio.sleep(0.3)
+            assert call(a, sid, "add_message", session_id=session, content="posted on A", auth_token=token)["success"]
+            assert call(a, sid, "set_memory", key="from-a", value=1, auth_token=token)["success"]
+            for _ in range(50):
+                if any(f"session://{session}" in u for u in updates) and any("agent://subscriber/memory" in u for u in updates):
+                    break
+                await asyncio.sleep(0.1)
+            assert any(f"session://{session}" in u for u in updates), updates
+            assert any("agent://subscriber/memory" in u for u in updates), updates
+    finally:
+        a.stop()
+        b.stop()
