@@ -185,14 +185,10 @@ def fill(target, session, count, seed):
     conn.close()
 
 
-def workload(target, queries):
-    results = []
-    session = make_session(target, "bench messages")
-    small, large = make_session(target, "bench search 1k"), make_session(target, "bench search 10k")
-    fill(target, small, 1_000, 1)
-    fill(target, large, 10_000, 2)
+def tool_list(session, small, large, queries):
+    """The measured tools: (label, arguments, extra) for `Target.load`."""
     token = "{token}"
-    tools = [
+    return [
         ("authenticate_agent", {"agent_id": "auth-{agent}-{n}", "agent_type": "claude"}, {}),
         ("create_session", {"purpose": "bench {agent} {n}", "auth_token": token}, {}),
         ("add_message", {"session_id": session, "content": "agent {agent} says {n}: the migration finished", "auth_token": token}, {}),
@@ -204,6 +200,15 @@ def workload(target, queries):
          {"setup": ("set_memory", {"key": "mine", "value": {"note": "agent {agent}"}, "auth_token": token})}),
         ("list_memory", {"limit": 50, "auth_token": token}, {}),
     ]
+
+
+def workload(target, queries):
+    results = []
+    session = make_session(target, "bench messages")
+    small, large = make_session(target, "bench search 1k"), make_session(target, "bench search 10k")
+    fill(target, small, 1_000, 1)
+    fill(target, large, 10_000, 2)
+    tools = tool_list(session, small, large, queries)
     for agents, calls in [(1, CALLS_1), (32, CALLS_32)]:
         for label, args, extra in tools:
             tool = label.split(" ")[0]
@@ -214,12 +219,11 @@ def workload(target, queries):
     return results
 
 
-def main():
-    work = tempfile.mkdtemp(prefix="scs-bench-")
-    queries = os.path.join(work, "queries.jsonl")
+def write_queries(path):
+    """200 search queries of 1–3 workload words, 40 % with a typo (the same every run)."""
     import random
     rng = random.Random(7)
-    with open(queries, "w") as f:
+    with open(path, "w") as f:
         for _ in range(200):
             words = [rng.choice(WORDS) for _ in range(rng.randrange(1, 4))]
             text = " ".join(words)
@@ -227,6 +231,12 @@ def main():
                 i = rng.randrange(len(text))
                 text = text[:i] + text[i + 1:]
             f.write(json.dumps(text) + "\n")
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="scs-bench-")
+    queries = os.path.join(work, "queries.jsonl")
+    write_queries(queries)
     targets = []
     try:
         scs, secrets, ready = start_scs(work, {"ADMIN_PASSWORD": DASHBOARD_PASSWORD})

@@ -122,19 +122,7 @@ def workload(target, queries, concurrencies):
                 target.database.insert_messages(rows[start:start + 2_000])
         else:
             bench.fill(target, sid, count, seed)
-    token = "{token}"
-    tools = [
-        ("authenticate_agent", {"agent_id": "auth-{agent}-{n}", "agent_type": "claude"}, {}),
-        ("create_session", {"purpose": "bench {agent} {n}", "auth_token": token}, {}),
-        ("add_message", {"session_id": session, "content": "agent {agent} says {n}: the migration finished", "auth_token": token}, {}),
-        ("get_messages", {"session_id": session, "limit": 50, "auth_token": token}, {}),
-        ("search_context (1k)", {"session_id": small, "query": "{query}", "auth_token": token}, {"queries": queries}),
-        ("search_context (10k)", {"session_id": large, "query": "{query}", "auth_token": token}, {"queries": queries}),
-        ("set_memory", {"key": "k{agent}-{n}", "value": {"note": "value {n}"}, "auth_token": token}, {}),
-        ("get_memory", {"key": "mine", "auth_token": token},
-         {"setup": ("set_memory", {"key": "mine", "value": {"note": "agent {agent}"}, "auth_token": token})}),
-        ("list_memory", {"limit": 50, "auth_token": token}, {}),
-    ]
+    tools = bench.tool_list(session, small, large, queries)
     results = []
     for agents, calls in concurrencies:
         for label, args, extra in tools:
@@ -162,7 +150,7 @@ def main():
     work = tempfile.mkdtemp(prefix="scs-bench-pg-")
     cluster = os.path.join(work, "cluster")
     queries = os.path.join(work, "queries.jsonl")
-    write_queries(queries)
+    bench.write_queries(queries)
     started = subprocess.run([CLUSTER, "start", cluster], env=dict(os.environ, PG_CLUSTER_DURABLE="1"), capture_output=True, text=True)
     if started.returncode != 0:
         sys.exit("bench: cannot start a PostgreSQL cluster: " + started.stderr)
@@ -187,18 +175,6 @@ def main():
     finally:
         subprocess.run([CLUSTER, "stop", cluster], capture_output=True)
         shutil.rmtree(work, ignore_errors=True)
-
-
-def write_queries(path):
-    import random
-    rng = random.Random(7)
-    with open(path, "w") as f:
-        for _ in range(200):
-            text = " ".join(rng.choice(bench.WORDS) for _ in range(rng.randrange(1, 4)))
-            if rng.random() < 0.4:
-                i = rng.randrange(len(text))
-                text = text[:i] + text[i + 1:]
-            f.write(json.dumps(text) + "\n")
 
 
 def cell(row, key, digits=2):
