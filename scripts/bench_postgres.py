@@ -148,7 +148,7 @@ def fill_rows(session, count, seed):
 
 def main():
     work = tempfile.mkdtemp(prefix="scs-bench-pg-")
-    cluster = os.path.join(work, "cluster")
+    cluster = tempfile.mkdtemp(prefix="scs-bench-cluster-")  # its own: the server's user cannot enter `work` (0700)
     queries = os.path.join(work, "queries.jsonl")
     bench.write_queries(queries)
     started = subprocess.run([CLUSTER, "start", cluster], env=dict(os.environ, PG_CLUSTER_DURABLE="1"), capture_output=True, text=True)
@@ -174,6 +174,7 @@ def main():
         report(results)
     finally:
         subprocess.run([CLUSTER, "stop", cluster], capture_output=True)
+        shutil.rmtree(cluster, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -186,7 +187,7 @@ def report(results):
     machine = f"{os.cpu_count()} cores, {open('/proc/cpuinfo').read().split('model name')[1].split(':')[1].splitlines()[0].strip()}"
     lines = [f"# scs on SQLite and on PostgreSQL — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", "",
              f"Machine: {machine}. Release build, loopback HTTP, `scs-bench load`; PostgreSQL "
-             f"{postgres_version()} on the same machine. CPU µs/call: the scs process trees; PostgreSQL's own in brackets.", ""]
+             f"{postgres_version()} on the same machine (durable commits, fsync off, as for SQLite). CPU µs/call: the scs process trees; PostgreSQL's own in brackets.", ""]
 
     def find(name, tool, agents):
         return next((r for r in results.get(name, []) if r["tool"] == tool and r["agents"] == agents), None)
@@ -222,7 +223,7 @@ def report(results):
 
 def postgres_version():
     out = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.split()
-    return out[-1] if out else "?"
+    return out[2] if len(out) > 2 else "?"
 
 
 if __name__ == "__main__":

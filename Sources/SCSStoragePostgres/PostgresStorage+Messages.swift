@@ -22,28 +22,31 @@ extension PostgresStorage: MessageStore {
         let metadataText = StoredJSON.text(metadata)
         return try await transaction { connection in
             let logger = self.logger
+            // One round trip checks the session and takes its lock (only when it exists).
             let session = try await connection.query(
-                "SELECT closed_at FROM sessions WHERE id = \(new.sessionID) FOR SHARE", logger: logger).collect()
+                """
+                SELECT closed_at, pg_advisory_xact_lock(\(Self.messageLockClass), hashtext(id))::text FROM sessions
+                WHERE id = \(new.sessionID) FOR SHARE
+                """, logger: logger).collect()
             guard let row = session.first else { throw SCSError.sessionNotFound(new.sessionID) }
-            guard try row.decode(Double?.self) == nil else { throw SCSError.sessionClosed(new.sessionID) }
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.messageLockClass), hashtext(\(new.sessionID)))", logger: logger)
+            guard try row.makeRandomAccess()[0].decode(Double?.self) == nil else { throw SCSError.sessionClosed(new.sessionID) }
             if let parent = new.parentMessageID {
                 let parentSession = try await connection.query("SELECT session_id FROM messages WHERE id = \(parent)", logger: logger)
                     .collect().first?.decode(String.self)
                 guard parentSession == new.sessionID else { throw SCSError.invalidParentMessage(parent, sessionID: new.sessionID) }
             }
-            let last = try await connection.query(
-                "SELECT timestamp FROM messages WHERE session_id = \(new.sessionID) ORDER BY id DESC LIMIT 1", logger: logger
-            ).collect().first?.decode(Double?.self) ?? nil
-            let timestamp = max(new.timestamp, last ?? new.timestamp)
+            // A statement of its own, after the lock: its snapshot sees the previous holder's
+            // message, so timestamps never go back within a session.
             let inserted = try await connection.query(
                 """
                 INSERT INTO messages (session_id, sender, sender_type, content, visibility, message_type, metadata, timestamp, parent_message_id)
-                VALUES (\(new.sessionID), \(new.sender), \(new.senderType), \(new.content), \(new.visibility.rawValue), \(Message.defaultType),
-                    \(metadataText)::json, \(timestamp), \(new.parentMessageID))
-                RETURNING id
+                SELECT \(new.sessionID), \(new.sender), \(new.senderType), \(new.content), \(new.visibility.rawValue), \(Message.defaultType),
+                    \(metadataText)::json,
+                    GREATEST(\(new.timestamp), COALESCE((SELECT timestamp FROM messages WHERE session_id = \(new.sessionID) ORDER BY id DESC LIMIT 1), \(new.timestamp))),
+                    \(new.parentMessageID)
+                RETURNING id, timestamp
                 """, logger: logger)
-            guard let id = try await inserted.collect().first?.decode(Int64.self) else {
+            guard let (id, timestamp) = try await inserted.collect().first?.decode((Int64, Double).self) else {
                 throw StorageError(.corruptRow, "the insert returned no id")
             }
             let message = Message(
