@@ -227,7 +227,7 @@ let package = Package(
         .testTarget(name: "SCSStorageTests", dependencies: ["SCSCore", "SCSStorage", "SCSTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SCSApplicationTests",
-            dependencies: ["SCSApplication", "SCSAuth", "SCSCore", "SCSStorage", "SCSStoragePostgres", "SCSTesting", "SCSTools"],
+            dependencies: ["SCSApplication", "SCSAuth", "SCSCore", "SCSMCP", "SCSStorage", "SCSStoragePostgres", "SCSTesting", "SCSTools"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SCSWorkerTests",

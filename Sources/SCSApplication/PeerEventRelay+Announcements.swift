@@ -1,5 +1,6 @@
 import SCSCore
 import SCSTools
+import SCSMCP
 import SCSStorage
 
 /// The announcement of each live event: its kind and the ids to read it back by, never its
@@ -57,6 +58,9 @@ extension PeerEventRelay {
             return item["digest"]?.stringValue.map { .tokenRevoked(digest: $0) }
         case "logout":
             return item["id"]?.stringValue.map { .loginEnded(id: $0) }
+        case "mcp_session":
+            if let id = item["id"]?.stringValue { mcpSessions?.forget(id) }
+            return nil
         default:
             return nil
         }

@@ -1,6 +1,7 @@
 public import Logging
 public import SCSAuth
 public import SCSCore
+public import SCSMCP
 public import SCSStorage
 public import SCSTools
 public import ServiceLifecycle
@@ -29,6 +30,8 @@ public final class PeerEventRelay: Service, Sendable {
     let events: SessionEvents
     let storage: any Storage
     let tokens: TokenService
+    /// MCP sessions another node bound or ended are dropped from this node's cache.
+    let mcpSessions: MCPSessionRegistry?
     let nodeID: String
     let clock: any WallClock
     let logger: Logger
@@ -49,9 +52,10 @@ public final class PeerEventRelay: Service, Sendable {
     @TaskLocal static var publishingPeerEvent = false
 
     public init(
-        channel: any PeerChannel, events: SessionEvents, storage: any Storage, tokens: TokenService, nodeID: String,
-        clock: any WallClock, logger: Logger
+        channel: any PeerChannel, events: SessionEvents, storage: any Storage, tokens: TokenService,
+        mcpSessions: MCPSessionRegistry? = nil, nodeID: String, clock: any WallClock, logger: Logger
     ) {
+        self.mcpSessions = mcpSessions
         self.channel = channel
         self.events = events
         self.storage = storage
@@ -64,9 +68,20 @@ public final class PeerEventRelay: Service, Sendable {
         events.onFlush { [weak self] in await self?.sendPending() }
     }
 
+    /// An MCP session's stored row changed here: the other nodes hear of it before this returns
+    /// (so the client's next request, wherever it lands, sees the bound token or the ended session).
+    public func announceMCPSessionChange(_ id: String) async {
+        enqueue(announcement: ["kind": "mcp_session", "id": .string(id)])
+        await sendPending()
+    }
+
     /// A local event: queued for the sender (the listener must only enqueue).
     func enqueue(_ event: LiveEvent) {
         guard !Self.publishingPeerEvent, let announcement = Self.announcement(of: event) else { return }
+        enqueue(announcement: announcement)
+    }
+
+    func enqueue(announcement: JSONValue) {
         outbox.withLock { outbox in
             if outbox.pending.count >= Self.outboxLimit {
                 outbox.pending.removeFirst()

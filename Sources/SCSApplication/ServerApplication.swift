@@ -93,8 +93,11 @@ public struct ServerApplication: Sendable {
         }
         self.live = live
         let relay = peers.map {
-            PeerEventRelay(channel: $0, events: events, storage: storage, tokens: tokens, nodeID: HealthReport.nodeID, clock: clock, logger: logger)
+            PeerEventRelay(
+                channel: $0, events: events, storage: storage, tokens: tokens, mcpSessions: sessions, nodeID: HealthReport.nodeID, clock: clock,
+                logger: logger)
         }
+        if let relay { sessions.onChange { id in await relay.announceMCPSessionChange(id) } }
         self.relay = relay
         self.metrics = metrics
         metricsToken = secrets.metricsToken.map(APIKeyVerifier.init(apiKey:))

@@ -9,6 +9,9 @@ public final class MCPSessionRegistry: Sendable {
     let store: any MCPSessionStore
     let clock: any WallClock
     let cache = Mutex<[String: MCPSessionRecord]>([:])
+    /// Told when this node changed a session's stored row (bound it, ended it), so that the other
+    /// nodes sharing the database drop their cached copy (docs/POSTGRESQL.md, "Several nodes").
+    let changed = Mutex<(@Sendable (String) async -> Void)?>(nil)
     /// Sessions idle longer than this are forgotten (clients re-initialize after a 404).
     public let idleExpiry: Double
     /// The same for sessions no agent ever authenticated on (cheap to make, so kept shorter).
@@ -25,6 +28,19 @@ public final class MCPSessionRegistry: Sendable {
         self.idleExpiry = idleExpiry
         self.unboundIdleExpiry = min(unboundIdleExpiry, idleExpiry)
         self.maximum = maximum
+    }
+
+    public func onChange(_ hook: @escaping @Sendable (String) async -> Void) {
+        changed.withLock { $0 = hook }
+    }
+
+    /// Another node changed the session: the next lookup reads the stored row.
+    public func forget(_ id: String) {
+        _ = cache.withLock { $0.removeValue(forKey: id) }
+    }
+
+    func announce(_ id: String) async {
+        if let hook = changed.withLock({ $0 }) { await hook(id) }
     }
 
     /// The idle expiry that applies to `record`.
@@ -61,6 +77,11 @@ public final class MCPSessionRegistry: Sendable {
             if let record { cache.withLock { $0[id] = record } }
         }
         guard var found = record else { return nil }
+        if now - found.lastSeen >= expiry(of: found), let stored = try await store.mcpSession(id: id) {
+            // Another node may have served it since: its stored `last_seen` decides.
+            found = stored
+            cache.withLock { $0[id] = stored }
+        }
         guard now - found.lastSeen < expiry(of: found) else {
             _ = try? await end(id)
             return nil
@@ -83,12 +104,15 @@ public final class MCPSessionRegistry: Sendable {
             $0[id]?.lastSeen = now
         }
         try? await store.touchMCPSession(id: id, lastSeen: now, boundTokenDigest: .some(digest))
+        await announce(id)
     }
 
     @discardableResult
     public func end(_ id: String) async throws -> Bool {
         cache.withLock { _ = $0.removeValue(forKey: id) }
-        return try await store.deleteMCPSession(id: id)
+        let deleted = try await store.deleteMCPSession(id: id)
+        await announce(id)
+        return deleted
     }
 
     /// Forgets sessions idle past their expiry; returns their ids (their subscriptions and

@@ -313,3 +313,29 @@ async def test_resource_subscribers_on_one_node_hear_of_changes_made_on_the_othe
     finally:
         a.stop()
         b.stop()
+
+
+def test_an_mcp_session_behind_a_round_robin_balancer(database):
+    """Requests of one MCP session alternate between the nodes, as a round-robin load balancer
+    sends them. Node B has the session cached before the agent authenticates on A without an
+    auth_token (binding the token to the session); B's next call must see the bound token at once.
+    Ending the session on A ends it on B."""
+    from rawhttp import post
+    a = node(database)
+    b = node(database, like=a)
+    try:
+        sid, _ = initialize(a)
+        assert "tools" in json.loads(post(b, {"jsonrpc": "2.0", "id": 5, "method": "tools/list"}, headers={"Mcp-Session-Id": sid})[2])["result"]
+        assert call(a, sid, "authenticate_agent", agent_id="balanced", agent_type="claude")["success"]
+        created = call(b, sid, "create_session", purpose="through B with the session's token")
+        assert created["success"], created
+        assert call(a, sid, "add_message", session_id=created["session_id"], content="through A")["success"]
+        page = call(b, sid, "get_messages", session_id=created["session_id"])
+        assert [m["sender"] for m in page["messages"]] == ["balanced"]
+        status, _, _ = post(a, None, headers={"Mcp-Session-Id": sid}, method="DELETE")
+        assert status in (200, 204)
+        status, _, body = post(b, {"jsonrpc": "2.0", "id": 6, "method": "tools/list"}, headers={"Mcp-Session-Id": sid})
+        assert status == 404, body
+    finally:
+        a.stop()
+        b.stop()
