@@ -1,6 +1,7 @@
 import SCSCore
 import SCSTools
 import SCSMCP
+import SCSAuth
 import SCSStorage
 
 /// The announcement of each live event: its kind and the ids to read it back by, never its
@@ -58,6 +59,9 @@ extension PeerEventRelay {
             return item["digest"]?.stringValue.map { .tokenRevoked(digest: $0) }
         case "logout":
             return item["id"]?.stringValue.map { .loginEnded(id: $0) }
+        case "refreshed":
+            if let digest = item["digest"]?.stringValue { tokens.forget(digest: digest) }
+            return nil
         case "mcp_session":
             if let id = item["id"]?.stringValue { mcpSessions?.forget(id) }
             return nil

@@ -75,6 +75,12 @@ public final class PeerEventRelay: Service, Sendable {
         await sendPending()
     }
 
+    /// A token refreshed away here: the other nodes drop it from their caches before this returns.
+    public func announceTokenRefresh(_ digest: String) async {
+        enqueue(announcement: ["kind": "refreshed", "digest": .string(digest)])
+        await sendPending()
+    }
+
     /// A local event: queued for the sender (the listener must only enqueue).
     func enqueue(_ event: LiveEvent) {
         guard !Self.publishingPeerEvent, let announcement = Self.announcement(of: event) else { return }

@@ -97,7 +97,10 @@ public struct ServerApplication: Sendable {
                 channel: $0, events: events, storage: storage, tokens: tokens, mcpSessions: sessions, nodeID: HealthReport.nodeID, clock: clock,
                 logger: logger)
         }
-        if let relay { sessions.onChange { id in await relay.announceMCPSessionChange(id) } }
+        if let relay {
+            sessions.onChange { id in await relay.announceMCPSessionChange(id) }
+            tokens.onRefresh { digest in await relay.announceTokenRefresh(digest) }
+        }
         self.relay = relay
         self.metrics = metrics
         metricsToken = secrets.metricsToken.map(APIKeyVerifier.init(apiKey:))

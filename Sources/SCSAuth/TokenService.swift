@@ -5,7 +5,8 @@ import Synchronization
 
 /// Recently resolved tokens (a few seconds at most), so a busy agent does not pay a database read,
 /// a decryption and a signature check on every call. Entries are keyed by the token's digest, so
-/// a revocation made here or announced by another node (`forget(digest:)`) drops the entry at once.
+/// a revocation or refresh made here or announced by another node (`forget(digest:)`) drops the
+/// entry at once.
 final class ResolvedTokenCache: Sendable {
     struct Entry {
         let identity: AgentIdentity
@@ -21,6 +22,8 @@ final class ResolvedTokenCache: Sendable {
 
     let lifetime: Double
     let state = Mutex(State())
+    /// Told of each token refreshed away here (other nodes drop it from their caches).
+    let refreshed = Mutex<(@Sendable (String) async -> Void)?>(nil)
 
     init(lifetime: Double) { self.lifetime = lifetime }
 
@@ -218,6 +221,7 @@ public struct TokenService: Sendable {
         guard replaced else {
             throw SCSError.tokenRefreshFailed(prefix: prefix, detail: "Token was already refreshed or revoked")
         }
+        if let hook = cache.refreshed.withLock({ $0 }) { await hook(digest) }  // docs/POSTGRESQL.md, "Live events across nodes"
         return (issued, record.expiresAt <= clock.now())
     }
 
@@ -235,6 +239,11 @@ public struct TokenService: Sendable {
     /// Drops a token from the cache.
     func forget(_ credential: TokenCredential) {
         forget(digest: credential.digest)
+    }
+
+    /// `hook` hears the digest of each token refreshed away here, before `refresh` returns.
+    public func onRefresh(_ hook: @escaping @Sendable (String) async -> Void) {
+        cache.refreshed.withLock { $0 = hook }
     }
 
     /// Drops the token with this digest from the cache: another node revoked or refreshed it.

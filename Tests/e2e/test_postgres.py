@@ -104,6 +104,11 @@ def test_two_nodes_share_tokens_mcp_sessions_and_search(database):
         outcomes = [call(n, sid, "set_memory", key="leader", value=i, overwrite=False, auth_token=token)["success"]
                     for i, n in enumerate([a, b, a, b])]
         assert outcomes.count(True) == 1
+        # A token refreshed on A is refused on B at once, although B has just cached it (for 5 s).
+        assert call(b, sid, "get_messages", session_id=session, auth_token=token)["success"]
+        old, token = token, call(a, sid, "refresh_token", current_token=token)["token"]
+        stale = call(b, sid, "get_messages", session_id=session, auth_token=old)
+        assert stale["success"] is False and stale["code"] == "TOKEN_AUTHENTICATION_FAILED"
         # A token revoked on A fails on B at once, although B has just cached it (for 5 s).
         assert call(b, sid, "get_messages", session_id=session, auth_token=token)["success"]
         assert call(a, sid, "revoke_token", auth_token=token)["revoked"]
