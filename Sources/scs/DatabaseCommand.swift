@@ -19,21 +19,13 @@ struct DatabaseCommand: AsyncParsableCommand {
             commandName: "copy",
             abstract: "Copy everything from one database to another (SQLite ↔ PostgreSQL), verified.",
             discussion: """
-                FROM and TO are each a SQLite file (a path, or sqlite:///path) or a PostgreSQL URL
-                (postgresql://user:password@host:port/db?sslmode=…). FROM may be a database of this server
-                or of the Python shared-context-server. FROM is never changed: a SQLite source is
-                snapshotted first (VACUUM INTO) and the snapshot brought to the current schema; a
-                PostgreSQL source is migrated to the current schema, as `scs serve` would, then read
-                in one snapshot.
+                FROM and TO are each a SQLite file (a path, or sqlite:///path) or a PostgreSQL URL (postgresql://user:password@host:port/db?sslmode=…). FROM may be a database of this server or of the Python shared-context-server.
 
-                Each table's rows and an order-independent SHA-256 checksum are compared after
-                writing, before anything is committed: on any difference, or any error, TO is left as
-                it was. A PostgreSQL target is written in one transaction; a SQLite target is built in a
-                new file beside it and renamed over it. TO must be empty unless --force is given, which
-                replaces its content; so a copy can simply be run again.
+                FROM is never changed: a SQLite source is snapshotted first (VACUUM INTO) and the snapshot brought to the current schema; a PostgreSQL source is migrated to the current schema, as `scs serve` would, then read in one snapshot.
 
-                Stop the servers that use TO first. Exit status: 0 copied and verified, 1 refused or
-                failed (nothing changed), 64 bad arguments.
+                Each table's rows and an order-independent SHA-256 checksum are compared after writing, before anything is committed: on any difference, or any error, TO is left as it was. A PostgreSQL target is written in one transaction; a SQLite target is built in a new file beside it and renamed over it. TO must be empty unless --force is given, which replaces its content, so a copy can simply be run again.
+
+                Stop the servers that use TO first. Exit status: 0 copied and verified, 1 refused or failed (nothing changed), 64 bad arguments.
                 """)
 
         @Option(name: .long, help: "The database to copy from.")
@@ -62,13 +54,18 @@ struct DatabaseCommand: AsyncParsableCommand {
             var logger = Logger(label: "scs.db-copy")
             logger.logLevel = .error
             do {
-                let reader = try await source.reader(logger: logger)
+                let reader: any TableReader
+                do {
+                    reader = try await source.reader(logger: logger)
+                } catch {
+                    throw DataCopy.Failure("cannot open the source \(source): \(error)")
+                }
                 let writer: any TableWriter
                 do {
                     writer = try await target.writer(logger: logger)
                 } catch {
                     await reader.close()
-                    throw error
+                    throw DataCopy.Failure("cannot open the target \(target): \(error)")
                 }
                 print("copying \(source) → \(target)")
                 let reports = try await DataCopy.run(from: reader, to: writer, force: force)
