@@ -4,6 +4,7 @@ what their search workers find. Without the cluster these tests fail and say why
 import contextlib
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import threading
@@ -36,9 +37,23 @@ def database():
     subprocess.run(["psql", url, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True, capture_output=True)
 
 
+STARTED = []
+
+
+@pytest.fixture(autouse=True)
+def remove_node_directories():
+    """Each node's temporary directory goes once its test is over (after its log was read)."""
+    yield
+    while STARTED:
+        srv = STARTED.pop()
+        srv.stop()
+        shutil.rmtree(srv.dir, ignore_errors=True)
+
+
 def node(database_url, like=None, **env):
     """A `scs serve` on the database; `like`: another node whose keys it shares (one deployment)."""
     srv = Server()
+    STARTED.append(srv)
     if like:
         with open(srv.env_file, "w") as f:
             f.write(open(like.env_file).read())

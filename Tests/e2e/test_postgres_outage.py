@@ -15,7 +15,7 @@ import time
 import pytest
 
 from rawhttp import initialize, post
-from test_postgres import call, node
+from test_postgres import call, node, remove_node_directories  # noqa: F401 (autouse: removes the nodes' directories)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CLUSTER = os.path.join(ROOT, "scripts", "pg-cluster")
