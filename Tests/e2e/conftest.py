@@ -1,5 +1,6 @@
 """End-to-end tests: a real `scs serve` (real worker processes, a real SQLite file) driven by the
 official Python MCP client. The server binary comes from $SCS_BIN (default .build/debug/scs)."""
+import atexit
 import contextlib
 import json
 import os
@@ -23,6 +24,7 @@ BIN = os.environ.get("SCS_BIN", os.path.join(ROOT, ".build", "debug", "scs"))
 class Server:
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="scs-e2e-")
+        atexit.register(shutil.rmtree, self.dir, True)  # whatever a test leaves goes when the run ends
         self.env_file = os.path.join(self.dir, "scs.env")
         self.log_path = os.path.join(self.dir, "serve.log")
         self.env = dict(os.environ, HOME=self.dir, SCS_DATA_DIR=os.path.join(self.dir, "data"),
