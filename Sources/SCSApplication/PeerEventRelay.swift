@@ -192,6 +192,16 @@ public final class PeerEventRelay: Service, Sendable {
         }
     }
 
+    /// The relay's counters for `/metrics` (each becomes the gauge `scs_<name>`).
+    public func metrics() -> JSONObject {
+        let counters = counters.withLock { $0 }
+        return [
+            "peer_listening": .int(counters.connected ? 1 : 0), "peer_connections": .int(Int64(counters.connections)),
+            "peer_events_sent": .int(Int64(counters.sent)), "peer_events_received": .int(Int64(counters.received)),
+            "peer_send_failures": .int(Int64(counters.sendFailures)), "peer_events_queued": .int(Int64(outbox.withLock { $0.pending.count })),
+        ]
+    }
+
     /// What `/health` shows of the relay.
     public func status() -> JSONObject {
         let counters = counters.withLock { $0 }

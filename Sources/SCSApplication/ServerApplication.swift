@@ -112,9 +112,11 @@ public struct ServerApplication: Sendable {
         let health = health
         HealthEndpoint(apiKey: apiKey) { await health.report() }.register(on: router)
         if let metrics {
-            let (supervisor, storage, live) = (supervisor, storage, live)
+            let (supervisor, storage, live, relay) = (supervisor, storage, live, relay)
             MetricsEndpoint(apiKey: apiKey, token: metricsToken) {
-                await metrics.render(supervisor: supervisor, storage: storage, live: await live())
+                var counts = await live()
+                for (name, value) in relay?.metrics() ?? [:] { counts[name] = value }
+                return await metrics.render(supervisor: supervisor, storage: storage, live: counts)
             }.register(on: router)
         }
         endpoint.register(on: router)

@@ -9,6 +9,7 @@ import statistics
 import subprocess
 import threading
 import time
+import urllib.request
 import uuid
 
 import pytest
@@ -131,6 +132,9 @@ def test_two_nodes_share_tokens_mcp_sessions_and_search(database):
             refused = call(n, sid, "get_messages", session_id=session, auth_token=token)
             assert refused["success"] is False and refused["code"] == "TOKEN_AUTHENTICATION_FAILED"
         assert b.health(b.url)["peers"]["events_received"] >= 1
+        with urllib.request.urlopen(urllib.request.Request(b.url + "/metrics", headers={"X-API-Key": b.api_key}), timeout=10) as r:
+            scraped = dict(line.rsplit(" ", 1) for line in r.read().decode().splitlines() if line.startswith("scs_peer_"))
+        assert float(scraped["scs_peer_listening"]) == 1 and float(scraped["scs_peer_events_received"]) >= 1, scraped
     finally:
         a.stop()
         b.stop()
