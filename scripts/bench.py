@@ -97,9 +97,9 @@ class Target:
         self.name, self.port, self.api_key, self.process, self.db_path, self.path = name, port, api_key, process, db_path, path
 
     def load(self, tool, args, agents=1, calls=100, agent_type="claude", queries=None, mode="calls", session="", warmup=10, setup=None):
-        command = [LOAD, "load", "--port", str(self.port), "--api-key", self.api_key, "--path", self.path, "--tool", tool,
+        command = [LOAD, "load", *self.where(), "--api-key", self.api_key, "--path", self.path, "--tool", tool,
                    "--args", json.dumps(args), "--agents", str(agents), "--calls", str(calls), "--agent-type", agent_type,
-                   "--mode", mode, "--session", session, "--warmup", str(warmup), "--cpu-pid", str(self.process.pid)]
+                   "--mode", mode, "--session", session, "--warmup", str(warmup)]
         if queries:
             command += ["--queries", queries]
         if setup:
@@ -108,6 +108,10 @@ class Target:
         if out.returncode != 0:
             return {"tool": tool, "errors": -1, "first_error": out.stderr[-300:]}
         return json.loads(out.stdout.strip().splitlines()[-1])
+
+    def where(self):
+        """The load generator's options naming the server and the processes whose CPU it measures."""
+        return ["--port", str(self.port), "--cpu-pid", str(self.process.pid)]
 
     def stop(self):
         if self.process.poll() is None:

@@ -5,7 +5,6 @@ behind the load generator (agents spread over both), all in one run on one machi
 is private (scripts/pg-cluster, synchronous_commit on: a commit is written to the OS before it is
 acknowledged, as SQLite's WAL does with synchronous=NORMAL; fsync off on both). Prints a markdown
 table; also writes bench-results/postgres.md."""
-import json
 import os
 import shutil
 import subprocess
@@ -14,7 +13,7 @@ import tempfile
 import time
 
 import bench
-from bench import LOAD, QUICK, fmt, log
+from bench import QUICK, log
 
 CLUSTER = os.path.join(bench.ROOT, "scripts", "pg-cluster")
 
@@ -47,21 +46,9 @@ class Nodes(bench.Target):
         super().__init__(name, first.port, first.api_key, first.process, None)
         self.nodes, self.database, self.postmaster = nodes, database, postmaster
 
-    def load(self, tool, args, agents=1, calls=100, agent_type="claude", queries=None, mode="calls", session="", warmup=10, setup=None):
-        command = [LOAD, "load", "--ports", ",".join(str(n.port) for n in self.nodes), "--api-key", self.api_key, "--tool", tool,
-                   "--args", json.dumps(args), "--agents", str(agents), "--calls", str(calls), "--agent-type", agent_type,
-                   "--mode", mode, "--session", session, "--warmup", str(warmup),
-                   "--cpu-pid", ",".join(str(n.process.pid) for n in self.nodes)]
-        if self.postmaster:
-            command += ["--db-cpu-pid", str(self.postmaster)]
-        if queries:
-            command += ["--queries", queries]
-        if setup:
-            command += ["--setup-tool", setup[0], "--setup-args", json.dumps(setup[1])]
-        out = subprocess.run(command, capture_output=True, text=True, timeout=1800)
-        if out.returncode != 0:
-            return {"tool": tool, "errors": -1, "first_error": out.stderr[-300:]}
-        return json.loads(out.stdout.strip().splitlines()[-1])
+    def where(self):
+        spread = ["--ports", ",".join(str(n.port) for n in self.nodes), "--cpu-pid", ",".join(str(n.process.pid) for n in self.nodes)]
+        return spread + (["--db-cpu-pid", str(self.postmaster)] if self.postmaster else [])
 
     def stop(self):
         for n in self.nodes:
