@@ -83,6 +83,22 @@ public enum DataCopy {
         target: any TableWriter, chunk: Int
     ) async throws -> TableReport {
         let readColumns = columns.map { column in sourceColumns.first { $0.name == column.name }! }
+        return try await scan(table, key: key, read: readColumns, as: columns, from: source, chunk: chunk) { rows in
+            try await target.insert(into: table, columns: columns, rows: rows)
+        }
+    }
+
+    /// The rows and checksum of the columns the copy wrote, read back from `reader`.
+    static func sum(_ table: String, key: [String], columns: [TableColumn], of reader: any TableReader, chunk: Int) async throws -> TableReport {
+        try await scan(table, key: key, read: columns, as: columns, from: reader, chunk: chunk) { _ in }
+    }
+
+    /// Reads `table` in key order, `chunk` rows at a time, converts each row to the kinds of
+    /// `columns`, sums it and hands each chunk to `body`.
+    static func scan(
+        _ table: String, key: [String], read: [TableColumn], as columns: [TableColumn], from reader: any TableReader, chunk: Int,
+        _ body: ([[CellValue]]) async throws -> Void
+    ) async throws -> TableReport {
         let keyIndexes = try key.map { name in
             guard let index = columns.firstIndex(where: { $0.name == name }) else { throw Failure("\(table) has no key column \(name)") }
             return index
@@ -90,28 +106,11 @@ public enum DataCopy {
         var sum = RowSum()
         var after: [CellValue]?
         while true {
-            let rows = try await source.rows(of: table, columns: readColumns, key: key, after: after, limit: chunk)
+            let rows = try await reader.rows(of: table, columns: read, key: key, after: after, limit: chunk)
             guard !rows.isEmpty else { break }
-            let converted = try rows.map { row in
-                try zip(row, columns).map { value, column in try convert(value, to: column, table: table) }
-            }
+            let converted = try rows.map { row in try zip(row, columns).map { try convert($0, to: $1, table: table) } }
             converted.forEach { sum.add($0) }
-            try await target.insert(into: table, columns: columns, rows: converted)
-            after = keyIndexes.map { rows[rows.count - 1][$0] }
-            if rows.count < chunk { break }
-        }
-        return TableReport(table: table, rows: sum.rows, checksum: sum.hex)
-    }
-
-    /// The rows and checksum of the columns the copy wrote, read back from `reader`.
-    static func sum(_ table: String, key: [String], columns: [TableColumn], of reader: any TableReader, chunk: Int) async throws -> TableReport {
-        var sum = RowSum()
-        var after: [CellValue]?
-        let keyIndexes = key.compactMap { name in columns.firstIndex { $0.name == name } }
-        while true {
-            let rows = try await reader.rows(of: table, columns: columns, key: key, after: after, limit: chunk)
-            guard !rows.isEmpty else { break }
-            for row in rows { sum.add(try zip(row, columns).map { try convert($0, to: $1, table: table) }) }
+            try await body(converted)
             after = keyIndexes.map { rows[rows.count - 1][$0] }
             if rows.count < chunk { break }
         }
@@ -120,7 +119,7 @@ public enum DataCopy {
 
     /// `value` as the target's column holds it.
     static func convert(_ value: CellValue, to column: TableColumn, table: String) throws -> CellValue {
-        let failure = Failure("\(table).\(column.name): a value cannot be stored as \(column.kind.rawValue)")
+        var failure: Failure { Failure("\(table).\(column.name): a value cannot be stored as \(column.kind.rawValue)") }
         switch (column.kind, value) {
         case (_, .null): return .null
         case (.integer, .integer), (.real, .real), (.boolean, .boolean), (.text, .text), (.bytes, .bytes): return value
