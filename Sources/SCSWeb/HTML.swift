@@ -45,18 +45,32 @@ public struct HTML: Sendable, ExpressibleByStringInterpolation, CustomStringConv
         }
     }
 
-    /// Escapes the five characters that matter in text and in quoted attribute values.
-    static func escape(_ value: String, into out: inout String) {
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(scalar)
+    /// Escapes the five characters that matter in text and in quoted attribute values. Runs of
+    /// other bytes are appended whole (every escaped character is ASCII, so UTF-8 runs stay intact).
+    static func escape(_ value: String, into out: inout String) { escape(value[...], into: &out) }
+
+    static func escape(_ value: Substring, into out: inout String) {
+        let utf8 = value.utf8
+        var runStart = utf8.startIndex
+        var index = runStart
+        while index != utf8.endIndex {
+            let replacement: String?
+            switch utf8[index] {
+            case UInt8(ascii: "&"): replacement = "&amp;"
+            case UInt8(ascii: "<"): replacement = "&lt;"
+            case UInt8(ascii: ">"): replacement = "&gt;"
+            case UInt8(ascii: "\""): replacement = "&quot;"
+            case UInt8(ascii: "'"): replacement = "&#39;"
+            default: replacement = nil
             }
+            if let replacement {
+                if runStart != index { out.append(contentsOf: Substring(utf8[runStart..<index])) }
+                out += replacement
+                runStart = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
         }
+        if runStart != utf8.endIndex { out.append(contentsOf: Substring(utf8[runStart...])) }
     }
 
     static func escaped(_ value: String) -> String {

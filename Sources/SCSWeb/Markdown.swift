@@ -1,101 +1,37 @@
 import Foundation
-import Logging
-import OrderedCollections
-import SCSAuth
-import SCSTools
-import SCSCore
-import SCSStorage
+
 /// A small, safe Markdown renderer for message content: fenced code blocks, headings, lists,
 /// quotes, paragraphs, inline code, bold, italic and links. Every character of the input reaches
 /// the page as escaped text; the only markup is what this renderer writes itself. HTML in the
-/// input shows as text, and a link is kept only for `http:`, `https:` and `mailto:` targets
-/// (docs/DASHBOARD.md, "Escaping"). Linear in the input's length.
-enum Markdown {
-    static func render(_ source: String) -> HTML {
-        var out = ""
-        var paragraph: [Substring] = []
-        var list: (ordered: Bool, items: [Substring])?
-        var code: (language: String, lines: [Substring])?
-        var quote: [Substring] = []
-
-        func flushParagraph() {
-            guard !paragraph.isEmpty else { return }
-            out += "<p>" + paragraph.map(inline).joined(separator: "<br>") + "</p>"
-            paragraph = []
+/// input shows as text, and a link is kept only for `http:`, `https:` and `mailto:` targets that
+/// do not point at this machine or the dashboard's own host (docs/DASHBOARD.md, "Escaping").
+/// Linear in the input's length: every block is built by appending, never by copying what came
+/// before, and lines are split on the input's UTF-8.
+public enum Markdown {
+    /// `links` decides which link targets stay links (the others show as inert text).
+    public static func render(_ source: String, links: LinkPolicy = .loopbackOnly) -> HTML {
+        var renderer = BlockRenderer(links: links)
+        renderer.out.reserveCapacity(source.utf8.count + source.utf8.count / 8)
+        for rawLine in source.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            var line = Substring(rawLine)
+            if line.utf8.last == UInt8(ascii: "\r") { line = line.dropLast() }
+            renderer.add(line)
         }
-        func flushList() {
-            guard let current = list else { return }
-            let tag = current.ordered ? "ol" : "ul"
-            out += "<\(tag)>" + current.items.map { "<li>" + inline($0) + "</li>" }.joined() + "</\(tag)>"
-            list = nil
-        }
-        func flushQuote() {
-            guard !quote.isEmpty else { return }
-            out += "<blockquote>" + quote.map(inline).joined(separator: "<br>") + "</blockquote>"
-            quote = []
-        }
-        func flushAll() {
-            flushParagraph()
-            flushList()
-            flushQuote()
-        }
-
-        for line in source.split(separator: "\n", omittingEmptySubsequences: false) {
-            let trimmed = line.drop { $0 == " " }
-            if var block = code {
-                if trimmed.hasPrefix("```") {
-                    let language = block.language.isEmpty ? "" : " class=\"language-\(HTML.escaped(block.language))\""
-                    out += "<pre><code\(language)>" + HTML.escaped(block.lines.joined(separator: "\n")) + "</code></pre>"
-                    code = nil
-                } else {
-                    block.lines.append(line)
-                    code = block
-                }
-                continue
-            }
-            if trimmed.hasPrefix("```") {
-                flushAll()
-                let language = trimmed.dropFirst(3).prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "+" }
-                code = (String(language.prefix(20)), [])
-            } else if trimmed.isEmpty {
-                flushAll()
-            } else if let level = heading(trimmed) {
-                flushAll()
-                let tag = "h\(min(6, level + 2))"
-                out += "<\(tag)>" + inline(trimmed.dropFirst(level + 1)) + "</\(tag)>"
-            } else if trimmed.hasPrefix("> ") || trimmed == ">" {
-                flushParagraph()
-                flushList()
-                quote.append(trimmed.dropFirst(2))
-            } else if let (ordered, item) = listItem(trimmed) {
-                flushParagraph()
-                flushQuote()
-                if list?.ordered != ordered { flushList() }
-                list = (ordered, (list?.items ?? []) + [item])
-            } else {
-                flushList()
-                flushQuote()
-                paragraph.append(line)
-            }
-        }
-        if let block = code {  // an unclosed fence still shows its lines as code
-            out += "<pre><code>" + HTML.escaped(block.lines.joined(separator: "\n")) + "</code></pre>"
-        }
-        flushAll()
-        return HTML(trusted: out)
+        renderer.finish()
+        return HTML(trusted: renderer.out)
     }
 
     static func heading(_ line: Substring) -> Int? {
-        let level = line.prefix { $0 == "#" }.count
-        guard (1...6).contains(level), line.dropFirst(level).first == " " else { return nil }
+        let level = line.utf8.prefix { $0 == UInt8(ascii: "#") }.count
+        guard (1...6).contains(level), line.utf8.dropFirst(level).first == UInt8(ascii: " ") else { return nil }
         return level
     }
 
     static func listItem(_ line: Substring) -> (ordered: Bool, item: Substring)? {
         if line.hasPrefix("- ") || line.hasPrefix("* ") || line.hasPrefix("+ ") { return (false, line.dropFirst(2)) }
-        let digits = line.prefix { $0.isASCII && $0.isNumber }
-        if !digits.isEmpty, digits.count <= 9, line.dropFirst(digits.count).hasPrefix(". ") {
-            return (true, line.dropFirst(digits.count + 2))
+        let digits = line.utf8.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }.count
+        if digits > 0, digits <= 9, line.utf8.dropFirst(digits).starts(with: ". ".utf8) {
+            return (true, Substring(line.utf8.dropFirst(digits + 2)))
         }
         return nil
     }
@@ -103,10 +39,14 @@ enum Markdown {
     /// Inline spans of one line: `code`, **bold**, *italic* / _italic_, [text](url). Works on the
     /// line's UTF-8 (every marker is ASCII) with the next position of each marker computed once,
     /// so a line costs linear time whatever it holds; spans nest at most three deep.
-    static func inline(_ text: Substring) -> String {
-        let line = InlineLine(Array(text.utf8))
-        var out = ""
+    static func inline(_ text: Substring, links: LinkPolicy = .loopbackOnly, into out: inout String) {
+        let line = InlineLine(Array(text.utf8), links: links)
         line.render(0..<line.bytes.count, depth: 0, into: &out)
+    }
+
+    static func inline(_ text: Substring) -> String {
+        var out = ""
+        inline(text, into: &out)
         return out
     }
 
@@ -121,13 +61,127 @@ enum Markdown {
     }
 }
 
+/// The block structure of a message, built line by line (Markdown.render).
+struct BlockRenderer {
+    let links: LinkPolicy
+    var out = ""
+    var paragraph: [Substring] = []
+    var listOrdered: Bool?
+    var listItems: [Substring] = []
+    /// Inside a fence: its language and lines.
+    var codeLanguage: String?
+    var codeLines: [Substring] = []
+    var quote: [Substring] = []
+
+    init(links: LinkPolicy) { self.links = links }
+
+    mutating func add(_ line: Substring) {
+        let trimmed = line.drop { $0 == " " }
+        if let language = codeLanguage {
+            if trimmed.hasPrefix("```") {
+                closeCode(language: language)
+            } else {
+                codeLines.append(line)
+            }
+            return
+        }
+        if trimmed.hasPrefix("```") {
+            flushAll()
+            let language = trimmed.dropFirst(3).prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "+" }
+            codeLanguage = String(language.prefix(20))
+        } else if trimmed.isEmpty {
+            flushAll()
+        } else if let level = Markdown.heading(trimmed) {
+            flushAll()
+            let tag = "h\(min(6, level + 2))"
+            out += "<\(tag)>"
+            Markdown.inline(trimmed.dropFirst(level + 1), links: links, into: &out)
+            out += "</\(tag)>"
+        } else if trimmed.hasPrefix("> ") || trimmed == ">" {
+            flushParagraph()
+            flushList()
+            quote.append(trimmed.dropFirst(2))
+        } else if let (ordered, item) = Markdown.listItem(trimmed) {
+            flushParagraph()
+            flushQuote()
+            if listOrdered != ordered { flushList() }
+            listOrdered = ordered
+            listItems.append(item)
+        } else {
+            flushList()
+            flushQuote()
+            paragraph.append(line)
+        }
+    }
+
+    mutating func finish() {
+        if codeLanguage != nil { closeCode(language: "") }  // an unclosed fence still shows its lines as code
+        flushAll()
+    }
+
+    mutating func closeCode(language: String) {
+        let attribute = language.isEmpty ? "" : " class=\"language-\(HTML.escaped(language))\""
+        out += "<pre><code\(attribute)>"
+        for (index, line) in codeLines.enumerated() {
+            if index > 0 { out += "\n" }
+            HTML.escape(line, into: &out)
+        }
+        out += "</code></pre>"
+        codeLines.removeAll(keepingCapacity: true)
+        codeLanguage = nil
+    }
+
+    mutating func joinedLines(_ lines: [Substring], open: String, close: String) {
+        out += open
+        for (index, line) in lines.enumerated() {
+            if index > 0 { out += "<br>" }
+            Markdown.inline(line, links: links, into: &out)
+        }
+        out += close
+    }
+
+    mutating func flushParagraph() {
+        guard !paragraph.isEmpty else { return }
+        joinedLines(paragraph, open: "<p>", close: "</p>")
+        paragraph.removeAll(keepingCapacity: true)
+    }
+
+    mutating func flushList() {
+        guard let ordered = listOrdered else { return }
+        let tag = ordered ? "ol" : "ul"
+        out += "<\(tag)>"
+        for item in listItems {
+            out += "<li>"
+            Markdown.inline(item, links: links, into: &out)
+            out += "</li>"
+        }
+        out += "</\(tag)>"
+        listItems.removeAll(keepingCapacity: true)
+        listOrdered = nil
+    }
+
+    mutating func flushQuote() {
+        guard !quote.isEmpty else { return }
+        joinedLines(quote, open: "<blockquote>", close: "</blockquote>")
+        quote.removeAll(keepingCapacity: true)
+    }
+
+    mutating func flushAll() {
+        flushParagraph()
+        flushList()
+        flushQuote()
+    }
+}
+
 /// One line's bytes and, for each marker, the next position at or after each index.
 struct InlineLine {
     let bytes: [UInt8]
+    let links: LinkPolicy
     let nextTick, nextStar, nextUnderscore, nextDoubleStar, nextLinkMiddle, nextParen: [Int]
 
-    init(_ bytes: [UInt8]) {
+    init(_ bytes: [UInt8], links: LinkPolicy) {
         self.bytes = bytes
+        self.links = links
         func next(_ matches: (Int) -> Bool) -> [Int] {
             var result = [Int](repeating: bytes.count, count: bytes.count + 1)
             var index = bytes.count - 1
@@ -193,9 +247,14 @@ struct InlineLine {
                 flush(index)
                 let label = text((index + 1)..<middle)
                 let target = text((middle + 2)..<close)
-                if let url = Markdown.safeURL(target) {
+                if let url = Markdown.safeURL(target), links.allows(url) {
                     out += "<a href=\"" + HTML.escaped(url) + "\" rel=\"noopener noreferrer nofollow\" target=\"_blank\">"
                         + HTML.escaped(label) + "</a>"
+                } else if Markdown.safeURL(target) != nil {
+                    // A link to this machine or this dashboard's host: shown, never followed.
+                    out += "<span class=\"inert-link\" title=\"Links to this server's host are not followed\">"
+                    HTML.escape(text(index..<(close + 1)), into: &out)
+                    out += "</span>"
                 } else {
                     HTML.escape(text(index..<(close + 1)), into: &out)
                 }
