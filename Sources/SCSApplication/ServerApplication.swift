@@ -70,7 +70,7 @@ public struct ServerApplication: Sendable {
             adminKey: secrets.adminAPIKey.map(APIKeyVerifier.init(apiKey:)))
         let feed = LiveFeed(events: events, clock: clock)
         self.feed = feed
-        dashboard = Dashboard(DashboardDependencies(
+        var dashboardDependencies = DashboardDependencies(
             storage: storage, tokens: tokens, events: events, server: server, audit: environment.audit, password: dashboardPassword,
             cookie: DashboardCookie(jwtSecretKey: secrets.jwtSecretKey), secureCookies: configuration.http.secureCookies,
             allowedOrigins: configuration.http.corsOrigins, apiKey: secrets.apiKey, workers: Self.dashboardWorkers(supervisor),
@@ -81,7 +81,10 @@ public struct ServerApplication: Sendable {
             health: { [health = HealthReport(supervisor: supervisor, storage: storage, clock: clock, version: version, live: HealthReport.noCounts)] in
                 await health.report().body
             },
-            clock: clock, logger: logger, version: version))
+            clock: clock, logger: logger, version: version)
+        dashboardDependencies.trustedProxies = configuration.http.trustedProxies
+        dashboardDependencies.dashboardHosts = configuration.http.dashboardHosts
+        dashboard = Dashboard(dashboardDependencies)
         let live: @Sendable () async -> JSONObject = {
             var counts = await Self.liveCounts(sessions: sessions, hub: hub, events: events)
             counts["live_feed_sockets"] = .int(Int64(feed.openSockets))
@@ -110,9 +113,10 @@ public struct ServerApplication: Sendable {
     /// `GET /health` and `/mcp` on `router`.
     public func register(on router: Router<some RequestContext>) {
         let health = health
-        HealthEndpoint(apiKey: apiKey) { await health.report() }.register(on: router)
+        let storage = storage
+        HealthEndpoint(apiKey: apiKey, report: { await health.report() }, alive: { (try? await storage.ping()) != nil }).register(on: router)
         if let metrics {
-            let (supervisor, storage, live, relay) = (supervisor, storage, live, relay)
+            let (supervisor, live, relay) = (supervisor, live, relay)
             MetricsEndpoint(apiKey: apiKey, token: metricsToken) {
                 var counts = await live()
                 for (name, value) in relay?.metrics() ?? [:] { counts[name] = value }

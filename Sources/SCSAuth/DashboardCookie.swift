@@ -7,17 +7,35 @@ import Crypto
 /// `<session id>.<expiry>.<HMAC>`, all base64url. (docs/ARCHITECTURE.md, "Dashboard sign-in".)
 public struct DashboardCookie: Sendable {
     public static let name = "scs_dashboard"
-    /// How long a login lasts.
-    public static let lifetime: Double = 12 * 3_600
+    /// The name behind TLS: a `__Host-` cookie is only ever set with `Secure`, `Path=/` and no
+    /// `Domain`, so no other origin can plant or shadow it.
+    public static let secureName = "__Host-scs_dashboard"
+    /// How long a login lasts without use; each page renews it (sliding) once half is gone.
+    public static let lifetime: Double = 3_600
+    /// How long a login lasts at most, however busy (renewals stop there).
+    public static let absoluteLifetime: Double = 12 * 3_600
 
     let cookieKey: SymmetricKey
     let csrfKey: SymmetricKey
+    let operatorKey: SymmetricKey
 
     public init(jwtSecretKey: String) {
         let master = SymmetricKey(data: Array(jwtSecretKey.utf8))
         let salt = Array("shared-context-server dashboard".utf8)
         cookieKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, salt: salt, info: Array("cookie v1".utf8), outputByteCount: 32)
         csrfKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, salt: salt, info: Array("csrf v1".utf8), outputByteCount: 32)
+        operatorKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, salt: salt, info: Array("operator v1".utf8), outputByteCount: 32)
+    }
+
+    /// What an operator login records of the password in force (a keyed digest, never the
+    /// password): when the password changes, logins made under the old one stop working.
+    public func operatorFingerprint(_ password: DashboardPassword) -> String {
+        "operator:" + Base64URL.encode(Array(HMAC<SHA256>.authenticationCode(for: password.fingerprintMaterial, using: operatorKey)).prefix(18))
+    }
+
+    /// When a login used at `now` should expire: `lifetime` from now, never past its absolute end.
+    public static func renewedExpiry(createdAt: Double, now: Double) -> Double {
+        min(now + lifetime, createdAt + absoluteLifetime)
     }
 
     /// The cookie value for login session `sessionID`, valid until `expiresAt` (unix seconds).

@@ -19,6 +19,12 @@ public struct DashboardPassword: Sendable {
     }
 
     let form: Form
+    /// What the operator's logins are bound to: the hash as configured, or the plain password.
+    /// A login made under another password is refused (DashboardCookie.operatorFingerprint).
+    let fingerprintMaterial: [UInt8]
+
+    /// Shortest plain `ADMIN_PASSWORD` accepted.
+    public static let minimumLength = 12
 
     /// Interactive-login strength: N = 2^15, r = 8, p = 1 (32 MiB, tens of milliseconds).
     static let standard = Parameters(log2N: 15, r: 8, p: 1)
@@ -27,9 +33,14 @@ public struct DashboardPassword: Sendable {
     public init?(password: String?, hash: String?) throws(DashboardPasswordError) {
         if let hash, !hash.isEmpty {
             form = try Self.parse(hash)
+            fingerprintMaterial = Array(("hash:" + hash).utf8)
         } else if let password, !password.isEmpty {
-            guard password.utf8.count >= 8 else { throw DashboardPasswordError("ADMIN_PASSWORD must be at least 8 characters") }
+            guard password.count >= Self.minimumLength else {
+                throw DashboardPasswordError(
+                    "ADMIN_PASSWORD must be at least \(Self.minimumLength) characters (or store a hash with `scs setup --admin-password`)")
+            }
             form = .plain(Array(password.utf8))
+            fingerprintMaterial = Array(("plain:" + password).utf8)
         } else {
             return nil
         }

@@ -24,6 +24,16 @@ public struct AgentIdentity: Sendable, Hashable {
         return AgentIdentity(agentID: "agent_\(suffix)", agentType: "generic", permissions: [.read], authenticated: false)
     }
 
+    /// The id the dashboard's operator posts as. Agent ids starting with `reservedPrefix` are
+    /// refused by `authenticate_agent`, so no agent can claim it.
+    public static let reservedPrefix = "dashboard:"
+    public static let reservedOperatorID = reservedPrefix + "operator"
+
+    /// Whether an agent may not claim `agentID` (it names a principal of the server itself).
+    public static func isReserved(_ agentID: String) -> Bool {
+        fold(TextSanitizer.trimmed(agentID)).hasPrefix(reservedPrefix)
+    }
+
     /// The `permissions` array as strings.
     public var permissionNames: [String] { permissions.map(\.rawValue) }
 }

@@ -9,6 +9,14 @@ public enum TextSanitizer {
         return trimmed(String(scalars))
     }
 
+    /// Whether `text` holds a control character (U+0000–U+001F, U+007F–U+009F) or a Unicode line
+    /// or paragraph separator: what an identifier must never carry.
+    public static func hasControlCharacter(_ text: String) -> Bool {
+        text.unicodeScalars.contains { scalar in
+            scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+        }
+    }
+
     /// Python `str.strip()`: removes leading and trailing Unicode whitespace.
     public static func trimmed(_ text: String) -> String {
         let scalars = text.unicodeScalars

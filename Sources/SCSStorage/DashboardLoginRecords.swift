@@ -36,4 +36,8 @@ public protocol DashboardLoginStore: Sendable {
     /// Ends every login made with the token whose digest this is; the ids ended.
     func deleteDashboardLogins(tokenDigest: String) async throws -> [String]
     func deleteExpiredDashboardLogins(now: Double) async throws -> Int
+    /// Sliding renewal: moves a live login's expiry later (never earlier); false when it is gone.
+    func renewDashboardLogin(id: String, expiresAt: Double, now: Double) async throws -> Bool
+    /// "Sign out everywhere": ends every login; the ids ended.
+    func deleteAllDashboardLogins() async throws -> [String]
 }

@@ -9,6 +9,9 @@ public struct MemoryBrowseQuery: Sendable {
     public var sessionsOnly = false
     public var limit: Int
     public var offset: Int
+    /// Values longer than this many characters come back cut to it (as text), so a page of
+    /// entries is bounded whatever they hold; nil: whole values.
+    public var previewCharacters: Int?
 
     public init(agentID: String?, scope: MemoryScopeFilter = .all, limit: Int = 50, offset: Int = 0) {
         self.agentID = agentID
@@ -22,10 +25,28 @@ public struct MemoryBrowseQuery: Sendable {
 public struct MemoryBrowsePage: Sendable {
     public var entries: [MemoryEntry]
     public var totalCount: Int
+    /// With `previewCharacters`: each entry's stored value length in characters (an entry whose
+    /// length exceeds the preview holds only its first characters, as text).
+    public var valueLengths: [Int]
 
-    public init(entries: [MemoryEntry], totalCount: Int) {
+    public init(entries: [MemoryEntry], totalCount: Int, valueLengths: [Int] = []) {
         self.entries = entries
         self.totalCount = totalCount
+        self.valueLengths = valueLengths
+    }
+
+    /// The stored value's length when the entry at `index` holds only a preview of it.
+    public func cutLength(at index: Int, preview: Int?) -> Int? {
+        guard let preview, index < valueLengths.count, valueLengths[index] > preview else { return nil }
+        return valueLengths[index]
+    }
+}
+
+/// The value column as a browse selects it: cut to `preview` characters when that is set.
+public enum MemoryPreviewSQL {
+    public static func valueColumn(_ preview: Int?) -> String {
+        guard let preview else { return "value" }
+        return "CASE WHEN length(value) > \(preview) THEN substr(value, 1, \(preview)) ELSE value END"
     }
 }
 

@@ -31,6 +31,16 @@ extension PostgresStorage: DashboardLoginStore {
     public func deleteExpiredDashboardLogins(now: Double) async throws -> Int {
         try await run("DELETE FROM dashboard_logins WHERE expires_at <= \(now) RETURNING id").count
     }
+
+    public func renewDashboardLogin(id: String, expiresAt: Double, now: Double) async throws -> Bool {
+        !(try await run(
+            "UPDATE dashboard_logins SET expires_at = GREATEST(expires_at, \(expiresAt)) WHERE id = \(id) AND expires_at > \(now) RETURNING id"
+        )).isEmpty
+    }
+
+    public func deleteAllDashboardLogins() async throws -> [String] {
+        try await run("DELETE FROM dashboard_logins RETURNING id").map { try $0.decode(String.self) }
+    }
 }
 
 extension PostgresStorage: DashboardQueryStore {
@@ -44,14 +54,24 @@ extension PostgresStorage: DashboardQueryStore {
             if query.scope == .all, query.sessionsOnly { conditions.append("session_id IS NOT NULL") }
             return conditions.joined(separator: " AND ")
         }
+        let columns =
+            "agent_id, session_id, key, \(MemoryPreviewSQL.valueColumn(query.previewCharacters)), metadata::text, created_at, updated_at, expires_at"
         page.sql = """
-            SELECT \(PostgresRows.memoryColumns) FROM agent_memory WHERE \(conditions(&page))
+            SELECT \(columns), length(value) FROM agent_memory WHERE \(conditions(&page))
             ORDER BY updated_at DESC, id DESC LIMIT \(page.bind(Int64(query.limit))) OFFSET \(page.bind(Int64(query.offset)))
             """
         count.sql = "SELECT COUNT(*) FROM agent_memory WHERE \(conditions(&count))"
-        let entries = try await run(page.query).map(PostgresRows.memory)
+        var lengths: [Int] = []
+        let entries = try await run(page.query).map { row in
+            let (agentID, sessionID, key, value, metadata, createdAt, updatedAt, expiresAt, length) = try row.decode(
+                (String, String?, String, String, String?, Double?, Double?, Double?, Int32).self)
+            lengths.append(Int(length))
+            return MemoryEntry(
+                agentID: agentID, key: key, scope: MemoryScope(sessionID: sessionID), value: StoredJSON.value(value),
+                metadata: StoredJSON.object(metadata), createdAt: createdAt ?? 0, updatedAt: updatedAt ?? createdAt ?? 0, expiresAt: expiresAt)
+        }
         let total = try await run(count.query).first?.decode(Int64.self) ?? 0
-        return MemoryBrowsePage(entries: entries, totalCount: Int(total))
+        return MemoryBrowsePage(entries: entries, totalCount: Int(total), valueLengths: lengths)
     }
 
     public func recentActivity(limit: Int) async throws -> [SessionActivity] {

@@ -44,4 +44,16 @@ extension SQLiteStorage {
             return db.changesCount
         }
     }
+
+    public func renewDashboardLogin(id: String, expiresAt: Double, now: Double) async throws -> Bool {
+        try await write { db in
+            try db.cachedStatement(sql: "UPDATE dashboard_logins SET expires_at = max(expires_at, ?) WHERE id = ? AND expires_at > ?")
+                .execute(arguments: [expiresAt, id, now])
+            return db.changesCount > 0
+        }
+    }
+
+    public func deleteAllDashboardLogins() async throws -> [String] {
+        try await write { db in try String.fetchAll(db.cachedStatement(sql: "DELETE FROM dashboard_logins RETURNING id")) }
+    }
 }

@@ -14,12 +14,14 @@ extension SQLiteStorage {
             Self.scopeCondition(query.scope, into: &conditions, &arguments)
             if query.scope == .all, query.sessionsOnly { conditions.append("session_id IS NOT NULL") }
             let whereSQL = conditions.joined(separator: " AND ")
-            let entries = try Row.fetchAll(
-                db, sql: "SELECT \(SQLiteRow.memoryColumns) FROM agent_memory WHERE \(whereSQL) ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?",
-                arguments: StatementArguments(arguments + [query.limit, query.offset])
-            ).map(SQLiteRow.memory)
+            let columns = "agent_id, session_id, key, \(MemoryPreviewSQL.valueColumn(query.previewCharacters)), metadata, created_at, updated_at, expires_at"
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT \(columns), length(value) FROM agent_memory WHERE \(whereSQL) ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?",
+                arguments: StatementArguments(arguments + [query.limit, query.offset]))
+            let entries = try rows.map(SQLiteRow.memory)
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM agent_memory WHERE \(whereSQL)", arguments: StatementArguments(arguments)) ?? 0
-            return MemoryBrowsePage(entries: entries, totalCount: total)
+            return MemoryBrowsePage(entries: entries, totalCount: total, valueLengths: rows.map { Int.fromDatabaseValue($0[8]) ?? 0 })
         }
     }
 

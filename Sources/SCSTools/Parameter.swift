@@ -8,8 +8,18 @@ struct Parameter<Value: Sendable>: Sendable {
     let property: ToolSchema.Property
     let isRequired: Bool
     let read: @Sendable (JSONValue?) -> Value
+    /// An identifier (agent id or type, sender, memory key, session id): control characters are
+    /// refused with an input error that names the field (ToolCall+Rules).
+    var isIdentifier = false
 
     var name: String { property.name }
+
+    /// The same parameter, marked as an identifier.
+    func identifier() -> Self {
+        var copy = self
+        copy.isIdentifier = true
+        return copy
+    }
 }
 
 /// The arguments of one call, after schema validation filled in every default.
@@ -136,9 +146,11 @@ enum Parameters {
         "auth_token", "Token from authenticate_agent (sct_…). Optional: without it the call runs as an anonymous read-only agent.",
         maxLength: Limits.tokenLength)
     static let sessionID = Parameter<String>.text("session_id", "Session id (session_ + 16 hex characters).", maxLength: Limits.sessionIDLength)
+        .identifier()
     /// A session scope for memory: a session id, or null for global.
     static let memoryScope = Parameter<String?>.scope(
-        S.optionalString("session_id", "Session scope; null for global.", maxLength: Limits.sessionIDLength))
+        S.optionalString("session_id", "Session scope; null for global.", maxLength: Limits.sessionIDLength)
+    ).identifier()
     static let visibilities = "public (everyone), private (you and admins), agent_only (agents of your agent_type and admins), admin_only (admins)"
 }
 
@@ -146,9 +158,11 @@ enum Parameters {
 struct AnyParameter: Sendable {
     let property: ToolSchema.Property
     let isRequired: Bool
+    let isIdentifier: Bool
 
     init<Value>(_ parameter: Parameter<Value>) {
         property = parameter.property
         isRequired = parameter.isRequired
+        isIdentifier = parameter.isIdentifier
     }
 }

@@ -34,7 +34,8 @@ extension Tool {
         ToolDefinition(name: name, description: description(in: env), inputSchema: inputSchema, readOnly: readOnly) { invocation in
             let call = ToolCall(env: env, invocation: invocation)
             return await call.run(component, name) {
-                try await handle(arguments(ArgumentValues(object: invocation.arguments)), call)
+                try ToolCall.checkIdentifiers(invocation.arguments, parameters)
+                return try await handle(arguments(ArgumentValues(object: invocation.arguments)), call)
             }
         }
     }

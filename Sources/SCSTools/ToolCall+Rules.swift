@@ -6,6 +6,18 @@ import Foundation
 
 /// Rules several tools share: metadata bounds, visibility values, parents, live announcements.
 extension ToolCall {
+    /// Identifiers (agent ids and types, senders, memory keys, session ids) carry no control
+    /// characters: one could forge a line in a log or a header (`"evil\r\nX-Injected: 1"`).
+    static func checkIdentifiers(_ arguments: JSONObject, _ parameters: [AnyParameter]) throws {
+        for parameter in parameters where parameter.isIdentifier {
+            guard let text = arguments[parameter.property.name]?.stringValue, TextSanitizer.hasControlCharacter(text) else { continue }
+            let name = parameter.property.name
+            throw SCSError(
+                code: .invalidInput, message: "\(name) must not contain control characters (such as line breaks or tabs)",
+                severity: .warning, context: ["field": .string(name), "requirement": "no_control_characters"])
+        }
+    }
+
     /// Message and session metadata limits (as the Python server checks them): ≤ 50 keys, keys
     /// ≤ 100 characters, compact JSON ≤ 10,000 characters; `{}` is stored as null.
     static func checked(_ metadata: JSONObject?) throws -> JSONObject? {

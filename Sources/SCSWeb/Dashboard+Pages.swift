@@ -17,6 +17,7 @@ extension Dashboard {
             agentID: viewer.isAdmin ? nil : viewer.identity.agentID, scope: scopeName == "global" ? .global : .all,
             limit: Self.sessionsPerPage, offset: (page - 1) * Self.sessionsPerPage)
         browse.sessionsOnly = scopeName == "session"
+        browse.previewCharacters = MemoryView.previewCharacters
         let result = try await deps.storage.browseMemory(browse, now: deps.clock.now())
         let tabs = [("all", "All"), ("global", "Global"), ("session", "Session-scoped")].map { value, label -> HTML in
             let current: HTML = value == scopeName || (value == "all" && !["global", "session"].contains(scopeName)) ? " aria-current=\"page\"" : ""
@@ -26,14 +27,34 @@ extension Dashboard {
         let body: HTML = """
             <h1>Memory</h1><p class="muted">\(whose) Expired entries are not shown; entries with a TTL show when they expire.</p>
             <nav class="tabs">\(tabs)</nav>
-            \(MemoryView.table(result.entries, now: deps.clock.now(), showSession: true))
+            \(MemoryView.table(result, now: deps.clock.now(), showSession: true))
             \(Layout.pager(path: "/ui/memory", query: [("scope", scopeName)], page: page, size: Self.sessionsPerPage, total: result.totalCount))
             """
         return Self.html(Layout.page("Memory", viewer: viewer, active: .memory, body: body))
     }
 
+    /// One memory value whole (the tables show previews): the viewer's own entries, or any for an admin.
+    func memoryValue(_ request: Request, _ viewer: Viewer) async throws -> Response {
+        let query = FormFields.query(request)
+        let agentID = String((query["agent"] ?? "").prefix(Limits.agentIDLength))
+        let key = String((query["key"] ?? "").prefix(Limits.keyLength))
+        let scope = MemoryScope(sessionID: query["session"].map { String($0.prefix(Limits.sessionIDLength)) })
+        guard viewer.isAdmin || agentID == viewer.identity.agentID,
+            let entry = try await deps.storage.memory(agentID: agentID, key: key, scope: scope, now: deps.clock.now())
+        else {
+            return Self.html(Layout.page("Not found", viewer: viewer, active: .memory, body: Layout.errorBox("No such memory entry.")), status: .notFound)
+        }
+        let body: HTML = """
+            <h1>Memory: <code>\(entry.key)</code></h1><p class="muted">\(entry.agentID) · \(entry.scope.sessionID ?? "global") · updated \(Layout.time(entry.updatedAt))</p>
+            <pre class="value" id="memory-value">\(entry.value.stringValue ?? entry.value.compactText)</pre>
+            """
+        return Self.html(Layout.page("Memory value", viewer: viewer, active: .memory, body: body))
+    }
+
+    /// Who called tools on which session. An agent that is not an admin sees only its own rows,
+    /// as MCP shows it no other agent's activity outside a session it asks about.
     func agentsPage(_ viewer: Viewer) async throws -> Response {
-        let rows = try await deps.storage.recentActivity(limit: 200)
+        let rows = try await deps.storage.recentActivity(limit: 200).filter { viewer.isAdmin || $0.activity.agentID == viewer.identity.agentID }
         var byAgent: [(agent: AgentActivity, sessions: [(String, Double)])] = []
         var index: [String: Int] = [:]
         for row in rows {
@@ -66,6 +87,14 @@ extension Dashboard {
     }
 
     func healthPage(_ request: Request, _ viewer: Viewer) async -> Response {
+        guard viewer.isAdmin else {
+            // What MCP shows an agent that is not an admin: nothing of the workers or the database
+            // (get_performance_metrics is for admins).
+            return Self.html(Layout.page("Workers & health", viewer: viewer, active: .health, body: """
+                <h1>Workers &amp; health</h1><p class="status-line">version \(deps.version)</p>
+                <p class="muted">Workers, the database and the raw health report are shown to admins only.</p>
+                """))
+        }
         let workers = await deps.workers()
         let health = await deps.health()
         let notice: HTML = FormFields.query(request)["restarted"].map { "<p class=\"notice ok\" role=\"status\">Restarted: \($0).</p>" } ?? .empty
@@ -76,13 +105,20 @@ extension Dashboard {
             <td>\(MemoryView.duration(worker.uptime))</td><td class="num">\(worker.inFlight)</td><td>\(worker.lastError ?? "—")</td></tr>
             """
         }
-        let restart: HTML = viewer.isAdmin
+        let restart: HTML = viewer.isOperator
             ? """
                 <form method="post" action="/ui/workers/restart" class="filters" id="restart-form"><input type="hidden" name="csrf" value="\(viewer.csrf)">
                 <label>Restart <select name="role" id="restart-role"><option value="search">search workers</option><option value="memory">memory worker</option></select></label>
                 <button type="submit" id="restart-button">Restart</button></form>
                 """
-            : "<p class=\"muted\">Only the operator can restart workers.</p>"
+            : "<p class=\"muted\">Only the operator (signed in with the password) can restart workers.</p>"
+        let everywhere: HTML = viewer.isOperator
+            ? """
+                <h2>Sign-ins</h2><form method="post" action="/ui/logout-everywhere" class="filters" id="logout-everywhere-form">
+                <input type="hidden" name="csrf" value="\(viewer.csrf)"><button type="submit" id="logout-everywhere">Sign out everywhere</button>
+                <span class="muted">Ends every dashboard login, the operator's and agents', on every node.</span></form>
+                """
+            : .empty
         let database = health["database"]
         let status = health["status"]?.stringValue ?? "unknown"
         let body: HTML = """
@@ -90,7 +126,7 @@ extension Dashboard {
             <p class="status-line"><span class="state \(status)">\(status)</span> · version \(deps.version)</p>
             <div class="scroll"><table class="list" id="workers"><thead><tr><th>Worker</th><th>PID</th><th>State</th><th class="num">Restarts</th>
             <th>Uptime</th><th class="num">In flight</th><th>Last error</th></tr></thead><tbody>\(rows)</tbody></table></div>
-            \(restart)
+            \(restart)\(everywhere)
             <h2>Database</h2>
             <dl class="facts"><dt>Backend</dt><dd>\(database?["backend"]?.stringValue ?? "?")</dd><dt>State</dt><dd>\(database?["status"]?.stringValue ?? "?")</dd>
             <dt>Size</dt><dd>\(database?["size_bytes"]?.intValue.map { Self.bytes($0) } ?? "?")</dd></dl>
@@ -105,9 +141,7 @@ extension Dashboard {
 
     /// The operator restarts a role's workers; the restart is audited.
     func restartWorker(fields: FormFields, _ viewer: Viewer) async throws -> Response {
-        guard viewer.isAdmin else {
-            return Self.html(Layout.page("Refused", viewer: viewer, active: .health, body: Layout.errorBox("Only the operator can restart workers.")), status: .forbidden)
-        }
+        guard viewer.isOperator else { return operatorOnly(viewer, "Only the operator can restart workers.") }
         guard let role = fields["role"], ["search", "memory"].contains(role) else { throw SCSError(code: .invalidInput, message: "Unknown worker role.") }
         try await deps.restart(role)
         deps.audit.write(NewAuditEvent(
@@ -160,7 +194,7 @@ extension Dashboard {
               }
             }
             """
-        let reveal: HTML = viewer.isAdmin
+        let reveal: HTML = viewer.isOperator
             ? """
                 <p><button type="button" id="reveal-key">Reveal the API key for 30 seconds</button> <code id="api-key" class="secret hidden"></code></p>
                 """
@@ -178,7 +212,7 @@ extension Dashboard {
 
     /// The API key, to the operator only, with how long the page may show it.
     func revealKey(_ viewer: Viewer) -> Response {
-        guard viewer.isAdmin else { return Self.json(["error": "Only the operator can reveal the API key."], status: .forbidden) }
+        guard viewer.isOperator else { return Self.json(["error": "Only the operator can reveal the API key."], status: .forbidden) }
         deps.audit.write(NewAuditEvent(eventType: "api_key_revealed", agentID: viewer.identity.agentID, sessionID: nil, metadata: nil, timestamp: deps.clock.now()))
         return Self.json(["api_key": .string(deps.apiKey), "ttl_seconds": 30])
     }

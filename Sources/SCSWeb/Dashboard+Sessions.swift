@@ -64,8 +64,9 @@ extension Dashboard {
         messageQuery.beforeID = before
         let page = try await deps.storage.messages(messageQuery, reader: viewer.identity)
         let messages = Array(page.messages.reversed())
-        let memory = try await deps.storage.browseMemory(
-            MemoryBrowseQuery(agentID: viewer.isAdmin ? nil : viewer.identity.agentID, scope: .session(id), limit: 200), now: deps.clock.now())
+        var memoryQuery = MemoryBrowseQuery(agentID: viewer.isAdmin ? nil : viewer.identity.agentID, scope: .session(id), limit: 200)
+        memoryQuery.previewCharacters = MemoryView.previewCharacters
+        let memory = try await deps.storage.browseMemory(memoryQuery, now: deps.clock.now())
         let lastID = messages.last?.id ?? (before.map { $0 - 1 } ?? 0)
         let older: HTML = messages.count == Self.messagesPerPage || page.truncated
             ? "<a class=\"older\" href=\"\(sessionLink(id, filter: filter, before: messages.first?.id))\">Load older messages</a>" : .empty
@@ -90,11 +91,11 @@ extension Dashboard {
             <form method="get" action="/ui/sessions/\(id)" class="filters"><label>Visibility <select name="visibility" id="visibility-filter">\(options)</select></label>
             <button type="submit">Show</button></form>
             \(older)\(newest)
-            <div id="message-list" class="messages">\(MessageView.thread(messages))</div>
+            <div id="message-list" class="messages">\(MessageView.thread(messages, links: linkPolicy(request)))</div>
             <button type="button" id="unread" class="unread hidden">0 new messages ↓</button>
             \(composer(session, viewer))
             </section>
-            <section id="memory" class="tab-panel">\(MemoryView.table(memory.entries, now: deps.clock.now(), showSession: false))</section>
+            <section id="memory" class="tab-panel">\(MemoryView.table(memory, now: deps.clock.now(), showSession: false))</section>
             """
         return Self.html(Layout.page(session.purpose, viewer: viewer, active: .sessions, body: body, extraBodyAttributes: attributes))
     }
@@ -130,7 +131,7 @@ extension Dashboard {
         let filter = query["visibility"].flatMap(Visibility.init(rawValue:))
         let page = try await deps.storage.messages(
             MessageQuery(sessionID: id, visibility: filter, afterID: after, order: .ascending, limit: 200, maxBytes: 4 << 20), reader: viewer.identity)
-        var response = Self.html(page.messages.map { MessageView.article($0, replies: []) }.joined())
+        var response = Self.html(page.messages.map { MessageView.article($0, replies: [], links: linkPolicy(request)) }.joined())
         response.headers[HTTPField.Name("X-Last-ID")!] = String(page.messages.last?.id ?? after)
         return response
     }

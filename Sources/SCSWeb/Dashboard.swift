@@ -14,18 +14,24 @@ import SCSStorage
 /// signed-in viewer, and every response carries a strict CSP.
 public struct Dashboard: Sendable {
     let deps: DashboardDependencies
+    /// What operator logins record of the password in force (nil: the dashboard is off).
+    let operatorFingerprint: String?
 
-    public init(_ dependencies: DashboardDependencies) { deps = dependencies }
+    public init(_ dependencies: DashboardDependencies) {
+        deps = dependencies
+        operatorFingerprint = dependencies.password.map(dependencies.cookie.operatorFingerprint)
+    }
 
     /// Largest form body a page accepts (the composer's message is the largest field).
     static let maxFormBytes = 512 * 1024
 
     public func register<Context: RemoteAddressRequestContext>(on router: Router<Context>) {
-        let ui = router.group("ui")
+        let ui = router.group("ui").add(middleware: DashboardGuard(dashboard: self))
         ui.get("static/:file") { _, context in try Self.asset(context.parameters.require("file")) }
         ui.get("login") { request, _ in await signInPage(request, error: nil) }
         ui.post("login") { request, context in try await signIn(request, context) }
         ui.post("logout") { request, _ in try await signOut(request) }
+        ui.post("logout-everywhere") { request, _ in try await signOutEverywhere(request) }
         ui.get("/") { request, _ in
             // `/ui` and `/ui/` reach the same route; the list lives at `/ui/` (relative links work there).
             guard request.uri.path.hasSuffix("/") else { return Self.redirect("/ui/", status: .movedPermanently) }
@@ -37,13 +43,15 @@ public struct Dashboard: Sendable {
         }
         ui.get("sessions/:id/messages") { request, context in
             let id = try context.parameters.require("id")
-            return try await page(request) { viewer in try await messagesFragment(request, id: id, viewer) }
+            // Fetched by the page's script: without a login it answers 401, not the sign-in page.
+            return try await page(request, fragment: true) { viewer in try await messagesFragment(request, id: id, viewer) }
         }
         ui.post("sessions/:id/messages") { request, context in
             let id = try context.parameters.require("id")
             return try await form(request) { viewer, fields in try await post(id: id, fields: fields, viewer) }
         }
         ui.get("memory") { request, _ in try await page(request) { viewer in try await memoryPage(request, viewer) } }
+        ui.get("memory/value") { request, _ in try await page(request) { viewer in try await memoryValue(request, viewer) } }
         ui.get("agents") { request, _ in try await page(request) { viewer in try await agentsPage(viewer) } }
         ui.get("health") { request, _ in try await page(request) { viewer in await healthPage(request, viewer) } }
         ui.post("workers/restart") { request, _ in
@@ -52,6 +60,11 @@ public struct Dashboard: Sendable {
         ui.get("audit") { request, _ in try await page(request) { viewer in try await auditPage(request, viewer) } }
         ui.get("connect") { request, _ in try await page(request) { viewer in connectPage(request, viewer) } }
         ui.post("api-key") { request, _ in try await form(request) { viewer, _ in revealKey(viewer) } }
+    }
+
+    /// A page refused to anyone but the operator's password login.
+    func operatorOnly(_ viewer: Viewer, _ message: String) -> Response {
+        Self.html(Layout.page("Refused", viewer: viewer, active: nil, body: Layout.errorBox(message)), status: .forbidden)
     }
 
     // MARK: Responses
@@ -90,19 +103,28 @@ public struct Dashboard: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: asset.body)))
     }
 
-    /// A signed-in page: without a viewer, the sign-in page (or how to turn the dashboard on).
-    func page(_ request: Request, _ render: (Viewer) async throws -> Response) async throws -> Response {
+    /// A signed-in page: without a viewer, the sign-in page (or how to turn the dashboard on), or
+    /// 401 for a fragment the page's script fetches. Renders pass a bounded gate (503 when it is
+    /// full), and a login in use is renewed.
+    func page(_ request: Request, fragment: Bool = false, _ render: (Viewer) async throws -> Response) async throws -> Response {
         guard deps.password != nil else { return Self.html(DisabledPage.render(), status: .serviceUnavailable) }
         guard let viewer = await viewer(request) else {
+            if fragment { return Self.html("Signed out.", status: .unauthorized) }
             let target = request.uri.path.hasPrefix("/ui/") ? "?next=" + (request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") : ""
             return Self.redirect("/ui/login" + target, status: .found)
         }
         let started = ContinuousClock.now
         do {
-            var response = try await render(viewer)
+            var response = try await deps.renders.run { try await render(viewer) }
             // How long the page took to gather and render (docs/DASHBOARD.md; scripts/bench reads it).
             let elapsed = (ContinuousClock.now - started) / .microseconds(1)
             response.headers[HTTPField.Name("Server-Timing")!] = "render;dur=" + String(format: "%.3f", elapsed / 1000)
+            await renew(viewer, request, &response)
+            return response
+        } catch is ConcurrencyGate.Busy {
+            var response = Self.html(Layout.page("Busy", viewer: viewer, active: nil, body: Layout.errorBox(
+                "The dashboard is busy rendering other pages. Try again in a moment.")), status: .serviceUnavailable)
+            response.headers[.retryAfter] = "1"
             return response
         } catch let error as SCSError {
             let status: HTTPResponse.Status = error.code == .sessionNotFound || error.code == .messageNotFound ? .notFound : .badRequest

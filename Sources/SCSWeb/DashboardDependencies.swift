@@ -56,6 +56,15 @@ public struct DashboardDependencies: Sendable {
     public var clock: any WallClock
     public var logger: Logger
     public var version: String
+    /// Proxies whose `X-Forwarded-For` names the client (the sign-in throttle's key).
+    public var trustedProxies = TrustedProxies.none
+    /// Host names the dashboard answers to (`DASHBOARD_HOSTS`; empty: any).
+    public var dashboardHosts: [String] = []
+    /// Password checks (scrypt) at once, and waiting; more are refused with 503.
+    public var passwordChecks = ConcurrencyGate(limit: 2, maximumWaiting: 8)
+    /// Page renders at once, and waiting: at most half the cores render, so `/mcp` and `/health`
+    /// always have threads of the cooperative pool.
+    public var renders = ConcurrencyGate(limit: max(1, ProcessInfo.processInfo.activeProcessorCount / 2), maximumWaiting: 64)
 
     public init(
         storage: any Storage, tokens: TokenService, events: SessionEvents, server: MCPServer, audit: AuditWriter,
@@ -91,13 +100,23 @@ struct Viewer: Sendable {
     var csrf: String
     /// The digest of the token an agent signed in with (nil for the operator).
     var tokenDigest: String?
+    /// The stored login (its creation and expiry drive sliding renewal).
+    var login: DashboardLogin
 
+    /// Sees everything (the operator, or an agent whose token carries `admin`).
     var isAdmin: Bool { identity.isAdmin }
-    var name: String { tokenDigest == nil ? "operator" : identity.agentID }
+    /// Signed in with the operator's password: only this login may reveal the API key, restart
+    /// workers or sign everyone out; an agent's admin token may not.
+    var isOperator: Bool { tokenDigest == nil && login.principal == .admin }
+    var name: String { isOperator ? "operator" : identity.agentID }
 
-    /// The operator's identity: the admin view, posting as `admin` (a human).
+    /// The id the operator posts as. `authenticate_agent` refuses ids with this prefix, so no
+    /// agent can claim it and read the operator's private posts (docs/DASHBOARD.md, "Sign-in").
+    static let operatorID = AgentIdentity.reservedOperatorID
+
+    /// The operator's identity: the admin view, posting as a human.
     static func operatorIdentity() -> AgentIdentity {
-        AgentIdentity(agentID: "admin", agentType: "human", permissions: [.read, .write, .admin])
+        AgentIdentity(agentID: operatorID, agentType: "human", permissions: [.read, .write, .admin])
     }
 }
 

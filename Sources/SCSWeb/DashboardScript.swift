@@ -110,7 +110,9 @@ enum DashboardScript {
               if (fetching) { again = true; return; }
               fetching = true;
               var url = "/ui/sessions/" + encodeURIComponent(session) + "/messages?after=" + lastId + (visibility ? "&visibility=" + encodeURIComponent(visibility) : "");
-              fetch(url, { credentials: "same-origin" }).then(function (r) {
+              fetch(url, { credentials: "same-origin", redirect: "manual" }).then(function (r) {
+                // The login ended: never append whatever came instead of messages (a sign-in page).
+                if (r.status === 401 || r.type === "opaqueredirect" || r.redirected) { signedOut(); throw new Error("signed out"); }
                 if (!r.ok) throw new Error("HTTP " + r.status);
                 var last = parseInt(r.headers.get("X-Last-ID") || "0", 10);
                 return r.text().then(function (html) { return { html: html, last: last }; });
@@ -134,7 +136,16 @@ enum DashboardScript {
               });
             }
 
+            var ended = false;
+            function signedOut() {
+              ended = true;
+              setState("signed out: reload to sign in again", "down");
+              clearInterval(pinger);
+              if (socket) { socket.onclose = null; socket.close(); }
+            }
+
             function connect() {
+              if (ended) return;
               var scheme = location.protocol === "https:" ? "wss://" : "ws://";
               socket = new WebSocket(scheme + location.host + "/ws/" + encodeURIComponent(session));
               setState("connecting…");
@@ -163,7 +174,7 @@ enum DashboardScript {
               };
               socket.onclose = function (event) {
                 clearInterval(pinger);
-                if (event.code === 4401 || event.code === 4403) { setState(event.reason || "signed out", "down"); return; }
+                if (event.code === 4401 || event.code === 4403) { ended = true; setState(event.reason || "signed out", "down"); return; }
                 attempts++;
                 var delay = Math.min(15000, 500 * Math.pow(2, attempts));
                 setState("reconnecting…", "down");

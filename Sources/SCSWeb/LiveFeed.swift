@@ -21,6 +21,16 @@ public final class LiveFeed: Sendable {
     public static let maxSocketsPerViewer = 32
     /// Missed messages one `after_id` subscribe replays (more: the client reloads the page).
     public static let replayLimit = 200
+    /// Replays go out a page at a time, the next page once the socket's queue drained below
+    /// `replayLowWater` bytes.
+    static let replayPage = 50
+    static let replayLowWater = 256 << 10
+    /// Bytes queued for all sockets together: past it, the socket that would go over is closed
+    /// as too slow (it resumes with `after_id`).
+    public static let totalQueueByteLimit = 256 << 20
+    /// How often an open socket's credential is checked again (a token that expired, a login
+    /// that ended on a node whose announcement was lost).
+    public static let recheckInterval: Duration = .seconds(20)
 
     enum Outgoing: Sendable {
         case text(String)
@@ -36,12 +46,23 @@ public final class LiveFeed: Sendable {
         var queued: QueuedBytes
     }
 
-    /// Bytes queued for one socket and not written yet (added on enqueue, taken off by its writer).
+    /// Bytes queued for one socket and not written yet (added on enqueue, taken off by its writer),
+    /// and a count of writes that a replay waits on until the queue is below its low-water mark.
     final class QueuedBytes: Sendable {
         let value = Atomic<Int>(0)
+        let drained = WaitableState(0)
+    }
+
+    /// Every open socket (subscribed or not) with the credential it holds, so that a revoked
+    /// token or an ended login closes all of them.
+    struct Watch: Sendable {
+        var loginID: String?
+        var tokenDigest: String?
+        var queue: AsyncStream<Outgoing>.Continuation
     }
 
     struct State {
+        var sockets: [UUID: Watch] = [:]
         var sessions: [String: [UUID: Subscriber]] = [:]
         /// Sockets per viewer key (login, token, or the peer address of a socket not signed in yet).
         var perViewer: [String: Int] = [:]
@@ -50,6 +71,8 @@ public final class LiveFeed: Sendable {
 
     let state = Mutex(State())
     let clock: any WallClock
+    /// Bytes queued for every socket together.
+    let totalQueued = Atomic<Int>(0)
 
     public init(events: SessionEvents, clock: any WallClock) {
         self.clock = clock
@@ -90,6 +113,18 @@ public final class LiveFeed: Sendable {
         }
     }
 
+    /// Records (or updates) the credential an open socket holds.
+    func track(_ id: UUID, _ watch: Watch) {
+        state.withLock { $0.sockets[id] = watch }
+    }
+
+    func untrack(_ id: UUID) {
+        _ = state.withLock { $0.sockets.removeValue(forKey: id) }
+    }
+
+    /// Bytes queued for every socket now (for `/health` and tests).
+    public var queuedBytes: Int { totalQueued.load(ordering: .relaxed) }
+
     func subscribe(_ id: UUID, _ subscriber: Subscriber) {
         state.withLock { $0.sessions[subscriber.sessionID, default: [:]][id] = subscriber }
     }
@@ -124,22 +159,38 @@ public final class LiveFeed: Sendable {
         }
     }
 
-    /// Enqueues, or closes the socket when its queue is full in messages or bytes (the client
-    /// resumes with `after_id`).
+    /// Enqueues, or closes the socket when its queue is full in messages or bytes, or when every
+    /// socket together holds too many bytes (the client resumes with `after_id`).
     func send(_ item: Outgoing, to subscriber: Subscriber) {
-        if case .text(let text) = item,
-            subscriber.queued.value.add(text.utf8.count, ordering: .relaxed).newValue > Self.queueByteLimit
-        {
+        if case .text(let text) = item {
+            let size = text.utf8.count
+            let total = totalQueued.add(size, ordering: .relaxed).newValue
+            let own = subscriber.queued.value.add(size, ordering: .relaxed).newValue
+            guard own <= Self.queueByteLimit, total <= Self.totalQueueByteLimit else {
+                totalQueued.subtract(size, ordering: .relaxed)
+                subscriber.queued.value.subtract(size, ordering: .relaxed)
+                subscriber.queue.finish()
+                return
+            }
+            if case .enqueued = subscriber.queue.yield(item) { return }
+            // Full (or already closed): nothing was queued. The writer sees the end and closes as "too slow".
+            totalQueued.subtract(size, ordering: .relaxed)
+            subscriber.queued.value.subtract(size, ordering: .relaxed)
             subscriber.queue.finish()
             return
         }
-        if case .dropped = subscriber.queue.yield(item) {
-            subscriber.queue.finish()  // the socket's writer sees the end and closes as "too slow"
-        }
+        if case .dropped = subscriber.queue.yield(item) { subscriber.queue.finish() }
     }
 
-    func closeAll(code: UInt16, reason: String, where matches: (Subscriber) -> Bool) {
-        let targets = state.withLock { $0.sessions.values.flatMap { $0.values.filter(matches) } }
+    /// A socket's writer sent `size` bytes.
+    func written(_ size: Int, queued: QueuedBytes) {
+        totalQueued.subtract(size, ordering: .relaxed)
+        queued.value.subtract(size, ordering: .relaxed)
+        queued.drained.update { $0 &+= 1 }
+    }
+
+    func closeAll(code: UInt16, reason: String, where matches: (Watch) -> Bool) {
+        let targets = state.withLock { $0.sockets.values.filter(matches) }
         for target in targets {
             target.queue.yield(.close(code: code, reason: reason))
             target.queue.finish()

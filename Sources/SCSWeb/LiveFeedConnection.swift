@@ -21,6 +21,11 @@ final class LiveFeedConnection: Sendable {
 
     /// Whose places in `LiveFeed.admit` this socket holds (moves once, when `subscribe` signs it in).
     let heldBy: Mutex<String>
+    /// Messages the client may still send: a bucket of `inboundBurst` refilled at
+    /// `inboundPerSecond` (each `subscribe` costs a database read).
+    let allowance: Mutex<(tokens: Double, at: ContinuousClock.Instant)>
+    static let inboundBurst = 20.0
+    static let inboundPerSecond = 5.0
 
     init(
         socket: LiveFeedSocket, sessionID: String, credentials: LiveFeedSocket.Credentials?, viewerKey: String,
@@ -31,6 +36,26 @@ final class LiveFeedConnection: Sendable {
         self.queue = queue
         state = Mutex((credentials, false))
         heldBy = Mutex(viewerKey)
+        allowance = Mutex((Self.inboundBurst, ContinuousClock.now))
+        track(credentials)
+    }
+
+    /// Tells the feed which credential this socket holds (its revocation closes the socket).
+    func track(_ credentials: LiveFeedSocket.Credentials?) {
+        socket.feed.track(id, LiveFeed.Watch(loginID: credentials?.loginID, tokenDigest: credentials?.tokenDigest, queue: queue))
+    }
+
+    /// Takes one message from the client's allowance; false when it sends faster than allowed.
+    func allowMessage() -> Bool {
+        allowance.withLock { allowance in
+            let now = ContinuousClock.now
+            let elapsed = Double((now - allowance.at) / .milliseconds(1)) / 1000
+            allowance.tokens = min(Self.inboundBurst, allowance.tokens + elapsed * Self.inboundPerSecond)
+            allowance.at = now
+            guard allowance.tokens >= 1 else { return false }
+            allowance.tokens -= 1
+            return true
+        }
     }
 
     var viewerKey: String { heldBy.withLock { $0 } }
@@ -57,11 +82,13 @@ final class LiveFeedConnection: Sendable {
     func end() {
         ended.withLock { $0 = true }
         socket.feed.unsubscribe(id, sessionID: sessionID)
+        socket.feed.untrack(id)
         queue.finish()
     }
 
     /// One client message; false once the socket is closing.
     func handle(_ text: String) async -> Bool {
+        guard allowMessage() else { return closing(LiveFeedSocket.badMessage, "too many messages: slow down") }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         // The Python server's plain-text forms.
         if trimmed == "ping", isAuthenticated {
@@ -108,6 +135,10 @@ final class LiveFeedConnection: Sendable {
             }
             guard moved else { return closing(LiveFeedSocket.full, "too many live feeds open") }
             state.withLock { $0.credentials = credentials }
+            track(credentials)
+        } else if !(await stillValid()) {
+            // Checked again on every subscribe: the token or login may have ended since the upgrade.
+            return closing(LiveFeedSocket.unauthenticated, "signed out")
         }
         let storage = socket.dashboard.deps.storage
         guard sessionID.utf8.count <= Limits.sessionIDLength, (try? await storage.session(id: sessionID)) != nil else {
@@ -123,30 +154,43 @@ final class LiveFeedConnection: Sendable {
         return true
     }
 
-    /// The visible messages after `after`, oldest first, as `new_message` events.
+    /// The visible messages after `after`, oldest first, as `new_message` events: a page at a
+    /// time, each page once the socket drained the one before, the credential checked before
+    /// each page (docs/DASHBOARD.md, "Live feed").
     func replay(after: Int64) async {
-        let reader = subscriber.identity
-        guard let page = try? await socket.dashboard.deps.storage.messages(
-            MessageQuery(sessionID: sessionID, afterID: after, order: .ascending, limit: LiveFeed.replayLimit + 1, maxBytes: 8 << 20),
-            reader: reader)
-        else { return }
-        for message in page.messages.prefix(LiveFeed.replayLimit) {
-            socket.feed.send(.text(LiveFeedEvents.newMessage(message)), to: subscriber)
+        var cursor = after
+        var sent = 0
+        let queued = self.queued
+        while sent < LiveFeed.replayLimit {
+            let drained = await queued.drained.wait(timeout: 30) { _ in queued.value.load(ordering: .relaxed) < LiveFeed.replayLowWater }
+            guard drained, !readerEnded, await stillValid() else { return }
+            let want = min(LiveFeed.replayPage, LiveFeed.replayLimit - sent)
+            guard let page = try? await socket.dashboard.deps.storage.messages(
+                MessageQuery(sessionID: sessionID, afterID: cursor, order: .ascending, limit: want + 1, maxBytes: 2 << 20),
+                reader: subscriber.identity)
+            else { return }
+            if page.messages.isEmpty { break }
+            for message in page.messages.prefix(want) {
+                socket.feed.send(.text(LiveFeedEvents.newMessage(message)), to: subscriber)
+                cursor = message.id
+                sent += 1
+            }
+            if page.messages.count <= want, !page.truncated { return }
         }
-        if page.messages.count > LiveFeed.replayLimit || page.truncated {
-            send(["type": "replay_truncated", "resume_after_id": .int(page.messages.prefix(LiveFeed.replayLimit).last?.id ?? after)])
-        }
+        send(["type": "replay_truncated", "resume_after_id": .int(cursor)])
     }
 
+    /// Whether the socket's credential still holds: its login (with the operator's password in
+    /// force, or its agent's token) or its token.
     func stillValid() async -> Bool {
         guard let credentials = state.withLock({ $0.credentials }) else { return false }
-        let deps = socket.dashboard.deps
+        let dashboard = socket.dashboard
         if let loginID = credentials.loginID {
-            guard (try? await deps.storage.dashboardLogin(id: loginID, now: deps.clock.now())) != nil else { return false }
+            return await dashboard.viewer(loginID: loginID) != nil
         }
         if let digest = credentials.tokenDigest {
-            guard (try? await deps.tokens.resolve(.bound(digest: digest))) != nil else { return false }
+            return (try? await dashboard.deps.tokens.resolve(.bound(digest: digest))) != nil
         }
-        return true
+        return false
     }
 }

@@ -55,6 +55,7 @@ public struct LiveFeedSocket: Sendable {
     }
 
     func shouldUpgrade(_ request: Request) async throws -> RouterShouldUpgrade {
+        guard dashboard.hostAllowed(request) else { throw HTTPError(.misdirectedRequest, message: "Not this host.") }
         guard dashboard.deps.password != nil || request.headers[.authorization] != nil else {
             // With the dashboard off, only an agent's token opens a feed.
             if request.headers[.origin] != nil { throw HTTPError(.forbidden, message: "The dashboard is off.") }
@@ -83,7 +84,7 @@ public struct LiveFeedSocket: Sendable {
             guard parts.count == 2, parts[0].lowercased() == "bearer" else { return .some(nil) }
             return .some(await credentials(token: String(parts[1])))
         }
-        if let cookie = request.cookies[DashboardCookie.name]?.value {
+        if let cookie = Dashboard.loginCookie(request) {
             guard let viewer = await dashboard.viewer(cookie: cookie) else { return .some(nil) }
             return .some(Credentials(identity: viewer.identity, loginID: viewer.loginID, tokenDigest: viewer.tokenDigest))
         }
@@ -113,12 +114,29 @@ public struct LiveFeedSocket: Sendable {
         let (queue, continuation) = AsyncStream<LiveFeed.Outgoing>.makeStream(bufferingPolicy: .bufferingOldest(LiveFeed.queueLimit))
         let connection = LiveFeedConnection(
             socket: self, sessionID: sessionID, credentials: presented, viewerKey: viewerKey, queue: continuation)
-        defer { feed.release(viewerKey: connection.viewerKey) }
+        defer {
+            feed.release(viewerKey: connection.viewerKey)
+            // Whatever the writer left unwritten no longer counts against the server-wide budget.
+            feed.written(connection.queued.value.load(ordering: .relaxed), queued: connection.queued)
+        }
         enum Finished { case writer, watchdog }
         await withTaskGroup(of: Finished.self) { group in
-            group.addTask {
-                await Self.write(queue, queued: connection.queued, to: outbound, overrun: { !connection.readerEnded })
+            group.addTask { [feed] in
+                await Self.write(queue, feed: feed, queued: connection.queued, to: outbound, overrun: { !connection.readerEnded })
                 return .writer
+            }
+            // The credential is checked again on a timer, subscribed or not (an expired token, a
+            // login ended where the announcement did not reach this node).
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: LiveFeed.recheckInterval)
+                    guard !Task.isCancelled else { break }
+                    if connection.isAuthenticated, !(await connection.stillValid()) {
+                        connection.close(Self.unauthenticated, "signed out")
+                        break
+                    }
+                }
+                return .watchdog
             }
             if presented == nil {
                 group.addTask {
@@ -149,14 +167,15 @@ public struct LiveFeedSocket: Sendable {
     /// The socket's only writer: the queue in order; a queue that ended without a close was
     /// overrun (the consumer was too slow).
     static func write(
-        _ queue: AsyncStream<LiveFeed.Outgoing>, queued: LiveFeed.QueuedBytes, to outbound: WebSocketOutboundWriter, overrun: () -> Bool
+        _ queue: AsyncStream<LiveFeed.Outgoing>, feed: LiveFeed, queued: LiveFeed.QueuedBytes, to outbound: WebSocketOutboundWriter,
+        overrun: () -> Bool
     ) async {
         do {
             for await item in queue {
                 switch item {
                 case .text(let text):
                     try await outbound.write(.text(text))
-                    queued.value.subtract(text.utf8.count, ordering: .relaxed)
+                    feed.written(text.utf8.count, queued: queued)
                 case .close(let code, let reason):
                     try await outbound.close(.unknown(code), reason: reason)
                     return

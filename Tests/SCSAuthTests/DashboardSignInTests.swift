@@ -65,4 +65,53 @@ struct DashboardSignInTests {
         for client in 0..<1_000 { throttle.recordFailure("client-\(client)", now: 100) }
         #expect(throttle.trackedClients <= 100)
     }
+
+    @Test("attempts in flight count: 40 sign-ins sent together from one address get 5 places, the rest wait")
+    func attemptsInFlight() {
+        let throttle = LoginThrottle(allowed: 5, window: 60)
+        var admitted: [LoginThrottle.Attempt] = []
+        var refused = 0
+        for _ in 0..<40 {
+            switch throttle.begin("10.0.0.9", now: 0) {
+            case .admitted(let attempt): admitted.append(attempt)
+            case .refused(let wait):
+                refused += 1
+                #expect(wait >= 1)
+            }
+        }
+        #expect(admitted.count == 5 && refused == 35 && throttle.attemptsInFlight == 5)
+        for attempt in admitted { throttle.finish(attempt, .failure, now: 1) }
+        #expect(throttle.attemptsInFlight == 0)
+        guard case .refused(let wait) = throttle.begin("10.0.0.9", now: 2) else { Issue.record("a sixth attempt was admitted"); return }
+        #expect(wait == 59)
+        // An expired form counts for nothing.
+        guard case .admitted(let other) = throttle.begin("10.0.0.10", now: 2) else { Issue.record("refused"); return }
+        throttle.finish(other, .abandoned, now: 2)
+        #expect(throttle.retryAfter("10.0.0.10", now: 2) == 0)
+    }
+
+    @Test("a server-wide failure budget stops guesses spread over many addresses")
+    func globalBudget() {
+        let throttle = LoginThrottle(allowed: 5, window: 60, globalAllowed: 100)
+        for client in 0..<100 {
+            guard case .admitted(let attempt) = throttle.begin("10.1.0.\(client)", now: 10) else { Issue.record("refused early"); return }
+            throttle.finish(attempt, .failure, now: 10)
+        }
+        guard case .refused(let wait) = throttle.begin("192.0.2.1", now: 20) else { Issue.record("admitted past the budget"); return }
+        #expect(wait == 50)
+        guard case .admitted = throttle.begin("192.0.2.1", now: 71) else { Issue.record("still refused after the window"); return }
+    }
+
+    @Test("operator logins are bound to the password in force; the idle lifetime slides up to the absolute one")
+    func operatorFingerprint() throws {
+        let cookie = DashboardCookie(jwtSecretKey: String(repeating: "k", count: 40))
+        let first = try #require(try DashboardPassword(password: "first password here", hash: nil))
+        let second = try #require(try DashboardPassword(password: "second password here", hash: nil))
+        #expect(cookie.operatorFingerprint(first) == cookie.operatorFingerprint(first))
+        #expect(cookie.operatorFingerprint(first) != cookie.operatorFingerprint(second))
+        #expect(!cookie.operatorFingerprint(first).contains("first"))
+        #expect(DashboardCookie.renewedExpiry(createdAt: 0, now: 100) == 100 + DashboardCookie.lifetime)
+        #expect(DashboardCookie.renewedExpiry(createdAt: 0, now: DashboardCookie.absoluteLifetime - 10) == DashboardCookie.absoluteLifetime)
+        #expect(throws: DashboardPasswordError.self) { try DashboardPassword(password: "elevenchars", hash: nil) }
+    }
 }

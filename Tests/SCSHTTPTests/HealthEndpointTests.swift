@@ -47,3 +47,19 @@ struct HealthEndpointTests {
         try await storage.close()
     }
 }
+
+@Suite("The anonymous health answer")
+struct LivenessCacheTests {
+    @Test("a flood of anonymous checks costs one check per max age")
+    func flood() async {
+        let cache = LivenessCache(maxAge: .seconds(60)) { true }
+        await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<200 { group.addTask { await cache.value() } }
+            for await up in group { #expect(up) }
+        }
+        #expect(cache.checkCount == 1)
+        cache.record(false)
+        #expect(await cache.value() == false)
+        #expect(cache.checkCount == 1)
+    }
+}

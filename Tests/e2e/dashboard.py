@@ -73,10 +73,10 @@ class Browserless:
 class Agent:
     """An agent made over MCP (raw JSON-RPC): its token, and calls with it."""
 
-    def __init__(self, server, agent_id, permissions=("read", "write")):
+    def __init__(self, server, agent_id, permissions=("read", "write"), agent_type="claude"):
         self.server = server
         self.sid, _ = initialize(server)
-        result = self.call("authenticate_agent", agent_id=agent_id, agent_type="claude", requested_permissions=list(permissions))
+        result = self.call("authenticate_agent", agent_id=agent_id, agent_type=agent_type, requested_permissions=list(permissions))
         self.token = result["token"]
         self.agent_id = agent_id
 

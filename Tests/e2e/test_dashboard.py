@@ -111,7 +111,7 @@ def test_forms_that_change_something_need_the_csrf_token_and_logout_ends_the_log
     status, headers, _ = client.request(f"/ui/sessions/{session}/messages", {"content": "from a person", "csrf": csrf})
     assert status == 303 and f"/ui/sessions/{session}#m-" in headers["Location"]
     messages = agent.call("get_messages", session_id=session)["messages"]
-    assert [(m["sender"], m["sender_type"], m["content"]) for m in messages] == [("admin", "human", "from a person")]
+    assert [(m["sender"], m["sender_type"], m["content"]) for m in messages] == [("dashboard:operator", "human", "from a person")]
     # Logout ends the login on the server: the old cookie opens nothing afterwards.
     old = client.cookie("scs_dashboard")
     status, headers, _ = client.request("/ui/logout", {"csrf": csrf})

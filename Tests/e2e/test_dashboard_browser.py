@@ -231,7 +231,7 @@ def test_the_composer_posts_as_the_person_and_wakes_an_agents_long_poll(dash, br
     browser.find_element(By.ID, "composer-send").click()
     thread.join(timeout=25)
     assert not thread.is_alive()
-    assert [(m["sender"], m["sender_type"], m["content"]) for m in answer["messages"]] == [("admin", "human", "Yes, go ahead.")]
+    assert [(m["sender"], m["sender_type"], m["content"]) for m in answer["messages"]] == [("dashboard:operator", "human", "Yes, go ahead.")]
     WebDriverWait(browser, 5).until(ready.text_to_be_present_in_element((By.ID, "message-list"), "Yes, go ahead."))
 
 

@@ -17,9 +17,10 @@ struct AuthenticateAgent: Tool {
             + "\(env.policy.adminTypes.joined(separator: "/")) and only when requested."
     }
 
-    static let agentID = Parameter<String>.text("agent_id", "Your agent's id.", minLength: 1, maxLength: Limits.agentIDLength)
+    static let agentID = Parameter<String>.text("agent_id", "Your agent's id.", minLength: 1, maxLength: Limits.agentIDLength).identifier()
     static let agentType = Parameter<String>.text(
-        "agent_type", "Your agent type (decides the permissions you may get).", maxLength: Limits.agentTypeLength)
+        "agent_type", "Your agent type (decides the permissions you may get).", maxLength: Limits.agentTypeLength
+    ).identifier()
     static let requestedPermissions = Parameter<[String]>.strings(
         S.property("requested_permissions", "Permissions you ask for (read, write, admin, debug).", [
             "default": ["read", "write"], "items": ["maxLength": .int(Int64(Limits.shortTextLength)), "type": "string"],
@@ -46,6 +47,11 @@ struct AuthenticateAgent: Tool {
                 "requested_permissions": .array(requested.map(JSONValue.string)),
             ])
             throw SCSError.invalidAPIKey(agentID: agentID)
+        }
+        guard !AgentIdentity.isReserved(agentID) else {
+            throw SCSError(
+                code: .invalidInput, message: "agent_id may not start with \"\(AgentIdentity.reservedPrefix)\": those ids belong to the server's operator",
+                severity: .warning, context: ["field": "agent_id", "requirement": "not_reserved"])
         }
         guard !TextSanitizer.trimmed(agentID).isEmpty else {
             throw SCSError(code: .invalidInput, message: "agent_id cannot be blank", severity: .warning,

@@ -33,6 +33,8 @@ struct RefreshToken: Tool {
             throw error
         }
         let issued = outcome.issued
+        // The replaced token is retired like a revoked one: live feeds signed in with it close.
+        call.publish(.tokenRevoked(digest: TokenDigest.of(current)))
         // The MCP session follows its agent to the new token (or binds the first one).
         let bound = client.boundTokenDigest
         if bound == nil || bound == TokenDigest.of(current) {

@@ -7,7 +7,7 @@ struct DeleteMemory: Tool {
     static let readOnly = false
     static let summary = "Delete one of your memory entries (needs write)."
 
-    static let key = Parameter<String>.text("key", "Key.", maxLength: Limits.keyLength)
+    static let key = Parameter<String>.text("key", "Key.", maxLength: Limits.keyLength).identifier()
     static let parameters = [AnyParameter(key), AnyParameter(Parameters.memoryScope), AnyParameter(Parameters.authToken)]
 
     static func arguments(_ values: ArgumentValues) -> MemoryKeyArguments { MemoryKeyArguments(values, key: key) }

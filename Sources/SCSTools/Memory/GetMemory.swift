@@ -7,7 +7,7 @@ struct GetMemory: Tool {
     static let readOnly = true
     static let summary = "Read one of your memory entries (exactly that scope)."
 
-    static let key = Parameter<String>.text("key", "Key.", maxLength: Limits.keyLength)
+    static let key = Parameter<String>.text("key", "Key.", maxLength: Limits.keyLength).identifier()
     static let parameters = [AnyParameter(key), AnyParameter(Parameters.memoryScope), AnyParameter(Parameters.authToken)]
 
     static func arguments(_ values: ArgumentValues) -> MemoryKeyArguments { MemoryKeyArguments(values, key: key) }

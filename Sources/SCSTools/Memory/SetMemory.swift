@@ -8,7 +8,7 @@ struct SetMemory: Tool {
     static let readOnly = false
     static let summary = "Store a value in your private memory, global or per session, optionally with a TTL (needs write)."
 
-    static let key = Parameter<String>.text("key", "Key (no spaces, tabs or newlines).", minLength: 1, maxLength: Limits.keyLength)
+    static let key = Parameter<String>.text("key", "Key (no spaces, tabs or newlines).", minLength: 1, maxLength: Limits.keyLength).identifier()
     static let value = Parameter<JSONValue>.json(
         S.property("value", "Any JSON value: object, array, string, number or boolean (at most 1 MiB as JSON).",
                    ["type": ["object", "array", "string", "number", "boolean"]]), required: true)

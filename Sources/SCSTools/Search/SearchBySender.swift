@@ -8,7 +8,7 @@ struct SearchBySender: Tool {
     static let readOnly = true
     static let summary = "Messages of one sender (exact match) that you may see, newest first."
 
-    static let sender = Parameter<String>.text("sender", "The sender's agent id.", maxLength: Limits.agentIDLength)
+    static let sender = Parameter<String>.text("sender", "The sender's agent id.", maxLength: Limits.agentIDLength).identifier()
     static let limit = Parameter<Int>.integer("limit", "Most results.", default: 20, minimum: 1, maximum: 100)
     static let parameters = [AnyParameter(Parameters.sessionID), AnyParameter(sender), AnyParameter(limit), AnyParameter(Parameters.authToken)]
 

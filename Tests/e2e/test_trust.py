@@ -1,0 +1,247 @@
+"""Trust, part 1: the dashboard, the live feed and the HTTP edge against a hostile caller, each case
+through a real `scs serve` (real sockets, real worker processes, a real SQLite file)."""
+import concurrent.futures
+import json
+import re
+import time
+import urllib.request
+
+import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect as ws_connect
+
+from conftest import Server
+from dashboard import PASSWORD, Agent, Browserless, dash, dashboard_server, receive, ws_url  # noqa: F401 (dash is a fixture)
+from rawhttp import initialize, tool
+
+
+def timed_get(url, headers=None, timeout=30):
+    started = time.monotonic()
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status, body = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, body = error.code, error.read()
+    return status, body, time.monotonic() - started
+
+
+def closed_code(socket, timeout=10):
+    with pytest.raises(ConnectionClosed) as closed:
+        while True:
+            socket.recv(timeout=timeout)
+    return closed.value.rcvd.code, closed.value.rcvd.reason
+
+
+def rss_kib(pid):
+    return int(re.search(r"VmRSS:\s+(\d+)", open(f"/proc/{pid}/status").read()).group(1))
+
+
+def test_markdown_built_to_be_slow_renders_fast_and_health_answers_meanwhile(dash):
+    agent = Agent(dash, "slow-md")
+    session = agent.session("slow markdown")
+    agent.post(session, "```\n" + "x\n" * 32_000)
+    agent.post(session, "- i\n" * 16_000)
+    client = Browserless(dash)
+    client.sign_in(password=PASSWORD)
+    cookie = {"Cookie": f"scs_dashboard={client.cookie('scs_dashboard')}"}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        pages = [pool.submit(timed_get, dash.url + f"/ui/sessions/{session}", cookie) for _ in range(3)]
+        health = pool.submit(timed_get, dash.url + "/health")
+        status, body, seconds = health.result()
+        assert status == 200 and json.loads(body) == {"status": "up"}
+        assert seconds < 5, seconds  # the quadratic renderer held it for 14 s
+        for page in pages:
+            status, body, seconds = page.result()
+            assert status in (200, 503), status  # 503: more renders than the gate admits, retry
+            if status == 200:
+                assert body.count(b"<li>i</li>") == 16_000 and seconds < 20
+
+
+def test_a_socket_that_never_subscribed_closes_when_its_token_is_revoked(dash):
+    agent = Agent(dash, "unsubscribed-f")
+    session = agent.session("revoked before subscribing")
+    socket = ws_connect(ws_url(dash, session), open_timeout=5, additional_headers={"Authorization": f"Bearer {agent.token}"}).__enter__()
+    agent.call("revoke_token", token=agent.token)
+    assert closed_code(socket) == (4401, "token revoked")
+
+
+def test_a_refreshed_token_closes_the_sockets_of_the_token_it_replaced(dash):
+    agent = Agent(dash, "refreshed-f")
+    session = agent.session("refresh")
+    socket = ws_connect(ws_url(dash, session), open_timeout=5).__enter__()
+    socket.send(json.dumps({"type": "subscribe", "auth_token": agent.token}))
+    assert receive(socket)["type"] == "subscribed"
+    fresh = agent.call("refresh_token", current_token=agent.token)["token"]
+    assert closed_code(socket)[0] == 4401
+    # The new token opens a feed; the old one is refused at the upgrade.
+    with ws_connect(ws_url(dash, session), open_timeout=5, additional_headers={"Authorization": f"Bearer {fresh}"}) as again:
+        again.send(json.dumps({"type": "subscribe"}))
+        assert receive(again)["type"] == "subscribed"
+
+
+def test_subscribe_checks_the_credential_again(dash):
+    """A socket whose login ended on the server (here: deleted behind its back by signing out
+    everywhere) cannot subscribe and replay history afterwards."""
+    agent = Agent(dash, "resubscribe-f")
+    session = agent.session("history")
+    agent.post(session, "history that must not replay")
+    operator = Browserless(dash)
+    operator.sign_in(password=PASSWORD)
+    viewer = Browserless(dash)
+    viewer.sign_in(token=agent.token)
+    socket = ws_connect(ws_url(dash, session), open_timeout=5, origin=dash.url,
+                        additional_headers={"Cookie": f"scs_dashboard={viewer.cookie('scs_dashboard')}"}).__enter__()
+    csrf = operator.csrf("/ui/health")
+    status, headers, _ = operator.request("/ui/logout-everywhere", {"csrf": csrf})
+    assert status == 303 and headers["Location"] == "/ui/login"
+    assert closed_code(socket)[0] == 4401
+    assert viewer.request("/ui/")[0] == 302 and operator.request("/ui/")[0] == 302
+
+
+def test_forty_wrong_passwords_sent_together_get_five_checks_and_health_keeps_answering():
+    srv = dashboard_server()
+    try:
+        clients = [Browserless(srv) for _ in range(40)]
+        nonces = []
+        for client in clients:
+            page = client.request("/ui/login")[2]
+            nonces.append(re.search(r'name="nonce" value="([^"]+)"', page).group(1))
+
+        def guess(index):
+            return clients[index].request("/ui/login", {"nonce": nonces[index], "password": f"wrong guess {index}"})[0]
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=40) as pool:
+            results = list(pool.map(guess, range(40)))
+            status, _, seconds = timed_get(srv.url + "/health")
+        assert status == 200 and seconds < 2, seconds
+        assert results.count(401) <= 5 and results.count(401) >= 1, results
+        assert set(results) <= {401, 429, 503}, results
+        # The operator is now throttled from this address too (the limit holds; a right password waits).
+        assert clients[0].sign_in(password=PASSWORD)[0] == 429
+    finally:
+        srv.stop()
+
+
+def test_a_short_plain_password_is_refused_at_start():
+    srv = Server()
+    srv.env.update(ADMIN_PASSWORD="elevenchars")
+    with pytest.raises(RuntimeError) as failed:
+        srv.start()
+    assert "at least 12 characters" in str(failed.value)
+
+
+def test_an_admin_agent_token_does_not_have_the_operators_powers(dash):
+    admin_agent = Agent(dash, "admin-agent", permissions=("read", "write", "admin"), agent_type="admin")
+    client = Browserless(dash)
+    assert client.sign_in(token=admin_agent.token)[0] == 303
+    csrf = client.csrf("/ui/connect")
+    status, _, body = client.request("/ui/api-key", {"csrf": csrf})
+    assert status == 403 and dash.api_key not in body
+    assert client.request("/ui/workers/restart", {"csrf": csrf, "role": "search"})[0] == 403
+    assert client.request("/ui/logout-everywhere", {"csrf": csrf})[0] == 403
+    page = client.request("/ui/health")[2]
+    assert "restart-form" not in page and "logout-everywhere" not in page
+    # It still sees what an admin agent may see.
+    assert "Raw health report" in page
+    # The operator's password login may.
+    operator = Browserless(dash)
+    operator.sign_in(password=PASSWORD)
+    status, _, body = operator.request("/ui/api-key", {"csrf": operator.csrf("/ui/connect")})
+    assert status == 200 and json.loads(body)["api_key"] == dash.api_key
+
+
+def test_links_to_this_host_are_inert_and_posts_from_elsewhere_are_refused(dash):
+    agent = Agent(dash, "linker")
+    session = agent.session("links")
+    port = dash.url.rsplit(":", 1)[1]
+    agent.post(session, f"[grab](http://127.0.0.1:{int(port) + 1}/steal) [same](http://localhost:{port}/ui/) "
+                        "[decimal](http://2130706433:8080/) [fine](https://example.org/page)")
+    client = Browserless(dash)
+    client.sign_in(password=PASSWORD)
+    page = client.request(f"/ui/sessions/{session}")[2]
+    assert 'href="http://127.0.0.1' not in page and 'href="http://localhost' not in page and 'href="http://2130706433' not in page
+    assert page.count('class="inert-link"') == 3 and 'href="https://example.org/page"' in page
+    # A POST from another site (or that a browser marks cross-site) is refused, sign-in included.
+    nonce_page = Browserless(dash)
+    page = nonce_page.request("/ui/login")[2]
+    nonce = re.search(r'name="nonce" value="([^"]+)"', page).group(1)
+    for headers in ({"Origin": "http://evil.example"}, {"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"}):
+        status, _, _ = nonce_page.request("/ui/login", {"nonce": nonce, "password": PASSWORD}, headers=headers)
+        assert status == 403, headers
+        assert client.request(f"/ui/sessions/{session}/messages", {"content": "x", "csrf": client.csrf()}, headers=headers)[0] == 403
+    status, _, _ = nonce_page.request("/ui/login", {"nonce": nonce, "password": PASSWORD},
+                                      headers={"Origin": dash.url, "Sec-Fetch-Site": "same-origin"})
+    assert status == 303
+
+
+def test_dashboard_hosts_refuses_other_host_names_and_secure_cookies_are_host_prefixed():
+    srv = dashboard_server(DASHBOARD_HOSTS="127.0.0.1", DASHBOARD_SECURE_COOKIE="true")
+    try:
+        client = Browserless(srv)
+        assert client.request("/ui/login", headers={"Host": "rebound.example"})[0] == 421
+        # (The cookie jar keeps Secure cookies from plain http: the nonce goes by hand.)
+        status, headers, page = client.request("/ui/login")
+        assert status == 200 and "Secure" in headers["Set-Cookie"]
+        nonce = re.search(r'name="nonce" value="([^"]+)"', page).group(1)
+        status, headers, _ = client.request("/ui/login", {"nonce": nonce, "password": PASSWORD},
+                                            headers={"Cookie": f"scs_login_nonce={nonce}"})
+        assert status == 303
+        cookie = headers["Set-Cookie"]
+        assert cookie.startswith("__Host-scs_dashboard=") and "Secure" in cookie and "Path=/" in cookie and "Domain" not in cookie
+        assert "Max-Age=3600" in cookie  # an hour idle, renewed while used
+    finally:
+        srv.stop()
+
+
+def test_memory_views_are_bounded_whatever_the_values_hold(dash):
+    agent = Agent(dash, "memory-bomb")
+    session = agent.session("memory bomb")
+    value = "<" * ((1 << 20) - 64)
+    for n in range(25):
+        agent.call("set_memory", key=f"bomb-{n}", value=value, session_id=session)
+    client = Browserless(dash)
+    client.sign_in(password=PASSWORD)
+    before = rss_kib(dash.process.pid)
+    for path in (f"/ui/sessions/{session}", "/ui/memory"):
+        status, _, page = client.request(path)
+        assert status == 200 and len(page) < 1_000_000, (path, len(page))
+        assert "Show the whole value" in page
+    assert rss_kib(dash.process.pid) - before < 100 * 1024
+    status, _, page = client.request(f"/ui/memory/value?agent=memory-bomb&key=bomb-3&session={session}")
+    assert status == 200 and page.count("&lt;") == len(value)
+    other = Agent(dash, "memory-snoop")
+    snoop = Browserless(dash)
+    snoop.sign_in(token=other.token)
+    assert snoop.request(f"/ui/memory/value?agent=memory-bomb&key=bomb-3&session={session}")[0] == 404
+
+
+def test_a_read_only_agent_sees_no_health_report_and_only_its_own_activity(dash):
+    busy = Agent(dash, "busy-agent")
+    busy.post(busy.session("activity"), "hello")
+    reader = Agent(dash, "reader-only", permissions=("read",))
+    reader.call("list_sessions")
+    client = Browserless(dash)
+    client.sign_in(token=reader.token)
+    health = client.request("/ui/health")[2]
+    assert "Raw health report" not in health and 'id="workers"' not in health and "Restart" not in health
+    assert "busy-agent" not in client.request("/ui/agents")[2]
+
+
+def test_no_agent_can_claim_the_operators_identity_and_identifiers_refuse_control_characters(dash):
+    sid, _ = initialize(dash)
+    for agent_id in ("dashboard:operator", "Dashboard:Operator", " dashboard:x"):
+        answer = tool(dash, sid, "authenticate_agent", {"agent_id": agent_id, "agent_type": "human"})
+        result = answer.get("structuredContent") or json.loads(answer["content"][0]["text"])
+        assert result["success"] is False and "operator" in result["error"], result
+        assert result["code"] == "INVALID_INPUT" and result["context"]["field"] == "agent_id"
+    answer = tool(dash, sid, "authenticate_agent", {"agent_id": "evil\r\nX-Injected: 1", "agent_type": "claude"})
+    result = answer.get("structuredContent") or json.loads(answer["content"][0]["text"])
+    assert result["code"] == "INVALID_INPUT" and result["context"]["field"] == "agent_id" and "control characters" in result["error"]
+    agent = Agent(dash, "keyed")
+    for name, arguments in (("set_memory", {"key": "a\tb", "value": 1}), ("get_memory", {"key": "a\nb"}),
+                            ("search_by_sender", {"session_id": "session_0000000000000000", "sender": "x\u0085y"}),
+                            ("get_messages", {"session_id": "session_\u0000"})):
+        result = agent.call(name, **arguments)
+        assert result["code"] == "INVALID_INPUT", (name, result)
+        assert result["context"]["field"] in arguments and "control characters" in result["error"], (name, result)
