@@ -46,19 +46,22 @@ extension PeerEventRelay {
             else { return nil }
             let scope = MemoryScope(sessionID: item["session"]?.stringValue)
             let at = item["at"]?.doubleValue ?? clock.now()
-            var entry: MemoryEntry?
-            if kind == .set {
-                entry = try await storage.memory(agentID: agentID, key: key, scope: scope, now: clock.now())
-                guard entry != nil else { return nil }
-            }
-            return .memoryChanged(MemoryChange(kind: kind, agentID: agentID, key: key, scope: scope, entry: entry, at: at))
+            // Read back like messages: a set names an entry that exists, a deletion one that does not.
+            let entry = try await storage.memory(agentID: agentID, key: key, scope: scope, now: clock.now())
+            guard (kind == .set) == (entry != nil) else { return nil }
+            return .memoryChanged(MemoryChange(kind: kind, agentID: agentID, key: key, scope: scope, entry: kind == .set ? entry : nil, at: at))
         case "closed":
-            guard let sessionID = item["session"]?.stringValue else { return nil }
-            return .sessionClosed(sessionID: sessionID, at: item["at"]?.doubleValue ?? clock.now())
+            guard let sessionID = item["session"]?.stringValue, let session = try await storage.session(id: sessionID),
+                let closedAt = session.closedAt
+            else { return nil }
+            return .sessionClosed(sessionID: sessionID, at: closedAt)
         case "revoked":
-            return item["digest"]?.stringValue.map { .tokenRevoked(digest: $0) }
+            // Only a token that is really gone closes sockets here.
+            guard let digest = item["digest"]?.stringValue, try await storage.token(id: digest) == nil else { return nil }
+            return .tokenRevoked(digest: digest)
         case "logout":
-            return item["id"]?.stringValue.map { .loginEnded(id: $0) }
+            guard let id = item["id"]?.stringValue, try await storage.dashboardLogin(id: id, now: clock.now()) == nil else { return nil }
+            return .loginEnded(id: id)
         case "refreshed":
             if let digest = item["digest"]?.stringValue { tokens.forget(digest: digest) }
             return nil

@@ -20,8 +20,15 @@ public import OrderedCollections
 public final class PeerEventRelay: Service, Sendable {
     struct Outbox {
         var pending: [String] = []
+        /// Revocations, refreshes and logouts: never dropped, put back and retried when a send fails.
+        var urgent: [String] = []
         var dropped = 0
     }
+
+    /// Kinds of announcement that end a credential somewhere: they get their own queue.
+    static let urgentKinds: Set<String> = ["revoked", "logout", "refreshed"]
+    /// Urgent announcements kept at most (one per credential ended: far more than any deployment ends at once).
+    static let urgentLimit = 100_000
 
     /// Events queued for sending at most (past it the oldest are dropped and counted).
     static let outboxLimit = 10_000
@@ -33,6 +40,8 @@ public final class PeerEventRelay: Service, Sendable {
     /// MCP sessions another node bound or ended are dropped from this node's cache.
     let mcpSessions: MCPSessionRegistry?
     let nodeID: String
+    /// Signs what this node announces and checks what it hears (a forged NOTIFY counts for nothing).
+    let signer: PeerAnnouncementSigner
     let clock: any WallClock
     let logger: Logger
     let outbox = Mutex(Outbox())
@@ -46,6 +55,7 @@ public final class PeerEventRelay: Service, Sendable {
         var sent = 0
         var received = 0
         var sendFailures = 0
+        var rejected = 0
     }
 
     /// Set while an event heard from another node is published here, so it is not sent back.
@@ -53,8 +63,9 @@ public final class PeerEventRelay: Service, Sendable {
 
     public init(
         channel: any PeerChannel, events: SessionEvents, storage: any Storage, tokens: TokenService,
-        mcpSessions: MCPSessionRegistry? = nil, nodeID: String, clock: any WallClock, logger: Logger
+        mcpSessions: MCPSessionRegistry? = nil, nodeID: String, signer: PeerAnnouncementSigner, clock: any WallClock, logger: Logger
     ) {
+        self.signer = signer
         self.mcpSessions = mcpSessions
         self.channel = channel
         self.events = events
@@ -88,7 +99,13 @@ public final class PeerEventRelay: Service, Sendable {
     }
 
     func enqueue(announcement: JSONValue) {
+        let urgent = announcement["kind"]?.stringValue.map(Self.urgentKinds.contains) ?? false
         outbox.withLock { outbox in
+            if urgent {
+                if outbox.urgent.count >= Self.urgentLimit { outbox.urgent.removeFirst() }
+                outbox.urgent.append(announcement.compactText)
+                return
+            }
             if outbox.pending.count >= Self.outboxLimit {
                 outbox.pending.removeFirst()
                 outbox.dropped += 1
@@ -114,16 +131,29 @@ public final class PeerEventRelay: Service, Sendable {
     // MARK: Sending
 
     func sendQueued() async {
-        for await _ in wake { await sendPending() }
+        for await _ in wake {
+            await sendPending()
+            // Urgent announcements that could not go out are retried until they do.
+            var delay = 0.1
+            while outbox.withLock({ !$0.urgent.isEmpty }), !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(delay))
+                delay = min(delay * 2, 5)
+                await sendPending()
+            }
+        }
     }
 
-    /// Sends everything queued, in as few announcements as fit.
+    /// Sends everything queued, in as few announcements as fit (urgent ones first).
     func sendPending() async {
         while let batch = nextBatch() {
             do {
                 try await channel.send(batch.payload)
                 counters.withLock { $0.sent += batch.count }
             } catch {
+                if !batch.urgent.isEmpty {
+                    outbox.withLock { $0.urgent.insert(contentsOf: batch.urgent, at: 0) }
+                    wakeContinuation.yield()
+                }
                 let failures = counters.withLock { counters in
                     counters.sendFailures += 1
                     return counters.sendFailures
@@ -132,33 +162,42 @@ public final class PeerEventRelay: Service, Sendable {
                 if failures % 1000 == 1 {
                     logger.warning("cannot announce events to other nodes", metadata: ["error": "\(error)", "failures": "\(failures)"])
                 }
+                if !batch.urgent.isEmpty { return }  // retried by sendQueued, with back-off
             }
         }
     }
 
-    /// The oldest queued events that fit one announcement, taken off the queue.
-    func nextBatch() -> (payload: String, count: Int)? {
-        let (taken, dropped) = outbox.withLock { outbox -> ([String], Int) in
+    /// The oldest queued events that fit one announcement, taken off the queue: urgent ones
+    /// first (returned apart, to be put back if the send fails), then the others.
+    func nextBatch() -> (payload: String, count: Int, urgent: [String])? {
+        let (taken, urgent, dropped) = outbox.withLock { outbox -> ([String], [String], Int) in
             var taken: [String] = []
-            var bytes = nodeID.utf8.count + 40
-            var used = 0
-            for text in outbox.pending {
-                if text.utf8.count + bytes + 1 > PeerAnnouncement.maxBytes {
-                    if taken.isEmpty { used += 1 }  // a single announcement too large to send (ids are bounded: never)
-                    break
+            var bytes = nodeID.utf8.count + 40 + PeerAnnouncementSigner.overhead
+            func take(_ queue: inout [String]) -> Int {
+                var used = 0
+                for text in queue {
+                    if text.utf8.count + bytes + 1 > PeerAnnouncement.maxBytes {
+                        if taken.isEmpty { used += 1 }  // a single announcement too large to send (ids are bounded: never)
+                        break
+                    }
+                    taken.append(text)
+                    bytes += text.utf8.count + 1
+                    used += 1
                 }
-                taken.append(text)
-                bytes += text.utf8.count + 1
-                used += 1
+                queue.removeFirst(used)
+                return used
             }
-            outbox.pending.removeFirst(used)
+            let urgentCount = take(&outbox.urgent)
+            let urgent = Array(taken.prefix(urgentCount))
+            if outbox.urgent.isEmpty { _ = take(&outbox.pending) }
             defer { outbox.dropped = 0 }
-            return (taken, outbox.dropped)
+            return (taken, urgent, outbox.dropped)
         }
         if dropped > 0 { logger.warning("dropped events queued for other nodes", metadata: ["count": "\(dropped)"]) }
-        guard !taken.isEmpty else { return outbox.withLock { $0.pending.isEmpty } ? nil : nextBatch() }
+        guard !taken.isEmpty else { return outbox.withLock { $0.pending.isEmpty && $0.urgent.isEmpty } ? nil : nextBatch() }
         let node = JSONValue.string(nodeID).compactText
-        return ("{\"node\":\(node),\"events\":[\(taken.joined(separator: ","))]}", taken.count)
+        let body = "{\"node\":\(node),\"events\":[\(taken.joined(separator: ","))]}"
+        return (signer.sign(body, now: clock.now()), taken.count, urgent)
     }
 
     // MARK: Receiving
@@ -175,7 +214,16 @@ public final class PeerEventRelay: Service, Sendable {
 
     /// An announcement from any node (this one's own come back too and are skipped).
     func received(_ payload: String) async {
-        guard let announcement = try? JSONValue.parse(payload), let node = announcement["node"]?.stringValue, node != nodeID,
+        guard let body = signer.open(payload, now: clock.now()) else {
+            // Not signed with the deployment's key, stale, or a replay: ignored (and counted).
+            let rejected = counters.withLock { counters in
+                counters.rejected += 1
+                return counters.rejected
+            }
+            if rejected % 1000 == 1 { logger.warning("ignored an announcement that is not signed by a node of this deployment, stale or replayed") }
+            return
+        }
+        guard let announcement = try? JSONValue.parse(body), let node = announcement["node"]?.stringValue, node != nodeID,
               let items = announcement["events"]?.arrayValue
         else { return }
         counters.withLock { $0.received += items.count }
@@ -198,19 +246,21 @@ public final class PeerEventRelay: Service, Sendable {
         return [
             "peer_listening": .int(counters.connected ? 1 : 0), "peer_connections": .int(Int64(counters.connections)),
             "peer_events_sent": .int(Int64(counters.sent)), "peer_events_received": .int(Int64(counters.received)),
-            "peer_send_failures": .int(Int64(counters.sendFailures)), "peer_events_queued": .int(Int64(outbox.withLock { $0.pending.count })),
+            "peer_send_failures": .int(Int64(counters.sendFailures)),
+            "peer_events_queued": .int(Int64(outbox.withLock { $0.pending.count + $0.urgent.count })),
+            "peer_announcements_rejected": .int(Int64(counters.rejected)),
         ]
     }
 
     /// What `/health` shows of the relay.
     public func status() -> JSONObject {
         let counters = counters.withLock { $0 }
-        let queued = outbox.withLock { $0.pending.count }
+        let queued = outbox.withLock { $0.pending.count + $0.urgent.count }
         return [
             "channel": "postgresql LISTEN/NOTIFY", "listening": .bool(counters.connected),
             "connections": .int(Int64(counters.connections)), "events_sent": .int(Int64(counters.sent)),
             "events_received": .int(Int64(counters.received)), "send_failures": .int(Int64(counters.sendFailures)),
-            "queued": .int(Int64(queued)),
+            "queued": .int(Int64(queued)), "rejected": .int(Int64(counters.rejected)),
         ]
     }
 }

@@ -97,8 +97,8 @@ public struct ServerApplication: Sendable {
         self.live = live
         let relay = peers.map {
             PeerEventRelay(
-                channel: $0, events: events, storage: storage, tokens: tokens, mcpSessions: sessions, nodeID: HealthReport.nodeID, clock: clock,
-                logger: logger)
+                channel: $0, events: events, storage: storage, tokens: tokens, mcpSessions: sessions, nodeID: HealthReport.nodeID,
+                signer: PeerAnnouncementSigner(jwtSecretKey: secrets.jwtSecretKey), clock: clock, logger: logger)
         }
         if let relay {
             sessions.onChange { id in await relay.announceMCPSessionChange(id) }

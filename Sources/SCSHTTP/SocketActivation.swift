@@ -4,6 +4,7 @@
 public import Logging
 import NIOCore
 import NIOPosix
+import SCSCore
 public import ServiceLifecycle
 
 /// systemd socket activation (`LISTEN_FDS`): the listening sockets systemd passed, when meant for
@@ -22,22 +23,31 @@ public enum SocketActivation {
 
 /// Accepts connections on an inherited listening socket and splices each one, byte for byte, to
 /// the HTTP server listening on a private Unix socket (Hummingbird cannot adopt a bound socket).
+/// The per-client connection cap applies here, where the real peer is known.
 public struct ActivatedListener: Service {
     let descriptor: Int32
     let target: String
+    let clients: ClientConnections?
     let logger: Logger
 
-    public init(descriptor: Int32, target: String, logger: Logger) {
+    public init(descriptor: Int32, target: String, clients: ClientConnections? = nil, logger: Logger) {
         self.descriptor = descriptor
         self.target = target
+        self.clients = clients
         self.logger = logger
     }
 
     public func run() async throws {
         let target = target
         let logger = logger
+        let clients = clients
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelInitializer { inbound in
+                if let clients, let ip = inbound.remoteAddress?.ipAddress {
+                    let key = ClientAddress.key(peer: ip)
+                    guard clients.admit(key) else { return inbound.close() }
+                    inbound.closeFuture.whenComplete { _ in clients.release(key) }
+                }
                 let (near, far) = GlueHandler.matchedPair()
                 do {
                     try inbound.pipeline.syncOperations.addHandler(near)

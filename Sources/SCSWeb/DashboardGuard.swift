@@ -32,7 +32,10 @@ extension Dashboard {
     /// Whether a browser says the request came from this dashboard's own pages (a client that
     /// is not a browser sends neither header; the CSRF token still guards its forms).
     func sameOrigin(_ request: Request) -> Bool {
-        if let site = request.headers[Self.fetchSite], site.lowercased() != "same-origin" { return false }
+        // `Sec-Fetch-Site` is set by the browser and no page can forge it: when sent, it decides.
+        // (Pages here are `Referrer-Policy: no-referrer`, so a browser's own form posts carry
+        // `Origin: null`.)
+        if let site = request.headers[Self.fetchSite] { return site.lowercased() == "same-origin" }
         guard let origin = request.headers[.origin]?.lowercased() else { return true }
         let host = (request.head.authority ?? "").lowercased()
         return !host.isEmpty && (origin == "http://" + host || origin == "https://" + host)

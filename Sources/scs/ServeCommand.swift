@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import SCSApplication
 import SCSCore
@@ -105,13 +106,23 @@ struct ServeCommand: AsyncParsableCommand {
         let privateSocket = supervisor.options.runtimeDirectory + "/http.sock"
         let address: BindAddress = activated.isEmpty
             ? .hostname(configuration.http.host, port: configuration.http.port) : .unixDomainSocket(path: privateSocket)
+        // Every connection passes the HTTP edge's guard: connections per client, deadlines for a
+        // request's head and body, no body left unread after an answer (docs/ARCHITECTURE.md).
+        let clients = ClientConnections(maximumPerClient: configuration.http.maxConnectionsPerClient)
+        let limits = EdgeLimits(requestTimeout: configuration.http.requestTimeout, clients: clients)
+        let feedResponder = feedRouter.buildResponder()
+        let channelConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: .init(
+                additionalChannelHandlers: GuardedChildChannel<HTTP1WebSocketUpgradeChannel>.requestDeadlines(limits),
+                idleTimeout: .milliseconds(Int64(configuration.http.idleTimeout * 1000))),
+            ws: .init(maxFrameSize: LiveFeedSocket.maxInboundBytes, autoPing: .enabled(timePeriod: .seconds(30))))
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(
-                webSocketRouter: feedRouter,
-                configuration: .init(
-                    http1: .init(idleTimeout: .milliseconds(Int64(configuration.http.idleTimeout * 1000))),
-                    ws: .init(maxFrameSize: LiveFeedSocket.maxInboundBytes, autoPing: .enabled(timePeriod: .seconds(30))))),
+            server: HTTPServerBuilder { responder in
+                GuardedChildChannel(
+                    inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: feedResponder, configuration: channelConfiguration),
+                    limits: limits)
+            },
             configuration: .init(address: address, serverName: nil, availableConnectionsDelegate: connections.delegate),
             onServerRunning: { channel in
                 if activated.isEmpty {
@@ -127,7 +138,7 @@ struct ServeCommand: AsyncParsableCommand {
             .init(service: application.housekeeping(retentionDays: configuration.auth.auditRetentionDays, logger: logger)),
         ]
         if let relay = application.relay { serviceList.append(.init(service: relay)) }
-        serviceList += activated.map { .init(service: ActivatedListener(descriptor: $0, target: privateSocket, logger: logger)) }
+        serviceList += activated.map { .init(service: ActivatedListener(descriptor: $0, target: privateSocket, clients: clients, logger: logger)) }
         let services = ServiceGroup(configuration: .init(
             services: serviceList,
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

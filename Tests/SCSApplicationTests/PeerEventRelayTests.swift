@@ -30,7 +30,7 @@ struct PeerEventRelayTests {
             let logger = Logger(label: "test.\(name)")
             relay = PeerEventRelay(
                 channel: PostgresPeerChannel(storage: storage, logger: logger), events: events, storage: storage, tokens: tokens,
-                nodeID: name, clock: SystemClock(), logger: logger)
+                nodeID: name, signer: PeerAnnouncementSigner(jwtSecretKey: secrets.jwtSecretKey), clock: SystemClock(), logger: logger)
             events.listen { [weak self] event in self?.heard.withLock { $0.append(event) } }
         }
 
@@ -86,6 +86,7 @@ struct PeerEventRelayTests {
             #expect(changed.visibility == .adminOnly && previous == .public)
 
             // B's own event goes to A; neither hears its own back, nor re-announces what it heard.
+            _ = try await storage.closeSession(id: session.id, at: 5)
             b.events.publish(.sessionClosed(sessionID: session.id, at: 5))
             try await eventually("A hears of the closed session") { a.count == 3 }
             try await Task.sleep(for: .milliseconds(200))

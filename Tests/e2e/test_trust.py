@@ -245,3 +245,75 @@ def test_no_agent_can_claim_the_operators_identity_and_identifiers_refuse_contro
         result = agent.call(name, **arguments)
         assert result["code"] == "INVALID_INPUT", (name, result)
         assert result["context"]["field"] in arguments and "control characters" in result["error"], (name, result)
+
+
+def raw_socket(srv):
+    import socket
+    host, port = srv.url.replace("http://", "").split(":")
+    return socket.create_connection((host, int(port)), timeout=30)
+
+
+def closed_within(sock, seconds):
+    """Seconds until the server closes `sock` (reading and dropping what it sends), or None."""
+    import socket
+    started = time.monotonic()
+    sock.settimeout(0.5)
+    while time.monotonic() - started < seconds:
+        try:
+            if sock.recv(65536) == b"":
+                return time.monotonic() - started
+        except socket.timeout:
+            continue
+        except OSError:
+            return time.monotonic() - started
+    return None
+
+
+def test_slow_senders_are_cut_off_and_an_answer_without_the_body_closes_the_connection():
+    srv = Server()
+    srv.env.update(SCS_MAX_CONNECTIONS="16", SCS_HTTP_REQUEST_TIMEOUT="2", SCS_MAX_CONNECTIONS_PER_CLIENT="12")
+    srv.start()
+    try:
+        head = (f"POST /mcp HTTP/1.1\r\nHost: x\r\nX-API-Key: {srv.api_key}\r\nContent-Type: application/json\r\n"
+                "Content-Length: 100000\r\n\r\n").encode()
+        slow_bodies = [raw_socket(srv) for _ in range(8)]
+        for sock in slow_bodies:
+            sock.sendall(head + b"{")
+        slow_heads = [raw_socket(srv) for _ in range(3)]
+        for sock in slow_heads:
+            sock.sendall(b"POST /mcp HTTP/1.1\r\nHost: x\r\n")
+        # One byte a second keeps neither kind alive past its deadline (2 s here).
+        deadline = time.monotonic() + 15
+        open_sockets = slow_bodies + slow_heads
+        while open_sockets and time.monotonic() < deadline:
+            for sock in list(open_sockets):
+                try:
+                    sock.sendall(b"x")
+                except OSError:
+                    open_sockets.remove(sock)
+                    continue
+                if closed_within(sock, 0.05) is not None:
+                    open_sockets.remove(sock)
+            time.sleep(1)
+        assert not open_sockets, f"{len(open_sockets)} slow senders still connected"
+        # A normal call works at once.
+        status, body, seconds = timed_get(srv.url + "/health", {"X-API-Key": srv.api_key})
+        assert status == 200 and seconds < 2
+        # A 401 for a request whose body was never read closes the connection after the answer.
+        sock = raw_socket(srv)
+        sock.sendall(b"POST /mcp HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"a\":")
+        answer = b""
+        sock.settimeout(5)
+        while b"\r\n\r\n" not in answer:
+            answer += sock.recv(65536)
+        assert answer.startswith(b"HTTP/1.1 401")
+        assert closed_within(sock, 5) is not None
+        # Connections per client: the 13th from this address is closed at once, the first 12 stay.
+        held = [raw_socket(srv) for _ in range(12)]
+        extra = raw_socket(srv)
+        assert closed_within(extra, 3) is not None
+        assert all(closed_within(sock, 0.1) is None for sock in held)
+        for sock in held + [extra]:
+            sock.close()
+    finally:
+        srv.stop()
