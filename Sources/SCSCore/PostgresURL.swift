@@ -2,12 +2,32 @@ import Foundation
 
 /// A PostgreSQL `DATABASE_URL` taken apart: `postgresql://`, `postgres://` or the Python server's
 /// `postgresql+asyncpg://`, then `[user[:password]@]host[:port][/database][?sslmode=…]`. User
-/// and password may be percent-encoded; a host may be a bracketed IPv6 address. `sslmode` is
-/// `disable`, `prefer` (the default, as libpq) or `require` (`allow` counts as prefer;
-/// `verify-ca`/`verify-full` as require with certificate checks).
+/// and password may be percent-encoded; a host may be a bracketed IPv6 address (docs/POSTGRESQL.md,
+/// "TLS"):
+/// - `sslmode` is libpq's: `disable`, `prefer`, `require` (encrypted, unchecked unless
+///   `sslrootcert` is given), `verify-ca` (the chain), `verify-full` (the chain and the host name);
+///   `allow` counts as prefer. Without `sslmode`: `verify-full` for a host that is not this
+///   machine, `prefer` for loopback.
+/// - `sslrootcert`, `sslcert`, `sslkey`: PEM files (trusted roots; a client certificate and key).
 public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     public enum TLSMode: String, Sendable, Equatable {
-        case disable, prefer, require, verifyFull = "verify-full"
+        case disable, prefer, require, verifyCA = "verify-ca", verifyFull = "verify-full"
+    }
+
+    /// `sslrootcert`, `sslcert` and `sslkey`: paths of PEM files.
+    public var rootCertificatePath: String?
+    public var certificatePath: String?
+    public var keyPath: String?
+
+    /// Whether the server's certificate is checked at all.
+    public var verifiesCertificate: Bool {
+        tls == .verifyCA || tls == .verifyFull || (tls == .require && rootCertificatePath != nil)
+    }
+
+    /// Whether `host` is this machine (a loopback name or address).
+    public var isLoopback: Bool {
+        let name = host.lowercased()
+        return name == "localhost" || name.hasSuffix(".localhost") || name == "::1" || name.hasPrefix("127.")
     }
 
     public var user: String
@@ -88,7 +108,8 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         }
         guard !host.isEmpty else { throw ConfigurationError("the PostgreSQL URL names no host") }
         guard !user.isEmpty else { throw ConfigurationError("the PostgreSQL URL names no user") }
-        var tls = TLSMode.prefer
+        var tls: TLSMode?
+        var files: [String: String] = [:]
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { continue }
@@ -98,14 +119,23 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
                 case "disable", "false": tls = .disable
                 case "allow", "prefer": tls = .prefer
                 case "require", "true": tls = .require
-                case "verify-ca", "verify-full": tls = .verifyFull
-                default: throw ConfigurationError("sslmode must be disable, prefer, require or verify-full, not '\(parts[1])'")
+                case "verify-ca": tls = .verifyCA
+                case "verify-full": tls = .verifyFull
+                default: throw ConfigurationError("sslmode must be disable, prefer, require, verify-ca or verify-full, not '\(parts[1])'")
                 }
+            case "sslrootcert", "sslcert", "sslkey":
+                files[parts[0]] = try decode(parts[1], parts[0])
             default:
                 continue  // other libpq parameters (application_name, …) are not ours to apply
             }
         }
-        self.init(user: user, password: password, host: host, port: port, database: database.isEmpty ? user : database, tls: tls)
+        self.init(user: user, password: password, host: host, port: port, database: database.isEmpty ? user : database, tls: .prefer)
+        // No sslmode: a remote database is verified; this machine's may go unencrypted.
+        self.tls = tls ?? (isLoopback ? .prefer : .verifyFull)
+        rootCertificatePath = files["sslrootcert"]
+        certificatePath = files["sslcert"]
+        keyPath = files["sslkey"]
+        guard (certificatePath == nil) == (keyPath == nil) else { throw ConfigurationError("sslcert and sslkey go together") }
     }
 
     /// The URL without its password (for logs and `/health`).

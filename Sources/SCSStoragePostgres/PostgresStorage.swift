@@ -26,8 +26,19 @@ public final class PostgresStorage: Sendable {
         self.url = url
         self.deadline = deadline
         self.logger = logger
+        let tls: PostgresClient.Configuration.TLS
+        do {
+            tls = try Self.tls(url)
+        } catch {
+            throw StorageError(.unavailable, "cannot read the TLS files of the database URL (sslrootcert, sslcert, sslkey)", underlying: "\(error)")
+        }
+        if !url.verifiesCertificate, !url.isLoopback {
+            logger.warning(
+                "the database's TLS certificate is not verified: anyone between this node and the database can read and change the traffic (use sslmode=verify-full)",
+                metadata: ["database": "\(url)"])
+        }
         var configuration = PostgresClient.Configuration(
-            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: Self.tls(url.tls))
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
         configuration.options.maximumConnections = max(2, poolSize)
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.additionalStartupParameters = [("application_name", "scs")]
@@ -44,18 +55,30 @@ public final class PostgresStorage: Sendable {
         running = Task { await client.run() }
     }
 
-    /// libpq's modes: `prefer` and `require` encrypt without checking the certificate;
-    /// `verify-full` checks it and the host name. Nil for `disable`.
-    static func tlsSettings(_ mode: PostgresURL.TLSMode) -> TLSConfiguration? {
-        guard mode != .disable else { return nil }
+    /// libpq's modes (docs/POSTGRESQL.md, "TLS"): `prefer` and `require` encrypt without
+    /// checking the certificate (`require` checks the chain when `sslrootcert` is given),
+    /// `verify-ca` checks the chain, `verify-full` the chain and the host name. `sslrootcert`
+    /// replaces the system's roots; `sslcert`/`sslkey` present a client certificate. Nil for `disable`.
+    static func tlsSettings(_ url: PostgresURL) throws -> TLSConfiguration? {
+        guard url.tls != .disable else { return nil }
         var settings = TLSConfiguration.makeClientConfiguration()
-        if mode != .verifyFull { settings.certificateVerification = .none }
+        switch url.tls {
+        case .verifyFull: settings.certificateVerification = .fullVerification
+        case .verifyCA: settings.certificateVerification = .noHostnameVerification
+        case .require where url.rootCertificatePath != nil: settings.certificateVerification = .noHostnameVerification
+        default: settings.certificateVerification = .none
+        }
+        if let root = url.rootCertificatePath { settings.trustRoots = .file(root) }
+        if let certificate = url.certificatePath, let key = url.keyPath {
+            settings.certificateChain = try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) }
+            settings.privateKey = .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
+        }
         return settings
     }
 
-    static func tls(_ mode: PostgresURL.TLSMode) -> PostgresClient.Configuration.TLS {
-        guard let settings = tlsSettings(mode) else { return .disable }
-        return mode == .prefer ? .prefer(settings) : .require(settings)
+    static func tls(_ url: PostgresURL) throws -> PostgresClient.Configuration.TLS {
+        guard let settings = try tlsSettings(url) else { return .disable }
+        return url.tls == .prefer ? .prefer(settings) : .require(settings)
     }
 
     public var backendName: String { "postgresql" }
@@ -124,7 +147,7 @@ public final class PostgresStorage: Sendable {
     static func connect(url: PostgresURL, logger: Logger) async throws -> PostgresConnection {
         var tls = PostgresConnection.Configuration.TLS.disable
         do {
-            if let settings = tlsSettings(url.tls) {
+            if let settings = try tlsSettings(url) {
                 let context = try NIOSSLContext(configuration: settings)
                 tls = url.tls == .prefer ? .prefer(context) : .require(context)
             }

@@ -25,24 +25,42 @@ struct DatabaseCommand: AsyncParsableCommand {
 
                 Each table's rows and an order-independent SHA-256 checksum are compared after writing, before anything is committed: on any difference, or any error, TO is left as it was. A PostgreSQL target is written in one transaction; a SQLite target is built in a new file beside it and renamed over it. TO must be empty unless --force is given, which replaces its content, so a copy can simply be run again.
 
+                Passwords: a password in --from or --to is readable by every local user (/proc), so give URLs without one and let scs find it: PGPASSWORD, else the libpq password file (PGPASSFILE, default ~/.pgpass, mode 0600), else one line of standard input per PostgreSQL side with --password-stdin (FROM first). --from-env/--to-env read a whole URL from an environment variable instead.
+
                 Stop the servers that use TO first. Exit status: 0 copied and verified, 1 refused or failed (nothing changed), 64 bad arguments.
                 """)
 
         @Option(name: .long, help: "The database to copy from.")
-        var from: String
+        var from: String?
 
         @Option(name: .long, help: "The database to copy into.")
-        var to: String
+        var to: String?
+
+        @Option(name: .customLong("from-env"), help: "An environment variable that holds the FROM URL (instead of --from).")
+        var fromEnv: String?
+
+        @Option(name: .customLong("to-env"), help: "An environment variable that holds the TO URL (instead of --to).")
+        var toEnv: String?
+
+        @Flag(name: .customLong("password-stdin"), help: "Read each PostgreSQL password missing from the URLs from standard input, one line each (FROM first).")
+        var passwordStdin = false
 
         @Flag(help: "Replace what TO holds.")
         var force = false
 
         func run() async throws {
-            let source: Endpoint
-            let target: Endpoint
+            var source: Endpoint
+            var target: Endpoint
             do {
-                source = try Endpoint(from)
-                target = try Endpoint(to)
+                source = try Endpoint(try DatabaseCommand.url(from, env: fromEnv, side: "from"))
+                target = try Endpoint(try DatabaseCommand.url(to, env: toEnv, side: "to"))
+                for (endpoint, argument) in [(source, from), (target, to)] {
+                    if case .postgres(let url) = endpoint, url.password != nil, argument != nil {
+                        printError("scs db copy: warning: a password in the arguments is readable by every local user; use PGPASSWORD, ~/.pgpass or --password-stdin")
+                    }
+                }
+                source = try fillPassword(source)
+                target = try fillPassword(target)
             } catch let error as ConfigurationError {
                 printError("scs db copy: \(error.message)")
                 throw ExitCode(64)
@@ -79,6 +97,39 @@ struct DatabaseCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
+    }
+
+    /// The URL named by the option or by the environment variable the `-env` option names.
+    static func url(_ given: String?, env name: String?, side: String) throws(ConfigurationError) -> String {
+        switch (given, name) {
+        case (let given?, nil): return given
+        case (nil, let name?):
+            guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
+                throw ConfigurationError("--\(side)-env names \(name), which is not set")
+            }
+            return value
+        case (nil, nil): throw ConfigurationError("give --\(side) or --\(side)-env")
+        case (_?, _?): throw ConfigurationError("give --\(side) or --\(side)-env, not both")
+        }
+    }
+}
+
+extension DatabaseCommand.Copy {
+    /// A PostgreSQL side without a password gets one from PGPASSWORD, the password file or stdin.
+    func fillPassword(_ endpoint: Endpoint) throws(ConfigurationError) -> Endpoint {
+        guard case .postgres(var url) = endpoint, url.password == nil else { return endpoint }
+        if passwordStdin {
+            guard let line = readLine(strippingNewline: true) else {
+                throw ConfigurationError("--password-stdin: standard input ended before the password for \(url)")
+            }
+            url.password = line
+        } else {
+            url.password = PostgresPasswordSource.lookup(url, environment: ProcessInfo.processInfo.environment)
+            if url.password == nil {
+                printError("scs db copy: no password for \(url) in PGPASSWORD or the password file; trying without one (--password-stdin reads it)")
+            }
+        }
+        return .postgres(url)
     }
 
     /// One side of a copy, named by a path or URL; its description never shows a password.

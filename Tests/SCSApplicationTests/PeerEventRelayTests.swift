@@ -96,6 +96,36 @@ struct PeerEventRelayTests {
         }
     }
 
+    @Test("a NOTIFY that is unsigned, signed with another key, stale or replayed is ignored; a claim the database denies too")
+    func forgedAnnouncementsAreIgnored() async throws {
+        try await withTwoNodes { storage, a, b in
+            let session = try await storage.makeSession()
+            let forger = PostgresPeerChannel(storage: storage, logger: Logger(label: "test.forger"))
+            let body = "{\"node\":\"evil\",\"events\":[{\"kind\":\"closed\",\"session\":\"\(session.id)\",\"at\":1}]}"
+            let genuine = PeerAnnouncementSigner(jwtSecretKey: String(repeating: "b", count: 40))
+            let other = PeerAnnouncementSigner(jwtSecretKey: String(repeating: "z", count: 40))
+            let now = Date().timeIntervalSince1970
+            try await forger.send(body)  // unsigned
+            try await forger.send(other.sign(body, now: now))  // another deployment's key
+            try await forger.send(genuine.sign(body, now: now - 3_600))  // stale
+            // Signed and fresh, but the session is not closed in the database: read back, nothing to publish.
+            let signed = genuine.sign(body, now: now)
+            try await forger.send(signed)
+            try await eventually("both nodes saw all four") { a.status("rejected") + b.status("rejected") >= 6 && b.status("events_received") >= 1 }
+            #expect(a.count == 0 && b.count == 0)
+            // The same announcement again is a replay.
+            _ = try await storage.closeSession(id: session.id, at: 7)
+            try await forger.send(signed)
+            try await eventually("the replay is refused") { a.status("rejected") >= 4 && b.status("rejected") >= 4 }
+            #expect(a.count == 0 && b.count == 0)
+            // Signed, fresh and true: published.
+            try await forger.send(genuine.sign(body, now: Date().timeIntervalSince1970))
+            try await eventually("both nodes hear of the closed session") { a.count == 1 && b.count == 1 }
+            guard case .sessionClosed(_, let at) = b.heard.withLock({ $0[0] }) else { throw TestFailure("not a closed session") }
+            #expect(at == 7)  // the time comes from the database, not the announcement
+        }
+    }
+
     @Test("a token revoked on one node is refused at once on the other, which had it cached")
     func revocationCrossesNodes() async throws {
         try await withTwoNodes { _, a, b in

@@ -15,6 +15,24 @@ struct PostgresURLTests {
         #expect(ipv6.host == "::1" && ipv6.port == 5433 && ipv6.tls == .disable && ipv6.database == "d")
         #expect(try PostgresURL(parsing: "postgresql://u@h/d?sslmode=verify-full").tls == .verifyFull)
         #expect(try PostgresURL(parsing: "postgresql://u@h/d?sslmode=allow").tls == .prefer)
+        #expect(try PostgresURL(parsing: "postgresql://u@h/d?sslmode=verify-ca").tls == .verifyCA)
+    }
+
+    @Test("without sslmode a remote database is verify-full and this machine's prefer; TLS files are read from the URL")
+    func tlsDefaults() throws {
+        for remote in ["postgresql://u@db.example.com/d", "postgresql://u@10.0.0.5/d", "postgresql://u@[2001:db8::1]/d"] {
+            let url = try PostgresURL(parsing: remote)
+            #expect(url.tls == .verifyFull && url.verifiesCertificate && !url.isLoopback, "\(remote)")
+        }
+        for local in ["postgresql://u@localhost/d", "postgresql://u@127.0.0.1:5433/d", "postgresql://u@[::1]/d"] {
+            let url = try PostgresURL(parsing: local)
+            #expect(url.tls == .prefer && url.isLoopback && !url.verifiesCertificate, "\(local)")
+        }
+        let files = try PostgresURL(parsing: "postgresql://u@db/d?sslmode=require&sslrootcert=/etc/ca%20x.pem&sslcert=/c.pem&sslkey=/k.pem")
+        #expect(files.rootCertificatePath == "/etc/ca x.pem" && files.certificatePath == "/c.pem" && files.keyPath == "/k.pem")
+        #expect(files.verifiesCertificate)  // require with a root certificate checks the chain, as libpq does
+        #expect(!(try PostgresURL(parsing: "postgresql://u@db/d?sslmode=require")).verifiesCertificate)
+        #expect(throws: ConfigurationError.self) { try PostgresURL(parsing: "postgresql://u@db/d?sslcert=/c.pem") }
     }
 
     @Test("a bad URL is a configuration error that names the problem and never the password")

@@ -363,3 +363,42 @@ def test_an_mcp_session_behind_a_round_robin_balancer(database):
     finally:
         a.stop()
         b.stop()
+
+
+def test_scs_db_copy_takes_the_password_from_pgpassword_a_pgpass_file_or_standard_input(database, tmp_path):
+    """Never from the arguments, where every local user reads it in /proc: a URL without its password
+    copies with PGPASSWORD, with a 0600 ~/.pgpass (a group-readable one is ignored, as libpq does),
+    and with --password-stdin; a password left in the arguments works but draws a warning."""
+    from conftest import BIN
+    import re as regex
+    password = database.split("@")[0].split(":")[-1]
+    bare = regex.sub(r"//([^:/@]+):[^@]*@", r"//\1@", database)
+    assert password not in bare
+    source = str(tmp_path / "source.db")
+    made = subprocess.run([BIN, "db", "copy", "--from", database, "--to", source], capture_output=True, text=True)
+    assert made.returncode == 0 and "readable by every local user" in made.stderr, made.stderr
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("PGPASSWORD", "PGPASSFILE")}
+    env["HOME"] = str(home)
+
+    def copy(extra_env=None, stdin=None, extra=()):
+        return subprocess.run([BIN, "db", "copy", "--from", source, "--to", bare, "--force", *extra], capture_output=True, text=True,
+                              env=dict(env, **(extra_env or {})), input=stdin)
+
+    refused = copy()
+    assert refused.returncode == 1 and "password" in refused.stderr.lower()
+    with_env = copy({"PGPASSWORD": password})
+    assert with_env.returncode == 0 and "readable by every local user" not in with_env.stderr, with_env.stderr
+    with_stdin = copy(stdin=password + "\n", extra=("--password-stdin",))
+    assert with_stdin.returncode == 0, with_stdin.stderr
+    pgpass = home / ".pgpass"
+    user = bare.split("//")[1].split("@")[0]
+    pgpass.write_text(f"# comment\notherhost:*:*:*:nope\n*:*:*:{user}:{password}\n")
+    os.chmod(pgpass, 0o644)
+    assert copy().returncode == 1  # readable by others: ignored
+    os.chmod(pgpass, 0o600)
+    with_file = copy()
+    assert with_file.returncode == 0, with_file.stderr
+    for result in (with_env, with_stdin, with_file):
+        assert password not in result.stdout + result.stderr
