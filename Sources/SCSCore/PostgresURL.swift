@@ -9,10 +9,14 @@ import Foundation
 ///   `allow` counts as prefer. Without `sslmode`: `verify-full` for a host that is not this
 ///   machine, `prefer` for loopback.
 /// - `sslrootcert`, `sslcert`, `sslkey`: PEM files (trusted roots; a client certificate and key).
+/// - `insecure_auth=allow`: accept a server that asks for a cleartext or MD5 password (refused otherwise).
 public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     public enum TLSMode: String, Sendable, Equatable {
         case disable, prefer, require, verifyCA = "verify-ca", verifyFull = "verify-full"
     }
+
+    /// `insecure_auth=allow`: accept a server that asks for a cleartext or MD5 password.
+    public var allowsInsecurePasswordAuth = false
 
     /// `sslrootcert`, `sslcert` and `sslkey`: paths of PEM files.
     public var rootCertificatePath: String?
@@ -110,6 +114,7 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         guard !user.isEmpty else { throw ConfigurationError("the PostgreSQL URL names no user") }
         var tls: TLSMode?
         var files: [String: String] = [:]
+        var insecureAuth = false
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { continue }
@@ -125,6 +130,9 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
                 }
             case "sslrootcert", "sslcert", "sslkey":
                 files[parts[0]] = try decode(parts[1], parts[0])
+            case "insecure_auth":
+                guard parts[1] == "allow" else { throw ConfigurationError("insecure_auth can only be allow") }
+                insecureAuth = true
             default:
                 continue  // other libpq parameters (application_name, …) are not ours to apply
             }
@@ -135,6 +143,7 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         rootCertificatePath = files["sslrootcert"]
         certificatePath = files["sslcert"]
         keyPath = files["sslkey"]
+        allowsInsecurePasswordAuth = insecureAuth
         guard (certificatePath == nil) == (keyPath == nil) else { throw ConfigurationError("sslcert and sslkey go together") }
     }
 

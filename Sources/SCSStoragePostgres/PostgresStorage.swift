@@ -42,6 +42,8 @@ public final class PostgresStorage: Sendable {
         configuration.options.maximumConnections = max(2, poolSize)
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.additionalStartupParameters = [("application_name", "scs")]
+        // The server must not ask for the password in the clear (or as MD5) unless the URL allows it.
+        try await PostgresAuthProbe.check(url, tls: try? Self.tlsSettings(url))
         // Migrations run on a connection of their own before the pool starts, so a database that
         // cannot be reached or migrated fails the start with nothing left running.
         try await Self.migrate(url: url, logger: logger)

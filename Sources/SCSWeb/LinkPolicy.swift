@@ -18,7 +18,7 @@ public struct LinkPolicy: Sendable {
     }
 
     /// Whether a link to `url` (already known to be http, https or mailto) may be followed.
-    func allows(_ url: String) -> Bool {
+    public func allows(_ url: String) -> Bool {
         let lower = url.lowercased()
         let rest: Substring
         if lower.hasPrefix("http://") {
