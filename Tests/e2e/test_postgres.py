@@ -402,3 +402,42 @@ def test_scs_db_copy_takes_the_password_from_pgpassword_a_pgpass_file_or_standar
     assert with_file.returncode == 0, with_file.stderr
     for result in (with_env, with_stdin, with_file):
         assert password not in result.stdout + result.stderr
+
+
+def test_a_revocation_or_a_logout_on_one_node_closes_the_sockets_on_the_other(database):
+    """Sockets on node B that hold a credential ended on node A close at once, subscribed or not:
+    a token revoked on A, a token refreshed on A, and a dashboard login signed out on A."""
+    from websockets.sync.client import connect as ws_connect
+    from websockets.exceptions import ConnectionClosed
+    from dashboard import PASSWORD, Browserless, receive
+    a = node(database, ADMIN_PASSWORD=PASSWORD)
+    b = node(database, like=a, ADMIN_PASSWORD=PASSWORD)
+    sid, _ = initialize(a)
+    token = call(a, sid, "authenticate_agent", agent_id="two-node-feed", agent_type="claude")["token"]
+    session = call(a, sid, "create_session", purpose="feeds", auth_token=token)["session_id"]
+
+    def closed(socket):
+        try:
+            while True:
+                socket.recv(timeout=10)
+        except ConnectionClosed as error:
+            return error.rcvd.code if error.rcvd else None
+
+    idle = ws_connect(ws_url(b, session), open_timeout=5, additional_headers={"Authorization": f"Bearer {token}"}).__enter__()
+    subscribed = ws_connect(ws_url(b, session), open_timeout=5).__enter__()
+    subscribed.send(json.dumps({"type": "subscribe", "auth_token": token}))
+    assert receive(subscribed)["type"] == "subscribed"
+    call(a, sid, "revoke_token", token=token, auth_token=token)
+    assert closed(idle) == 4401 and closed(subscribed) == 4401
+
+    second = call(a, sid, "authenticate_agent", agent_id="two-node-feed", agent_type="claude")["token"]
+    watching = ws_connect(ws_url(b, session), open_timeout=5, additional_headers={"Authorization": f"Bearer {second}"}).__enter__()
+    call(a, sid, "refresh_token", current_token=second)
+    assert closed(watching) == 4401
+
+    operator = Browserless(a)
+    assert operator.sign_in(password=PASSWORD)[0] == 303
+    cookie = operator.cookie("scs_dashboard")
+    on_b = ws_connect(ws_url(b, session), open_timeout=5, origin=b.url, additional_headers={"Cookie": f"scs_dashboard={cookie}"}).__enter__()
+    operator.request("/ui/logout", {"csrf": operator.csrf()})
+    assert closed(on_b) == 4401
