@@ -92,6 +92,8 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundOut = ByteBuffer
 
     enum Phase {
+        /// A connection from socket activation's relay: its first line names the real peer.
+        case peerLine(ByteBuffer)
         /// Between requests: the next byte starts a head.
         case awaitingHead
         /// Reading a head: the last bytes seen (to find `\r\n\r\n` across reads).
@@ -108,8 +110,12 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
     init(limits: EdgeLimits) { self.limits = limits }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        // A Unix-socket peer (socket activation's relay) is limited where the real peer is known.
-        guard let ip = context.channel.remoteAddress?.ipAddress else { return }
+        // A Unix-socket peer is socket activation's relay: it limits connections where the real
+        // peer is known, and names that peer in its first line.
+        guard let ip = context.channel.remoteAddress?.ipAddress else {
+            phase = .peerLine(ByteBuffer())
+            return
+        }
         let key = ClientAddress.key(peer: ip)
         if limits.clients.admit(key) {
             clientKey = key
@@ -119,23 +125,54 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        ActivatedPeers.shared.forget(ObjectIdentifier(context.channel))
         headTimer?.cancel()
         if let clientKey { limits.clients.release(clientKey) }
         clientKey = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let buffer = unwrapInboundIn(data)
+        var buffer = unwrapInboundIn(data)
+        if case .peerLine(var line) = phase {
+            line.writeBuffer(&buffer)
+            guard let rest = readPeerLine(&line, context) else {
+                phase = .peerLine(line)
+                return
+            }
+            phase = .awaitingHead
+            guard rest.readableBytes > 0 else { return }
+            buffer = rest
+        }
+        let data = NIOAny(buffer)
         switch phase {
         case .awaitingHead:
             startHeadTimer(context)
             scan(buffer, tail: 0)
         case .head(let tail):
             scan(buffer, tail: tail)
-        case .request:
+        case .request, .peerLine:
             break
         }
         context.fireChannelRead(data)
+    }
+
+    /// The relay's `SCS-PEER <address>` line, once whole: records the peer and returns the bytes
+    /// after it. Nil while the line is incomplete. Bytes that do not start with the line pass on as
+    /// they are (a client of the private socket that is not the relay).
+    func readPeerLine(_ line: inout ByteBuffer, _ context: ChannelHandlerContext) -> ByteBuffer? {
+        let prefix = Array(ActivatedPeers.prefix.utf8)
+        let seen = line.readableBytesView
+        guard seen.starts(with: prefix.prefix(seen.count)) else { return line }
+        guard let end = seen.firstIndex(of: UInt8(ascii: "\n")) else {
+            if seen.count > ActivatedPeers.maximumLine { context.close(promise: nil) }
+            return nil
+        }
+        var text = String(String(decoding: seen[seen.startIndex..<end], as: UTF8.self).dropFirst(prefix.count))
+        if text.hasSuffix("\r") { text.removeLast() }
+        line.moveReaderIndex(to: end + 1)
+        // (The relay admitted the connection against the per-client cap already.)
+        if IPAddress(text) != nil { ActivatedPeers.shared.record(text, for: ObjectIdentifier(context.channel)) }
+        return line
     }
 
     /// Looks for the end of the head in `buffer`, carrying the last four bytes over reads.

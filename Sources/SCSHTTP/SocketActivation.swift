@@ -60,7 +60,12 @@ public struct ActivatedListener: Service {
                         outbound.eventLoop.makeCompletedFuture { try outbound.pipeline.syncOperations.addHandler(boundFar.value) }
                     }
                     .connect(unixDomainSocketPath: target)
-                    .map { _ in () }
+                    .flatMap { outbound in
+                        // The real peer goes first, so the HTTP server keys its limits on it (the
+                        // client's bytes are read only once this initializer is done).
+                        let peer = inbound.remoteAddress?.ipAddress ?? "unknown"
+                        return outbound.writeAndFlush(outbound.allocator.buffer(string: ActivatedPeers.prefix + peer + "\r\n"))
+                    }
                     .flatMapError { error in
                         logger.error("cannot reach the HTTP server", metadata: ["error": "\(error)"])
                         return inbound.close()

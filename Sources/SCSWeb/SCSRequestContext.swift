@@ -10,7 +10,7 @@ import SCSCore
 import SCSStorage
 
 /// The request context of `scs serve`'s routers: the peer's address (the dashboard's sign-in
-/// throttle keys on it) and the WebSocket upgrade slot (`/ws/{session_id}`).
+/// throttle keys on it; under socket activation the address the relay named) and the WebSocket upgrade slot (`/ws/{session_id}`).
 public struct SCSRequestContext: RequestContext, RemoteAddressRequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let webSocket: WebSocketHandlerReference<SCSRequestContext>
@@ -19,6 +19,12 @@ public struct SCSRequestContext: RequestContext, RemoteAddressRequestContext, We
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         webSocket = .init()
-        remoteAddress = source.channel.remoteAddress
+        let peer = source.channel.remoteAddress
+        // Behind socket activation's relay the peer is a Unix socket; the relay named the real one.
+        if peer?.ipAddress == nil, let relayed = ActivatedPeers.shared.address(of: ObjectIdentifier(source.channel)) {
+            remoteAddress = try? SocketAddress(ipAddress: relayed, port: 0)
+        } else {
+            remoteAddress = peer
+        }
     }
 }

@@ -317,3 +317,66 @@ def test_slow_senders_are_cut_off_and_an_answer_without_the_body_closes_the_conn
             sock.close()
     finally:
         srv.stop()
+
+
+def test_under_socket_activation_the_real_peer_is_kept_and_connections_per_client_are_capped():
+    """systemd's socket reaches the HTTP server through a private Unix socket: the relay names the
+    real peer, so the sign-in throttle keys on 127.0.0.1 (not on "local", which would let five bad
+    guesses by anyone lock the operator out), and the per-client cap holds there too."""
+    import shutil
+    import subprocess
+    from dashboard import PASSWORD as password
+    activate = shutil.which("systemd-socket-activate")
+    assert activate, "systemd-socket-activate is part of the systemd package this machine has"
+    srv = Server()
+    srv.env.update(ADMIN_PASSWORD=password, SCS_MAX_CONNECTIONS_PER_CLIENT="3")
+    import socket as sockets
+    probe = sockets.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    log = open(srv.log_path, "ab")
+    arguments = [activate, "-l", f"127.0.0.1:{port}"] + [item for key in sorted(srv.env) for item in ("-E", key)] + [BIN_PATH(), "serve"]
+    process = subprocess.Popen(arguments, env=srv.env, stdout=log, stderr=subprocess.STDOUT)
+    srv.url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline and srv.health(srv.url).get("status") != "healthy":
+            time.sleep(0.1)
+        assert srv.health(srv.url).get("status") == "healthy", srv.log_text()[-2000:]
+        client = Browserless(srv)
+        assert client.sign_in(password="not the password")[0] == 401
+        deadline = time.time() + 5
+        while "dashboard sign-in refused" not in srv.log_text() and time.time() < deadline:
+            time.sleep(0.05)
+        refused = [line for line in srv.log_text().splitlines() if "dashboard sign-in refused" in line]
+        assert refused and "client=127.0.0.1" in refused[-1] and "client=local" not in refused[-1], refused
+        time.sleep(0.5)  # the sign-in's connections are released once the server closes them
+
+        def answered(connection):
+            connection.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            connection.settimeout(5)
+            return connection.recv(65536).startswith(b"HTTP/1.1 200")
+
+        held = []
+        for _ in range(3):  # each admitted and answered (keep-alive) before the next
+            held.append(sockets.create_connection(("127.0.0.1", port)))
+            assert answered(held[-1])
+        extra = sockets.create_connection(("127.0.0.1", port))
+        assert closed_within(extra, 3) is not None
+        assert all(closed_within(s, 0.1) is None for s in held)
+        for s in held + [extra]:
+            s.close()
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def BIN_PATH():
+    from conftest import BIN
+    return BIN
