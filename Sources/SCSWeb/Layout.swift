@@ -108,7 +108,7 @@ enum DisabledPage {
             <p>No dashboard password is configured, so this server shows no data here.</p>
             <p>To turn it on, store a password's hash in the env file and restart <code>scs serve</code>:</p>
             <pre><code>scs setup --admin-password</code></pre>
-            <p>or set <code>ADMIN_PASSWORD</code> (at least 8 characters) in the environment. The operator signs in with
+            <p>or set <code>ADMIN_PASSWORD</code> (at least 12 characters) in the environment. The operator signs in with
             that password and sees everything; an agent signs in with its <code>sct_</code> token and sees what it may see.</p>
             </section>
             """)

@@ -23,7 +23,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Reads the environment and env files. Settings (Python server names where they exist):
               API_KEY, JWT_SECRET_KEY, JWT_ENCRYPTION_KEY  required, >= 32 bytes each (`scs setup`)
-              DATABASE_URL      sqlite:///path or postgresql://user:pw@host:port/db?sslmode=… (wins over DATABASE_PATH)
+              DATABASE_URL      sqlite:///path or postgresql://user:pw@host:port/db?sslmode=… (wins over DATABASE_PATH;
+                                PostgreSQL on another machine defaults to verify-full, see docs/POSTGRESQL.md)
               POSTGRESQL_POOL_SIZE  PostgreSQL connections (default 20)
               POSTGRESQL_TIMEOUT    seconds a statement may wait or run before DATABASE_UNAVAILABLE (default 10)
               DATABASE_PATH     SQLite file (default <data dir>/scs.db)
@@ -41,7 +42,11 @@ struct ServeCommand: AsyncParsableCommand {
               ADMIN_PASSWORD, ADMIN_PASSWORD_HASH   the web dashboard (/ui/) operator's password or its
                                 hash (`scs setup --admin-password`); neither: the dashboard is off
               DASHBOARD_SECURE_COOKIE   true: the dashboard's cookies are Secure (behind TLS)
+              DASHBOARD_HOSTS   host names the dashboard answers to (others: 421); links to them are inert
+              TRUSTED_PROXIES   CIDRs whose X-Forwarded-For names the client (sign-in throttle)
               SCS_MAX_CONNECTIONS, SCS_HTTP_IDLE_TIMEOUT, SCS_MAX_BODY_BYTES   HTTP limits (1024, 120 s, 4 MiB)
+              SCS_MAX_CONNECTIONS_PER_CLIENT   connections per client address or IPv6 /64 (a quarter of the above)
+              SCS_HTTP_REQUEST_TIMEOUT   seconds for a request head, and per body stretch at 1 KiB/s (15)
             Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP restarts all workers (rolling).
             Exits 78 when the configuration is unusable (e.g. missing secrets), 75 when another
             scs serve holds the data directory.
