@@ -49,7 +49,8 @@ public struct LiveFeedSocket: Sendable {
         } onUpgrade: { inbound, outbound, context in
             let sessionID = context.requestContext.parameters.get("session_id") ?? ""
             let presented = await credentials(context.request)
-            let address = context.requestContext.remoteAddress?.ipAddress ?? "unknown"
+            // Pending sockets are keyed like sign-ins: IPv6 by /64, behind a trusted proxy the client.
+            let address = dashboard.clientKey(context.request, context.requestContext.remoteAddress)
             await serve(sessionID: sessionID, presented: presented ?? nil, address: address, inbound: inbound, outbound: outbound)
         }
     }

@@ -126,6 +126,27 @@ def test_agent_b_never_sees_agent_as_private_message(dash, browser):
         WebDriverWait(browser, 5).until(ready.presence_of_element_located((By.ID, f"m-{public}")))
 
 
+def test_a_login_that_ends_quietly_shows_signed_out_instead_of_a_sign_in_page_in_the_list(dash, browser):
+    """A login that expires (here: its row deleted behind the page's back, with no event) is
+    noticed by the next fetch of new messages: the page says "signed out" and appends nothing."""
+    import sqlite3
+    agent = Agent(dash, "quietly-ended")
+    session = agent.session("Quiet expiry")
+    agent.post(session, "before")
+    sign_in(browser, dash, password=PASSWORD, path=f"/ui/sessions/{session}")
+    feed_live(browser)
+    database = sqlite3.connect(os.path.join(dash.env["SCS_DATA_DIR"], "scs.db"), timeout=10)
+    database.execute("DELETE FROM dashboard_logins")
+    database.commit()
+    database.close()
+    agent.post(session, "after the login ended")
+    WebDriverWait(browser, 5).until(ready.text_to_be_present_in_element((By.ID, "feed-state"), "signed out"))
+    listed = browser.find_element(By.ID, "message-list").text
+    assert "after the login ended" not in listed and "Sign in" not in listed and "password" not in listed.lower()
+    assert not browser.find_elements(By.CSS_SELECTOR, "#message-list form")
+    shot(browser, "session-signed-out")
+
+
 def test_hostile_content_shows_as_inert_text(dash, browser):
     agent = Agent(dash, "mallory")
     session = agent.session('<img src=x onerror="alert(\'purpose\')">')
