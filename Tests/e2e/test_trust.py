@@ -2,6 +2,7 @@
 through a real `scs serve` (real sockets, real worker processes, a real SQLite file)."""
 import concurrent.futures
 import json
+import os
 import re
 import time
 import urllib.request
@@ -380,3 +381,36 @@ def test_under_socket_activation_the_real_peer_is_kept_and_connections_per_clien
 def BIN_PATH():
     from conftest import BIN
     return BIN
+
+
+def test_operator_logins_end_when_the_password_changes():
+    srv = dashboard_server()
+    try:
+        client = Browserless(srv)
+        assert client.sign_in(password=PASSWORD)[0] == 303
+        cookie = client.cookie("scs_dashboard")
+        assert client.request("/ui/")[0] == 200
+        srv.stop()
+        srv.env["ADMIN_PASSWORD"] = "a-new-operator-password"
+        srv.start()
+        replay = Browserless(srv)
+        assert replay.request("/ui/", headers={"Cookie": f"scs_dashboard={cookie}"})[0] == 302
+        assert replay.sign_in(password="a-new-operator-password")[0] == 303
+    finally:
+        srv.stop()
+
+
+def test_a_socket_whose_token_ends_without_any_event_is_closed_by_the_periodic_check(dash):
+    """The token row disappears behind the server's back (as an expiry would end it, with no
+    announcement): the socket, subscribed or not, is closed by the next check (every 20 s)."""
+    import sqlite3
+    agent = Agent(dash, "expiring-f")
+    session = agent.session("expiry")
+    idle = ws_connect(ws_url(dash, session), open_timeout=5, additional_headers={"Authorization": f"Bearer {agent.token}"}).__enter__()
+    database = sqlite3.connect(os.path.join(dash.env["SCS_DATA_DIR"], "scs.db"), timeout=10)
+    database.execute("DELETE FROM secure_tokens WHERE agent_id = 'expiring-f'")
+    database.commit()
+    database.close()
+    started = time.monotonic()
+    assert closed_code(idle, timeout=40) == (4401, "signed out")
+    assert time.monotonic() - started < 30
