@@ -51,6 +51,8 @@ public final class LiveFeed: Sendable {
     final class QueuedBytes: Sendable {
         let value = Atomic<Int>(0)
         let drained = WaitableState(0)
+        /// Set while a replay waits on `drained` (only then does a write touch it).
+        let replaying = Atomic<Bool>(false)
     }
 
     /// Every open socket (subscribed or not) with the credential it holds, so that a revoked
@@ -186,7 +188,7 @@ public final class LiveFeed: Sendable {
     func written(_ size: Int, queued: QueuedBytes) {
         totalQueued.subtract(size, ordering: .relaxed)
         queued.value.subtract(size, ordering: .relaxed)
-        queued.drained.update { $0 &+= 1 }
+        if queued.replaying.load(ordering: .relaxed) { queued.drained.update { $0 &+= 1 } }
     }
 
     func closeAll(code: UInt16, reason: String, where matches: (Watch) -> Bool) {

@@ -161,6 +161,8 @@ final class LiveFeedConnection: Sendable {
         var cursor = after
         var sent = 0
         let queued = self.queued
+        queued.replaying.store(true, ordering: .relaxed)
+        defer { queued.replaying.store(false, ordering: .relaxed) }
         while sent < LiveFeed.replayLimit {
             let drained = await queued.drained.wait(timeout: 30) { _ in queued.value.load(ordering: .relaxed) < LiveFeed.replayLowWater }
             guard drained, !readerEnded, await stillValid() else { return }
