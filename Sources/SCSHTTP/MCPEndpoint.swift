@@ -75,11 +75,7 @@ public struct MCPEndpoint: Sendable {
     }
 
     static func bearer(_ request: Request) -> String? {
-        guard let value = request.headers[.authorization] else { return nil }
-        let parts = value.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
+        BearerCredential.token(fromAuthorization: request.headers[.authorization])
     }
 
     func context(_ request: Request, session: String?, boundTokenDigest: String?) -> MCPClientContext {

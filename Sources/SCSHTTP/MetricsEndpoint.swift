@@ -1,6 +1,7 @@
 public import Hummingbird
 import NIOCore
 public import SCSAuth
+import SCSCore
 
 /// `GET /metrics`: the Prometheus text exposition, for a caller with the API key (`X-API-Key`) or
 /// the metrics token (`Authorization: Bearer <SCS_METRICS_TOKEN>`); anyone else gets 401 and no
@@ -33,7 +34,7 @@ public struct MetricsEndpoint: Sendable {
     func allows(apiKey presented: String?, authorization: String?) -> Bool {
         guard let apiKey else { return true }
         if apiKey.isValid(presented) { return true }
-        guard let token, let authorization, authorization.hasPrefix("Bearer ") else { return false }
-        return token.isValid(String(authorization.dropFirst("Bearer ".count)))
+        guard let token, let presented = BearerCredential.token(fromAuthorization: authorization) else { return false }
+        return token.isValid(presented)
     }
 }

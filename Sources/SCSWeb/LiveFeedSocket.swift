@@ -81,9 +81,8 @@ public struct LiveFeedSocket: Sendable {
     /// Nil: nothing presented. `.some(nil)`: something presented that does not sign in.
     func credentials(_ request: Request) async -> Credentials?? {
         if let authorization = request.headers[.authorization] {
-            let parts = authorization.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "bearer" else { return .some(nil) }
-            return .some(await credentials(token: String(parts[1])))
+            guard let token = BearerCredential.token(fromAuthorization: authorization) else { return .some(nil) }
+            return .some(await credentials(token: token))
         }
         if let cookie = Dashboard.loginCookie(request) {
             guard let viewer = await dashboard.viewer(cookie: cookie) else { return .some(nil) }

@@ -58,3 +58,16 @@ struct ClientAddressTests {
         #expect(gate.counts.running == 0 && gate.counts.waiting == 0)
     }
 }
+
+@Suite("Bearer credentials")
+struct BearerCredentialTests {
+    @Test("the scheme is case-insensitive, spaces and tabs around the token do not count, anything else is no bearer token")
+    func parsing() {
+        for header in ["Bearer sct_x", "bearer sct_x", "BEARER sct_x", "  Bearer   sct_x  ", "Bearer\tsct_x\t"] {
+            #expect(BearerCredential.token(fromAuthorization: header) == "sct_x", "\(header)")
+        }
+        for header in [nil, "", "Bearer", "Bearer   ", "Basic dXNlcjpwYXNz", "Bearersct_x", "Token sct_x"] as [String?] {
+            #expect(BearerCredential.token(fromAuthorization: header) == nil, "\(header ?? "nil")")
+        }
+    }
+}

@@ -100,6 +100,7 @@ def test_metrics_token_reads_metrics_only():
         status, _, text = scrape(srv, {"Authorization": f"Bearer {token}"})
         assert status == 200 and "scs_worker_up" in text and token not in text
         assert scrape(srv, {"Authorization": "Bearer " + "x" * 40})[0] == 401
+        assert scrape(srv, {"Authorization": f"bearer  {token}"})[0] == 200  # the scheme is case-insensitive, as on /mcp
         # The metrics token opens nothing else.
         request = urllib.request.Request(srv.url + "/health", headers={"Authorization": f"Bearer {token}"})
         with urllib.request.urlopen(request, timeout=5) as response:
