@@ -2,7 +2,8 @@
 import Foundation
 import PackageDescription
 
-/// Language rules shared by every target, tests included (STYLE.md, example 2).
+/// Language rules shared by every target, tests included: Swift 6 mode and the upcoming features
+/// the code is written for.
 let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),

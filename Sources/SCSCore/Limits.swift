@@ -26,7 +26,7 @@ public enum Limits {
     /// `requested_permissions` entries.
     public static let permissionCount = 16
 
-    /// Default budget of one tool result, bytes of JSON (`SCS_MAX_RESULT_BYTES`). The HTTP answer
+    /// Budget of one tool result, bytes of JSON (README "Limits"; not configurable). The HTTP answer
     /// carries the result twice (as text and as structured content), so it stays under ~20 MiB.
     public static let resultBytes = 8 << 20
 

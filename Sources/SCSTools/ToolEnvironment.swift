@@ -24,7 +24,7 @@ public struct ToolEnvironment: Sendable {
     public var startedAt: Double
     /// Live worker states for get_performance_metrics (`[{role, pid, state, restarts, uptime_s}]`).
     public var workerStatus: @Sendable () async -> [JSONValue]
-    /// Largest tool result, bytes of JSON (`SCS_MAX_RESULT_BYTES`): a list that would be larger
+    /// Largest tool result, bytes of JSON (`Limits.resultBytes`; tests set less): a list that would be larger
     /// ends early and says so (`has_more` or `truncated`).
     public var resultBudget: Int
     /// `ADMIN_API_KEY` is configured: admin is granted only to requests that presented it.
