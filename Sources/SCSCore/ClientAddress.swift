@@ -44,6 +44,14 @@ public struct IPAddress: Sendable, Equatable {
         }
     }
 
+    /// This machine: 127/8 or `::1` (IPv4-mapped addresses are IPv4 here).
+    public var isLoopback: Bool {
+        bytes.count == 4 ? bytes[0] == 127 : bytes.dropLast().allSatisfy { $0 == 0 } && bytes[15] == 1
+    }
+
+    /// `0.0.0.0` or `::`.
+    public var isUnspecified: Bool { bytes.allSatisfy { $0 == 0 } }
+
     /// IPv4 as written; IPv6 as its /64.
     public var key: String {
         if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }

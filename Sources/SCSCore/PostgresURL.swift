@@ -31,7 +31,7 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     /// Whether `host` is this machine (a loopback name or address).
     public var isLoopback: Bool {
         let name = host.lowercased()
-        return name == "localhost" || name.hasSuffix(".localhost") || name == "::1" || name.hasPrefix("127.")
+        return name == "localhost" || name.hasSuffix(".localhost") || IPAddress(name)?.isLoopback == true
     }
 
     public var user: String

@@ -146,8 +146,9 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
         let data = NIOAny(buffer)
         switch phase {
         case .awaitingHead:
-            startHeadTimer(context)
             scan(buffer, tail: 0)
+            // Only a head that did not come whole in its first read needs a deadline.
+            if case .head = phase { startHeadTimer(context) }
         case .head(let tail):
             scan(buffer, tail: tail)
         case .request, .peerLine:
@@ -237,7 +238,6 @@ final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
             requestOpen = true
             responseOpen = true
             bodyBytes = 0
-            armBodyCheck(context)
         case .body(let buffer):
             bodyBytes += buffer.readableBytes
         case .end:
@@ -247,6 +247,13 @@ final class RequestDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
             if !responseOpen { connectionGuard?.requestFinished() }
         }
         context.fireChannelRead(data)
+    }
+
+    /// A request still open after a read has its body checked from now on (most requests end in
+    /// the read that brought their head, and need no timer).
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if requestOpen, bodyTimer == nil { armBodyCheck(context) }
+        context.fireChannelReadComplete()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

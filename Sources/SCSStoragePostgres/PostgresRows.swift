@@ -33,9 +33,15 @@ enum PostgresRows {
 
     static let memoryColumns = "agent_id, session_id, key, value, metadata::text, created_at, updated_at, expires_at"
 
+    /// `memoryColumns` as decoded from a row.
+    typealias MemoryFields = (String, String?, String, String, String?, Double?, Double?, Double?)
+
     static func memory(_ row: PostgresRow) throws -> MemoryEntry {
-        let (agentID, sessionID, key, value, metadata, createdAt, updatedAt, expiresAt) = try row.decode(
-            (String, String?, String, String, String?, Double?, Double?, Double?).self)
+        memory(try row.decode(MemoryFields.self))
+    }
+
+    static func memory(_ fields: MemoryFields) -> MemoryEntry {
+        let (agentID, sessionID, key, value, metadata, createdAt, updatedAt, expiresAt) = fields
         return MemoryEntry(
             agentID: agentID, key: key, scope: MemoryScope(sessionID: sessionID), value: StoredJSON.value(value),
             metadata: StoredJSON.object(metadata), createdAt: createdAt ?? 0, updatedAt: updatedAt ?? createdAt ?? 0, expiresAt: expiresAt)

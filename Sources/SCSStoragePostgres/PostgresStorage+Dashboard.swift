@@ -66,9 +66,7 @@ extension PostgresStorage: DashboardQueryStore {
             let (agentID, sessionID, key, value, metadata, createdAt, updatedAt, expiresAt, length) = try row.decode(
                 (String, String?, String, String, String?, Double?, Double?, Double?, Int32).self)
             lengths.append(Int(length))
-            return MemoryEntry(
-                agentID: agentID, key: key, scope: MemoryScope(sessionID: sessionID), value: StoredJSON.value(value),
-                metadata: StoredJSON.object(metadata), createdAt: createdAt ?? 0, updatedAt: updatedAt ?? createdAt ?? 0, expiresAt: expiresAt)
+            return PostgresRows.memory((agentID, sessionID, key, value, metadata, createdAt, updatedAt, expiresAt))
         }
         let total = try await run(count.query).first?.decode(Int64.self) ?? 0
         return MemoryBrowsePage(entries: entries, totalCount: Int(total), valueLengths: lengths)

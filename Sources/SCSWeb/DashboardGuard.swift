@@ -36,8 +36,13 @@ extension Dashboard {
         // (Pages here are `Referrer-Policy: no-referrer`, so a browser's own form posts carry
         // `Origin: null`.)
         if let site = request.headers[Self.fetchSite] { return site.lowercased() == "same-origin" }
-        guard let origin = request.headers[.origin]?.lowercased() else { return true }
-        let host = (request.head.authority ?? "").lowercased()
+        guard let origin = request.headers[.origin] else { return true }
+        return Self.isOwnOrigin(origin, request)
+    }
+
+    /// Whether `origin` is the page's own: this request's host and port, over http or https.
+    static func isOwnOrigin(_ origin: String, _ request: Request) -> Bool {
+        let (origin, host) = (origin.lowercased(), (request.head.authority ?? "").lowercased())
         return !host.isEmpty && (origin == "http://" + host || origin == "https://" + host)
     }
 

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
+import SCSCore
 
 /// Which link targets in messages stay links. Links to this machine (loopback names and
 /// addresses, in any spelling a browser accepts) and to the dashboard's own host on any port
@@ -52,18 +50,12 @@ public struct LinkPolicy: Sendable {
     static func isLoopback(_ host: String) -> Bool {
         if host == "localhost" || host.hasSuffix(".localhost") { return true }
         if host.contains(":") {
-            var address = in6_addr()
-            guard inet_pton(AF_INET6, host, &address) == 1 else { return true }  // unparsable: not followed
-            let bytes = withUnsafeBytes(of: address) { Array($0) }
-            if bytes.dropLast().allSatisfy({ $0 == 0 }) { return bytes[15] <= 1 }  // :: and ::1
-            if bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF { return isLoopbackV4(bytes[12]) || bytes[12...].allSatisfy { $0 == 0 } }
-            return false
+            guard let address = IPAddress(host) else { return true }  // unparsable: not followed
+            return address.isLoopback || address.isUnspecified
         }
         guard let value = ipv4(host) else { return false }
-        return isLoopbackV4(UInt8(value >> 24)) || value == 0
+        return value >> 24 == 127 || value == 0
     }
-
-    static func isLoopbackV4(_ first: UInt8) -> Bool { first == 127 }
 
     /// The URL standard's IPv4 number: up to four parts, each decimal, `0x` hex or `0` octal; the
     /// last part fills the remaining bytes. Nil when the host is a name.

@@ -73,9 +73,7 @@ public struct LiveFeedSocket: Sendable {
 
     /// The browser's origin is the page's own (same host and port) or one listed in CORS_ORIGINS.
     func allowed(origin: String, request: Request) -> Bool {
-        let host = request.head.authority ?? ""
-        if origin == "http://" + host || origin == "https://" + host { return true }
-        return dashboard.deps.allowedOrigins.contains(origin)
+        Dashboard.isOwnOrigin(origin, request) || dashboard.deps.allowedOrigins.contains(origin)
     }
 
     /// Nil: nothing presented. `.some(nil)`: something presented that does not sign in.

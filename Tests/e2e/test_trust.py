@@ -11,7 +11,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect as ws_connect
 
-from conftest import Server
+from conftest import BIN, Server
 from dashboard import PASSWORD, Agent, Browserless, dash, dashboard_server, receive, ws_url  # noqa: F401 (dash is a fixture)
 from rawhttp import initialize, tool
 
@@ -270,6 +270,14 @@ def closed_within(sock, seconds):
     return None
 
 
+def assert_only_the_extra_connection_is_closed(held, extra):
+    """Past the per-client cap: `extra` is closed at once, the connections `held` stay open."""
+    assert closed_within(extra, 3) is not None
+    assert all(closed_within(sock, 0.1) is None for sock in held)
+    for sock in held + [extra]:
+        sock.close()
+
+
 def test_slow_senders_are_cut_off_and_an_answer_without_the_body_closes_the_connection():
     srv = Server()
     srv.env.update(SCS_MAX_CONNECTIONS="16", SCS_HTTP_REQUEST_TIMEOUT="2", SCS_MAX_CONNECTIONS_PER_CLIENT="12")
@@ -311,11 +319,7 @@ def test_slow_senders_are_cut_off_and_an_answer_without_the_body_closes_the_conn
         assert closed_within(sock, 5) is not None
         # Connections per client: the 13th from this address is closed at once, the first 12 stay.
         held = [raw_socket(srv) for _ in range(12)]
-        extra = raw_socket(srv)
-        assert closed_within(extra, 3) is not None
-        assert all(closed_within(sock, 0.1) is None for sock in held)
-        for sock in held + [extra]:
-            sock.close()
+        assert_only_the_extra_connection_is_closed(held, raw_socket(srv))
     finally:
         srv.stop()
 
@@ -337,7 +341,7 @@ def test_under_socket_activation_the_real_peer_is_kept_and_connections_per_clien
     port = probe.getsockname()[1]
     probe.close()
     log = open(srv.log_path, "ab")
-    arguments = [activate, "-l", f"127.0.0.1:{port}"] + [item for key in sorted(srv.env) for item in ("-E", key)] + [BIN_PATH(), "serve"]
+    arguments = [activate, "-l", f"127.0.0.1:{port}"] + [item for key in sorted(srv.env) for item in ("-E", key)] + [BIN, "serve"]
     process = subprocess.Popen(arguments, env=srv.env, stdout=log, stderr=subprocess.STDOUT)
     srv.url = f"http://127.0.0.1:{port}"
     try:
@@ -361,13 +365,9 @@ def test_under_socket_activation_the_real_peer_is_kept_and_connections_per_clien
 
         held = []
         for _ in range(3):  # each admitted and answered (keep-alive) before the next
-            held.append(sockets.create_connection(("127.0.0.1", port)))
+            held.append(raw_socket(srv))
             assert answered(held[-1])
-        extra = sockets.create_connection(("127.0.0.1", port))
-        assert closed_within(extra, 3) is not None
-        assert all(closed_within(s, 0.1) is None for s in held)
-        for s in held + [extra]:
-            s.close()
+        assert_only_the_extra_connection_is_closed(held, raw_socket(srv))
     finally:
         process.terminate()
         try:
@@ -376,11 +376,6 @@ def test_under_socket_activation_the_real_peer_is_kept_and_connections_per_clien
             process.kill()
             process.wait()
         log.close()
-
-
-def BIN_PATH():
-    from conftest import BIN
-    return BIN
 
 
 def test_operator_logins_end_when_the_password_changes():
