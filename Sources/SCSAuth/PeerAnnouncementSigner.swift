@@ -6,7 +6,9 @@ import Synchronization
 /// announcement counts only when it carries an HMAC-SHA256 under a key derived (HKDF) from
 /// `JWT_SECRET_KEY`, which every node of one deployment shares and the database never sees; it
 /// names when it was sent, and one older than `maxAge` (or from the future), or one already
-/// seen, is refused. The form is `<mac, base64url>.<unix ms>.<body>`.
+/// seen, is refused. Each carries a random nonce, so two genuine announcements with the same body
+/// (the same memory key written twice in a millisecond) are both heard. The form is
+/// `<mac, base64url>.<unix ms>-<nonce>.<body>`.
 public final class PeerAnnouncementSigner: Sendable {
     let key: SymmetricKey
     /// Seconds an announcement stays acceptable (both ways, for clocks that differ a little).
@@ -16,7 +18,7 @@ public final class PeerAnnouncementSigner: Sendable {
     static let maximumSeen = 100_000
 
     /// The bytes the signature and timestamp add to a body.
-    public static let overhead = 64
+    public static let overhead = 80
 
     public init(jwtSecretKey: String, maxAge: Double = 60) {
         key = HKDF<SHA256>.deriveKey(
@@ -26,7 +28,8 @@ public final class PeerAnnouncementSigner: Sendable {
     }
 
     public func sign(_ body: String, now: Double) -> String {
-        let stamped = String(Int64((now * 1000).rounded())) + "." + body
+        let nonce = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        let stamped = String(Int64((now * 1000).rounded())) + "-" + nonce + "." + body
         return Base64URL.encode(HMAC<SHA256>.authenticationCode(for: Array(stamped.utf8), using: key)) + "." + stamped
     }
 
@@ -35,7 +38,8 @@ public final class PeerAnnouncementSigner: Sendable {
         guard let firstDot = text.firstIndex(of: ".") else { return nil }
         let macText = text[..<firstDot]
         let stamped = text[text.index(after: firstDot)...]
-        guard let secondDot = stamped.firstIndex(of: "."), let millis = Int64(stamped[..<secondDot]),
+        guard let secondDot = stamped.firstIndex(of: "."), let dash = stamped[..<secondDot].firstIndex(of: "-"),
+            let millis = Int64(stamped[..<dash]),
             let mac = Base64URL.decode(macText),
             HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Array(stamped.utf8), using: key)
         else { return nil }

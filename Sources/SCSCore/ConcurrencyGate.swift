@@ -11,7 +11,9 @@ public final class ConcurrencyGate: Sendable {
         var running = 0
         var waiting: [CheckedContinuation<Void, Never>] = []
         var head = 0
-        var waitingCount: Int { waiting.count - head }
+        /// Callers that took a waiting place and have not queued their continuation yet.
+        var reserved = 0
+        var waitingCount: Int { waiting.count - head + reserved }
     }
 
     public let limit: Int
@@ -39,7 +41,9 @@ public final class ConcurrencyGate: Sendable {
                 state.running += 1
                 return .go
             }
-            return state.waitingCount < maximumWaiting ? .wait : .refuse
+            guard state.waitingCount < maximumWaiting else { return .refuse }
+            state.reserved += 1  // the place is taken now, so callers racing here cannot overfill the queue
+            return .wait
         }
         switch decision {
         case .go: return
@@ -47,6 +51,7 @@ public final class ConcurrencyGate: Sendable {
         case .wait:
             await withCheckedContinuation { continuation in
                 let admitted = state.withLock { state -> Bool in
+                    state.reserved -= 1
                     // A place may have come free between the two locks.
                     if state.running < limit {
                         state.running += 1
