@@ -58,7 +58,7 @@ let package = Package(
             name: "SCSStorage",
             dependencies: [
                 "SCSCore", .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "OrderedCollections", package: "swift-collections"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         .target(
@@ -117,10 +117,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Live events: the one event source, long-poll parking, resource notifications and the
+        // live feed's fan-out (docs/ARCHITECTURE.md, "Live events").
+        .target(name: "SCSLive", dependencies: ["SCSCore", "SCSMCP"], swiftSettings: swiftSettings),
         .target(
             name: "SCSTools",
             dependencies: [
-                "SCSCore", "SCSMCP", "SCSAuth", "SCSStorage", .product(name: "Logging", package: "swift-log"),
+                "SCSCore", "SCSMCP", "SCSAuth", "SCSStorage", "SCSLive", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -132,6 +135,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -140,7 +144,7 @@ let package = Package(
         .target(
             name: "SCSWeb",
             dependencies: [
-                "SCSCore", "SCSAuth", "SCSStorage", "SCSMCP", "SCSTools",
+                "SCSCore", "SCSAuth", "SCSStorage", "SCSMCP", "SCSLive", "SCSHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
@@ -154,10 +158,13 @@ let package = Package(
         .target(
             name: "SCSApplication",
             dependencies: [
-                "SCSCore", "SCSAuth", "SCSStorage", "SCSMCP", "SCSTools", "SCSSupervisor", "SCSWire", "SCSHTTP", "SCSWeb",
+                "SCSCore", "SCSAuth", "SCSStorage", "SCSMCP", "SCSLive", "SCSTools", "SCSSupervisor", "SCSWire", "SCSHTTP", "SCSWeb",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -187,16 +194,17 @@ let package = Package(
         ),
 
         .testTarget(name: "SCSCoreTests", dependencies: ["SCSCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "SCSWebTests", dependencies: ["SCSWeb", "SCSCore", "SCSTools"], swiftSettings: swiftSettings),
+        .testTarget(name: "SCSWebTests", dependencies: ["SCSWeb", "SCSCore", "SCSLive"], swiftSettings: swiftSettings),
         .testTarget(name: "SCSBenchTests", dependencies: ["SCSBench", "SCSCore"], swiftSettings: swiftSettings),
         .target(
             name: "SCSTesting",
             dependencies: [
                 "SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSStoragePostgres", "SCSAuth", "SCSMCP", "SCSTools", "SCSWire", "SCSWorker",
+                "SCSApplication", "SCSSupervisor",
                 .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings),
-        .testTarget(name: "SCSToolsTests", dependencies: ["SCSTools", "SCSCore", "SCSTesting", "SCSMCP"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "SCSToolsTests", dependencies: ["SCSTools", "SCSCore", "SCSTesting", "SCSMCP", "SCSLive", "SCSStorage"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
             name: "SCSStorageSQLiteTests",
             dependencies: [
@@ -230,7 +238,7 @@ let package = Package(
         .testTarget(name: "SCSStorageTests", dependencies: ["SCSCore", "SCSStorage", "SCSTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SCSApplicationTests",
-            dependencies: ["SCSApplication", "SCSAuth", "SCSCore", "SCSMCP", "SCSStorage", "SCSStoragePostgres", "SCSTesting", "SCSTools"],
+            dependencies: ["SCSApplication", "SCSAuth", "SCSCore", "SCSMCP", "SCSStorage", "SCSStoragePostgres", "SCSTesting", "SCSTools", "SCSLive"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SCSWorkerTests",
@@ -285,7 +293,7 @@ if ProcessInfo.processInfo.environment["SCS_FUZZ"] == "1" {
         .executableTarget(
             name: "FuzzMCP",
             dependencies: [
-                "FuzzSupport", "SCSCore", "SCSAuth", "SCSMCP", "SCSStorage", "SCSStorageSQLite", "SCSTesting", "SCSTools",
+                "FuzzSupport", "SCSCore", "SCSAuth", "SCSMCP", "SCSStorage", "SCSStorageSQLite", "SCSTesting", "SCSTools", "SCSApplication",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),

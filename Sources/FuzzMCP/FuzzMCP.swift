@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import FuzzSupport
 import Logging
+import SCSApplication
 import SCSAuth
 import SCSCore
 import SCSMCP
@@ -48,25 +49,19 @@ final class Harness: @unchecked Sendable {
     init() throws {
         let directory = NSTemporaryDirectory() + "scs-fuzz-mcp-\(getpid())"
         try? FileManager.default.removeItem(atPath: directory)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let storage = try SQLiteStorage(
-            configuration: StorageConfiguration(backend: .sqlite(path: directory + "/fuzz.db")), schema: .migrate)
-        let secrets = SecretsConfiguration(
-            apiKey: String(repeating: "k", count: 40), jwtSecretKey: String(repeating: "s", count: 40),
-            jwtEncryptionKey: String(repeating: "e", count: 40))
-        tokens = TokenService(store: storage, secrets: secrets, configuration: AuthConfiguration())
-        let workers = try InProcessWorkers(storage: storage)
-        let hub = NotificationHub()
-        let metrics = ToolMetrics()
+            configuration: StorageConfiguration(backend: .sqlite(path: directory + "/scs.db")), schema: .migrate)
         var logger = Logger(label: "fuzz")
         logger.logLevel = .critical
-        var environment = ToolEnvironment(
-            storage: storage, tokens: tokens, search: workers, memory: workers, hub: hub, metrics: metrics, logger: logger, resultBudget: budget)
-        environment.longestWait = 0.01
-        let tools = ToolCatalog.tools(environment)
-        server = MCPServer(
-            info: .init(version: "fuzz"), tools: tools,
-            resources: ResourceCatalog(env: environment, toolNames: tools.map(\.name)),
-            prompts: PromptCatalog.prompts(environment), hub: hub, metrics: metrics)
+        // The server `scs serve` assembles, with the workers' handlers in this process.
+        var parts = ServerParts.inProcess(
+            storage: storage, directory: directory, workers: try InProcessWorkers(storage: storage), version: "fuzz", logger: logger)
+        parts.resultBudget = budget
+        parts.longestWait = 0.01
+        let application = ServerApplication(parts)
+        tokens = application.tokens
+        server = application.server
         signIn()
         openSession()
     }

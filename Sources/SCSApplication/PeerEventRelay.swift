@@ -1,9 +1,10 @@
 public import Logging
 public import SCSAuth
 public import SCSCore
+public import SCSLive
 public import SCSMCP
 public import SCSStorage
-public import SCSTools
+import SCSTools
 public import ServiceLifecycle
 import Synchronization
 public import OrderedCollections
@@ -17,7 +18,7 @@ public import OrderedCollections
 ///
 /// Delivery is at most once. After the listening connection is re-established every long-poll
 /// wakes and re-reads; a WebSocket viewer catches up with `after_id` when it reconnects.
-public final class PeerEventRelay: Service, Sendable {
+public final class PeerEventRelay: Service, LiveEventListener {
     struct Outbox {
         var pending: [String] = []
         /// Revocations, refreshes and logouts: never dropped, put back and retried when a send fails.
@@ -75,9 +76,13 @@ public final class PeerEventRelay: Service, Sendable {
         self.clock = clock
         self.logger = logger
         (wake, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        events.listen { [weak self] event in self?.enqueue(event) }
-        events.onFlush { [weak self] in await self?.sendPending() }
     }
+
+    /// A local event (attached to `SessionEvents` by the assembly): queued for the sender.
+    public func hear(_ event: LiveEvent) { enqueue(event) }
+
+    /// Returns once what was queued so far has been sent (or failed).
+    public func flush() async { await sendPending() }
 
     /// An MCP session's stored row changed here: the other nodes hear of it before this returns
     /// (so the client's next request, wherever it lands, sees the bound token or the ended session).

@@ -77,9 +77,12 @@ public struct TokenService: Sendable {
     let clock: any WallClock
     let cache: ResolvedTokenCache
 
+    /// Seconds a resolved token stays cached (a revocation on this node drops it at once).
+    public static let defaultCacheLifetime: Double = 5
+
     public init(
         store: any TokenStore, secrets: SecretsConfiguration, configuration: AuthConfiguration,
-        policy: PermissionPolicy = .standard, clock: any WallClock = SystemClock(), cacheLifetime: Double = 5
+        policy: PermissionPolicy = .standard, clock: any WallClock = SystemClock(), cacheLifetime: Double = TokenService.defaultCacheLifetime
     ) {
         cache = ResolvedTokenCache(lifetime: cacheLifetime)
         self.store = store

@@ -13,7 +13,7 @@ public final class Supervisor: Sendable {
 
     public init(
         options: SupervisorOptions, logger: Logger, clock: any WallClock = SystemClock(),
-        onEvent: @escaping @Sendable (String, JSONValue) -> Void = { _, _ in }
+        onEvent: @escaping @Sendable (WorkerEvent) -> Void = { _ in }
     ) {
         self.options = options
         self.clock = clock

@@ -10,12 +10,12 @@ public final class WorkerPool: Sendable {
     let clock: any WallClock
     let logger: Logger
     let routes = RoutingTable()
-    let onEvent: @Sendable (String, JSONValue) -> Void
+    let onEvent: @Sendable (WorkerEvent) -> Void
     private let slots = Mutex<(all: [WorkerSlot], nextID: Int)>(([], 0))
     /// Serializes rolling restarts of this role.
     private let restarting = Mutex(false)
 
-    init(role: WireRole, options: SupervisorOptions, clock: any WallClock, logger: Logger, onEvent: @escaping @Sendable (String, JSONValue) -> Void) {
+    init(role: WireRole, options: SupervisorOptions, clock: any WallClock, logger: Logger, onEvent: @escaping @Sendable (WorkerEvent) -> Void) {
         self.role = role
         self.options = options
         self.clock = clock

@@ -25,7 +25,7 @@ actor WorkerSlot {
     let clock: any WallClock
     let logger: Logger
     let routes: RoutingTable
-    let onEvent: @Sendable (String, JSONValue) -> Void
+    let onEvent: @Sendable (WorkerEvent) -> Void
 
     private var machine: WorkerLifecycle
     private var process: ChildProcess?
@@ -42,7 +42,7 @@ actor WorkerSlot {
 
     init(
         role: WireRole, id: Int, position: Int, options: SupervisorOptions, clock: any WallClock, logger: Logger, routes: RoutingTable,
-        onEvent: @escaping @Sendable (String, JSONValue) -> Void
+        onEvent: @escaping @Sendable (WorkerEvent) -> Void
     ) {
         self.role = role
         self.id = id

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SCSAuth
+public import SCSApplication
 public import SCSCore
 public import SCSMCP
 public import SCSTools
@@ -8,11 +9,13 @@ import SCSStorage
 import Synchronization
 public import OrderedCollections
 
-/// The 23 tools as the server serves them — `MCPServer.respond`, the one `tools/call` path —
-/// over a temporary SQLite file, with the workers' handlers in process. Calls come from one MCP
+/// The 23 tools as the server serves them — the server `scs serve` assembles (`ServerApplication`),
+/// called through `MCPServer.respond`, the one `tools/call` path — over a temporary SQLite file,
+/// with the workers' handlers in process. Calls come from one MCP
 /// session whose bound agent follows authenticate_agent, as over HTTP.
 public final class ToolHarness: Sendable {
     public let database: TemporaryDatabase
+    public let application: ServerApplication
     public let environment: ToolEnvironment
     public let server: MCPServer
     public let clock: any WallClock
@@ -41,30 +44,25 @@ public final class ToolHarness: Sendable {
     public init(clock: any WallClock = SystemClock(), resultBudget: Int = Limits.resultBytes, adminKeyRequired: Bool = false) throws {
         database = try TemporaryDatabase()
         self.clock = clock
-        let storage = database.storage
-        let secrets = SecretsConfiguration(
-            apiKey: String(repeating: "k", count: 40), jwtSecretKey: String(repeating: "s", count: 40),
-            jwtEncryptionKey: String(repeating: "e", count: 40))
-        let tokens = TokenService(store: storage, secrets: secrets, configuration: AuthConfiguration(), clock: clock, cacheLifetime: 0)
-        let hub = NotificationHub()
-        let metrics = ToolMetrics()
         var logger = Logger(label: "scs.test")
         logger.logLevel = .critical
-        let workers = try InProcessWorkers(storage: storage, clock: clock)
-        var environment = ToolEnvironment(
-            storage: storage, tokens: tokens, search: workers, memory: workers, hub: hub, metrics: metrics, clock: clock,
-            logger: logger, resultBudget: resultBudget)
-        environment.adminKeyRequired = adminKeyRequired
-        environment.longestWait = 5
-        self.environment = environment
-        let tools = ToolCatalog.tools(environment)
-        server = MCPServer(
-            info: .init(version: "test"), tools: tools,
-            resources: ResourceCatalog(env: environment, toolNames: tools.map(\.name)),
-            prompts: PromptCatalog.prompts(environment), hub: hub, metrics: metrics, clock: clock)
+        // The server `scs serve` assembles, with the workers' handlers in this process.
+        var parts = ServerParts.inProcess(
+            storage: database.storage, directory: database.directory, workers: try InProcessWorkers(storage: database.storage, clock: clock),
+            version: "test", logger: logger, adminAPIKey: adminKeyRequired ? String(repeating: "a", count: 40) : nil)
+        parts.clock = clock
+        parts.resultBudget = resultBudget
+        parts.longestWait = 5
+        parts.tokenCacheLifetime = 0
+        application = ServerApplication(parts)
+        environment = application.environment
+        server = application.server
     }
 
-    public func remove() async { await database.remove() }
+    public func remove() async {
+        await environment.audit.drain()
+        await database.remove()
+    }
 
     /// Calls `tool` with `arguments` (and `auth_token` when `token` is given).
     public func call(

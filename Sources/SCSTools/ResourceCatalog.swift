@@ -1,6 +1,7 @@
 public import SCSCore
 public import SCSMCP
 import SCSStorage
+import SCSLive
 import OrderedCollections
 
 /// The five resource templates, read with the MCP session's identity (docs/CONTRACT.md §7).
@@ -21,38 +22,6 @@ public struct ResourceCatalog: ResourceProvider {
         ResourceTemplate(uriTemplate: "docs://tools/{_}", name: "tools_documentation", description: "The tools of this server"),
     ]
 
-    enum Target {
-        case session(String), messages(String, Int), memory(String), info, docs
-    }
-
-    static func parse(_ uri: String) -> Target? {
-        if uri.hasPrefix("session://") {
-            let parts = uri.dropFirst("session://".count).split(separator: "/", omittingEmptySubsequences: false)
-            if parts.count == 1, !parts[0].isEmpty { return .session(String(parts[0])) }
-            if parts.count == 3, parts[1] == "messages" {
-                let limit = Int(parts[2]).map { $0 < 1 ? 50 : min($0, 500) } ?? 50
-                return .messages(String(parts[0]), limit)
-            }
-            return nil
-        }
-        if uri.hasPrefix("agent://"), uri.hasSuffix("/memory") {
-            let agent = uri.dropFirst("agent://".count).dropLast("/memory".count)
-            return agent.isEmpty || agent.contains("/") ? nil : .memory(String(agent))
-        }
-        if uri.hasPrefix("server://info/") { return .info }
-        if uri.hasPrefix("docs://tools/") { return .docs }
-        return nil
-    }
-
-    /// Notifies `agent://<id>/memory` subscribers that may read one of these agents' memory.
-    public static func memoryChanged(of agents: Set<String>, hub: NotificationHub) {
-        guard !agents.isEmpty else { return }
-        hub.resourcesChanged { uri, subscriber in
-            guard case .memory(let agent)? = parse(uri) else { return false }
-            return agents.contains(agent) && (subscriber.agentID == agent || subscriber.isAdmin)
-        }
-    }
-
     func identity(_ client: MCPClientContext) async throws(MCPError) -> AgentIdentity {
         do {
             return try await ToolCall(env: env, invocation: ToolInvocation(arguments: [:], client: client)).caller(nil)
@@ -64,7 +33,7 @@ public struct ResourceCatalog: ResourceProvider {
     }
 
     public func subscriber(uri: String, client: MCPClientContext) async throws(MCPError) -> AgentIdentity {
-        guard let target = Self.parse(uri) else { throw MCPError(.invalidParams, "Unknown resource: \(uri)") }
+        guard let target = ResourceURI(uri) else { throw MCPError(.invalidParams, "Unknown resource: \(uri)") }
         let identity = try await identity(client)
         if case .memory(let agent) = target, agent != identity.agentID, !identity.isAdmin {
             throw MCPError(.invalidParams, "Unauthorized access to agent \(agent) memory")
@@ -73,7 +42,7 @@ public struct ResourceCatalog: ResourceProvider {
     }
 
     public func read(uri: String, client: MCPClientContext) async throws(MCPError) -> JSONValue {
-        guard let target = Self.parse(uri) else { throw MCPError(.invalidParams, "Unknown resource: \(uri)") }
+        guard let target = ResourceURI(uri) else { throw MCPError(.invalidParams, "Unknown resource: \(uri)") }
         let identity = try await identity(client)
         do {
             switch target {

@@ -1,6 +1,7 @@
 public import Logging
 public import SCSAuth
 public import SCSCore
+public import SCSLive
 public import SCSMCP
 public import SCSStorage
 
@@ -46,7 +47,6 @@ public struct ToolEnvironment: Sendable {
         self.memory = memory
         self.hub = hub
         self.metrics = metrics
-        events.listen { event in ResourceNotifier.forward(event, to: hub) }
         self.events = events
         activity = ActivityRecorder(store: storage)
         audit = AuditWriter(storage: storage, logger: logger)

@@ -5,7 +5,7 @@ import SCSStorage
 import Logging
 import OrderedCollections
 import SCSAuth
-import SCSTools
+import SCSLive
 
 /// Memory, agents, workers and health, the audit log and the Connect page.
 extension Dashboard {

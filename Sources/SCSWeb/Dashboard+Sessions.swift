@@ -8,7 +8,7 @@ import SCSStorage
 import Logging
 import OrderedCollections
 import SCSAuth
-import SCSTools
+import SCSLive
 
 /// The sessions list, one session's page, its live message fragments and the composer.
 extension Dashboard {

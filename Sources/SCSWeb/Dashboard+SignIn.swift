@@ -8,7 +8,7 @@ import SCSCore
 import SCSStorage
 import Logging
 import OrderedCollections
-import SCSTools
+import SCSLive
 
 /// Sign-in, sign-out and who a request comes from (docs/DASHBOARD.md, "Sign-in").
 extension Dashboard {

@@ -6,7 +6,7 @@ import SCSCore
 import Logging
 import OrderedCollections
 import SCSAuth
-import SCSTools
+import SCSLive
 import SCSStorage
 
 /// The web dashboard under `/ui/` (docs/DASHBOARD.md): server-rendered pages, escaped by default,

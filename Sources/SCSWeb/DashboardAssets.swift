@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import OrderedCollections
 import SCSAuth
-import SCSTools
+import SCSLive
 import SCSCore
 import SCSStorage
 /// The dashboard's static files, compiled into the binary (no CDN, no build step).

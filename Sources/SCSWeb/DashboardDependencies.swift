@@ -3,7 +3,7 @@ public import SCSAuth
 public import SCSCore
 public import SCSMCP
 public import SCSStorage
-public import SCSTools
+public import SCSLive
 import Foundation
 import OrderedCollections
 

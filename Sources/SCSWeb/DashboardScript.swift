@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import OrderedCollections
 import SCSAuth
-import SCSTools
+import SCSLive
 import SCSCore
 import SCSStorage
 /// The dashboard's only script (served as a file: the CSP allows no inline script). Theme switch,

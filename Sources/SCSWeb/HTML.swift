@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import OrderedCollections
 import SCSAuth
-import SCSTools
+import SCSLive
 import SCSCore
 import SCSStorage
 /// A piece of HTML. Strings interpolated into one are escaped, so markup only ever comes from

@@ -3,7 +3,7 @@ import SCSCore
 import Logging
 import OrderedCollections
 import SCSAuth
-import SCSTools
+import SCSLive
 import SCSStorage
 
 /// The page shell every dashboard page shares: navigation, the viewer, the theme switch.

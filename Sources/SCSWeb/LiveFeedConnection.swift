@@ -5,7 +5,7 @@ import Synchronization
 import Logging
 import OrderedCollections
 import SCSAuth
-import SCSTools
+import SCSLive
 import NIOWebSocket
 
 /// One socket's state: who it is, whether it subscribed, and its queue (LiveFeedSocket).
@@ -97,7 +97,7 @@ final class LiveFeedConnection: Sendable {
         }
         if trimmed.hasPrefix("subscribe:") { return await subscribe(afterID: nil, token: nil) }
         guard let message = try? JSONValue.parse(trimmed), let type = message["type"]?.stringValue else {
-            guard isAuthenticated else { return closing(LiveFeedSocket.unauthenticated, "authentication required") }
+            guard isAuthenticated else { return closing(LiveFeed.unauthenticated, "authentication required") }
             send(["type": "error", "message": "Unknown command"])
             return true
         }
@@ -107,11 +107,11 @@ final class LiveFeedConnection: Sendable {
             return await subscribe(afterID: after, token: message["auth_token"]?.stringValue)
         case "ping" where isAuthenticated:
             // A ping also checks that the viewer may still watch (an expired token ends here).
-            guard await stillValid() else { return closing(LiveFeedSocket.unauthenticated, "signed out") }
+            guard await stillValid() else { return closing(LiveFeed.unauthenticated, "signed out") }
             send(["type": "pong"])
             return true
         default:
-            guard isAuthenticated else { return closing(LiveFeedSocket.unauthenticated, "authentication required") }
+            guard isAuthenticated else { return closing(LiveFeed.unauthenticated, "authentication required") }
             send(["type": "error", "message": .string("Unknown message type: \(String(type.prefix(64)))")])
             return true
         }
@@ -125,7 +125,7 @@ final class LiveFeedConnection: Sendable {
     func subscribe(afterID: Int64?, token: String?) async -> Bool {
         if !isAuthenticated {
             guard let token, let credentials = await socket.credentials(token: token) else {
-                return closing(LiveFeedSocket.unauthenticated, "authentication required")
+                return closing(LiveFeed.unauthenticated, "authentication required")
             }
             let moved = heldBy.withLock { held in
                 let key = LiveFeedSocket.viewerKey(credentials, address: "")
@@ -138,7 +138,7 @@ final class LiveFeedConnection: Sendable {
             track(credentials)
         } else if !(await stillValid()) {
             // Checked again on every subscribe: the token or login may have ended since the upgrade.
-            return closing(LiveFeedSocket.unauthenticated, "signed out")
+            return closing(LiveFeed.unauthenticated, "signed out")
         }
         let storage = socket.dashboard.deps.storage
         guard sessionID.utf8.count <= Limits.sessionIDLength, (try? await storage.session(id: sessionID)) != nil else {

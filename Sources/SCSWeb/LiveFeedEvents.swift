@@ -1,5 +1,5 @@
-import SCSCore
-import SCSTools
+public import SCSCore
+public import SCSLive
 import Foundation
 import Logging
 import OrderedCollections
@@ -86,4 +86,11 @@ enum LiveFeedEvents {
     }
 
     static func encode(_ object: JSONObject) -> String { JSONValue.object(object).compactText }
+}
+
+extension LiveFeed {
+    /// The live feed of the dashboard: its payloads are `LiveFeedEvents`'.
+    public static func dashboard(clock: any WallClock) -> LiveFeed {
+        LiveFeed(clock: clock) { event, viewer, now, cache in LiveFeedEvents.payloads(event, for: viewer, now: now, cache: &cache) }
+    }
 }

@@ -8,7 +8,8 @@ import SCSStorage
 import Synchronization
 import Logging
 import OrderedCollections
-import SCSTools
+public import SCSLive
+public import SCSHTTP
 import NIOWebSocket
 
 /// `WS /ws/{session_id}`: one socket's life (docs/DASHBOARD.md, "Live feed").
@@ -22,7 +23,7 @@ import NIOWebSocket
 ///   4404 no such session, 4429 too slow (resubscribe with `after_id`), 4503 server full.
 public struct LiveFeedSocket: Sendable {
     static let badMessage: UInt16 = 4400
-    static let unauthenticated: UInt16 = 4401
+    static let unauthenticated = LiveFeed.unauthenticated
     static let notFound: UInt16 = 4404
     static let tooSlow: UInt16 = 4429
     static let full: UInt16 = 4503

@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import OrderedCollections
 import SCSAuth
-import SCSTools
+import SCSLive
 import SCSStorage
 
 /// How messages look on a session page: sender, type, visibility and time above the content

@@ -42,7 +42,7 @@ public final class WireClient: Sendable {
     public static func connect(
         path: String, hello: Hello, maximumFrameBytes: Int = WireProtocol.defaultMaximumFrameBytes,
         timeout: Double = 5, callTimeout: Double = WireProtocol.defaultCallTimeout, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        onEvent: @escaping @Sendable (String, JSONValue) -> Void = { _, _ in },
+        onEvent: @escaping @Sendable (WorkerEvent) -> Void = { _ in },
         onClose: @escaping @Sendable () -> Void = {}
     ) async throws -> WireClient {
         let state = NIOLockedValueBox(State())
@@ -145,12 +145,12 @@ final class WireClientHandler: ChannelInboundHandler, Sendable {
     let state: NIOLockedValueBox<WireClient.State>
     let activity: WaitableState<WireClient.Activity>
     let hello: EventLoopPromise<Hello>
-    let onEvent: @Sendable (String, JSONValue) -> Void
+    let onEvent: @Sendable (WorkerEvent) -> Void
     let onClose: @Sendable () -> Void
 
     init(
         state: NIOLockedValueBox<WireClient.State>, activity: WaitableState<WireClient.Activity>, hello: EventLoopPromise<Hello>,
-        onEvent: @escaping @Sendable (String, JSONValue) -> Void, onClose: @escaping @Sendable () -> Void
+        onEvent: @escaping @Sendable (WorkerEvent) -> Void, onClose: @escaping @Sendable () -> Void
     ) {
         self.state = state
         self.activity = activity
@@ -166,7 +166,7 @@ final class WireClientHandler: ChannelInboundHandler, Sendable {
             case .hello(let peer): hello.succeed(peer)
             case .response(let id, let result): complete(id, .success(result))
             case .failure(let id, let error): complete(id, .failure(WireFailure(error)))
-            case .event(let name, let data): onEvent(name, data)
+            case .event(let name, let data): if let event = try WorkerEvent(name: name, data: data) { onEvent(event) }
             case .request: throw WireError.protocolError("workers do not send requests")
             }
         } catch {

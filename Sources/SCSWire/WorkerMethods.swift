@@ -296,8 +296,27 @@ public enum MemoryDeleteMethod: WireMethod {
     public typealias Result = WireEmpty
 }
 
-/// Event names sent by workers.
-public enum WireEvents {
-    /// Data: `{"items": [MemoryEntry…]}` of entries the sweeper deleted.
-    public static let memoryExpired = "memory.expired"
+/// What a worker sends unasked, typed like its methods: the name on the wire and the data's
+/// coding live here, in one place for both ends.
+public enum WorkerEvent: Sendable {
+    /// `memory.expired`, data `{"items": [MemoryEntry…]}`: entries the sweeper deleted (without
+    /// their values).
+    case memoryExpired([MemoryEntry])
+
+    static let memoryExpiredName = "memory.expired"
+
+    /// The event read off the wire; nil for a name this build does not know.
+    public init?(name: String, data: JSONValue) throws(WireError) {
+        switch name {
+        case Self.memoryExpiredName: self = .memoryExpired(try WireList<MemoryEntry>(wire: data).items)
+        default: return nil
+        }
+    }
+
+    /// The event as the worker sends it.
+    public var envelope: WireEnvelope {
+        switch self {
+        case .memoryExpired(let entries): .event(name: Self.memoryExpiredName, data: WireList(entries).wire)
+        }
+    }
 }

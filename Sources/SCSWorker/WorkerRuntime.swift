@@ -61,7 +61,7 @@ public struct WorkerRuntime: Sendable {
                 group.addTask {
                     await sweeper.run { expired in
                         logger.debug("swept expired memory", metadata: ["count": "\(expired.count)"])
-                        await sinks.broadcast(.event(name: WireEvents.memoryExpired, data: WireList(expired.map(\.withoutValue)).wire))
+                        await sinks.broadcast(WorkerEvent.memoryExpired(expired.map(\.withoutValue)).envelope)
                     } failure: { error in
                         logger.error("memory sweep failed", metadata: ["error": "\(error)"])
                     }

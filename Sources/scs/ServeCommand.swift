@@ -1,19 +1,12 @@
 import ArgumentParser
 import Foundation
-import Hummingbird
-import HummingbirdCore
 import Logging
 import SCSApplication
-import SCSCore
 import SCSHTTP
+import SCSCore
 import SCSStorage
 import SCSStoragePostgres
 import SCSSupervisor
-import ServiceLifecycle
-import UnixSignals
-import SCSTools
-import SCSWeb
-import HummingbirdWebSocket
 
 /// `scs serve`: the supervisor.
 struct ServeCommand: AsyncParsableCommand {
@@ -92,67 +85,18 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("cannot open storage", metadata: ["error": "\(error)"])
             throw ExitCode(69)
         }
-        let connections = ConnectionCounter(maximum: configuration.http.maxConnections)
-        let application = ServerApplication(
-            storage: storage, supervisorOptions: try settings.supervisorOptions(), secrets: settings.secrets,
-            configuration: configuration, version: SCSVersion.current, logger: logger, connections: connections,
-            metrics: metrics, dashboardPassword: settings.dashboardPassword,
-            peers: (storage as? PostgresStorage).map { PostgresPeerChannel(storage: $0, logger: logger) })
-        let supervisor = application.supervisor
-        let router = Router(context: SCSRequestContext.self)
-        application.register(on: router)
-        application.registerDashboard(on: router)
-        // WebSocket upgrades are matched on a router of their own (only /ws/{session_id}).
-        let feedRouter = Router(context: SCSRequestContext.self)
-        application.registerFeed(on: feedRouter)
+        var parts = ServerParts(
+            storage: storage, secrets: settings.secrets, configuration: configuration, supervisorOptions: try settings.supervisorOptions(),
+            version: SCSVersion.current, logger: logger)
+        parts.metrics = metrics
+        parts.dashboardPassword = settings.dashboardPassword
+        parts.peers = (storage as? PostgresStorage).map { PostgresPeerChannel(storage: $0, logger: logger) }
         // Socket activation: systemd's listening sockets are spliced to the HTTP server on a
         // private Unix socket; otherwise the HTTP server binds HTTP_HOST:HTTP_PORT itself.
         let activated = SocketActivation.listeningDescriptors(environment: settings.processEnvironment)
-        let privateSocket = supervisor.options.runtimeDirectory + "/http.sock"
-        let address: BindAddress = activated.isEmpty
-            ? .hostname(configuration.http.host, port: configuration.http.port) : .unixDomainSocket(path: privateSocket)
-        // Every connection passes the HTTP edge's guard: connections per client, deadlines for a
-        // request's head and body, no body left unread after an answer (docs/ARCHITECTURE.md).
-        let clients = ClientConnections(maximumPerClient: configuration.http.maxConnectionsPerClient)
-        let limits = EdgeLimits(requestTimeout: configuration.http.requestTimeout, clients: clients)
-        let feedResponder = feedRouter.buildResponder()
-        let channelConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
-            http1: .init(
-                additionalChannelHandlers: GuardedChildChannel<HTTP1WebSocketUpgradeChannel>.requestDeadlines(limits),
-                idleTimeout: .milliseconds(Int64(configuration.http.idleTimeout * 1000))),
-            ws: .init(maxFrameSize: LiveFeedSocket.maxInboundBytes, autoPing: .enabled(timePeriod: .seconds(30))))
-        let app = Application(
-            router: router,
-            server: HTTPServerBuilder { responder in
-                GuardedChildChannel(
-                    inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: feedResponder, configuration: channelConfiguration),
-                    limits: limits)
-            },
-            configuration: .init(address: address, serverName: nil, availableConnectionsDelegate: connections.delegate),
-            onServerRunning: { channel in
-                if activated.isEmpty {
-                    logger.info("listening", metadata: ["address": "http://\(configuration.http.host):\(channel.localAddress?.port ?? 0)"])
-                } else {
-                    logger.info("listening on the sockets passed by systemd", metadata: ["count": "\(activated.count)"])
-                }
-            },
-            logger: logger)
-        var serviceList: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: SupervisorService(supervisor: supervisor, notifier: SystemdNotifier(environment: settings.processEnvironment), logger: logger)),
-            .init(service: app),
-            .init(service: application.housekeeping(retentionDays: configuration.auth.auditRetentionDays, logger: logger)),
-        ]
-        if let relay = application.relay { serviceList.append(.init(service: relay)) }
-        serviceList += activated.map { .init(service: ActivatedListener(descriptor: $0, target: privateSocket, clients: clients, logger: logger)) }
-        let services = ServiceGroup(configuration: .init(
-            services: serviceList,
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        logger.info("scs serve starting", metadata: ["pid": "\(getpid())", "data_dir": "\(configuration.dataDirectory)", "backend": "\(storage.backendName)"])
-        do {
-            try await services.run()
-        } catch is CancellationError {}
-        await application.environment.audit.drain()
-        try await storage.close()
+        try await ServerApplication(parts).serve(
+            on: activated.isEmpty ? .tcp(host: configuration.http.host, port: configuration.http.port) : .activated(descriptors: activated),
+            notifier: SystemdNotifier(environment: settings.processEnvironment))
         withExtendedLifetime(lock) {}
         logger.info("scs serve stopped")
     }

@@ -140,9 +140,9 @@ struct SupervisionScenarioTests {
     @Test("the sweeper's memory.expired events reach the supervisor")
     func expiredEvents() async throws {
         let events = Recorder<String>()
-        try await SupervisorHarness.with(searchWorkers: 1, onEvent: { name, data in
-            let keys = data["items"]?.arrayValue?.compactMap { $0["key"]?.stringValue } ?? []
-            events.append(contentsOf: keys.map { "\(name):\($0)" })
+        try await SupervisorHarness.with(searchWorkers: 1, onEvent: { event in
+            guard case .memoryExpired(let entries) = event else { return }
+            events.append(contentsOf: entries.map { "memory.expired:\($0.key)" })
         }) { harness in
             #expect(await harness.supervisor.start())
             _ = try await harness.supervisor.call(MemorySetMethod.self, .init(

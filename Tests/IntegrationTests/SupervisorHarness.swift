@@ -18,7 +18,7 @@ struct SupervisorHarness: Sendable {
 
     init(
         searchWorkers: Int = 2, executables: [WireRole: String] = [:], heartbeatInterval: Double = 0.2,
-        onEvent: @escaping @Sendable (String, JSONValue) -> Void = { _, _ in }
+        onEvent: @escaping @Sendable (WorkerEvent) -> Void = { _ in }
     ) throws {
         sandbox = try Sandbox()
         databasePath = sandbox.root + "/scs.db"
@@ -38,7 +38,7 @@ struct SupervisorHarness: Sendable {
     /// Runs `body` with a fresh harness and always cleans up (workers stopped, files removed).
     static func with(
         searchWorkers: Int = 2, executables: [WireRole: String] = [:],
-        onEvent: @escaping @Sendable (String, JSONValue) -> Void = { _, _ in },
+        onEvent: @escaping @Sendable (WorkerEvent) -> Void = { _ in },
         _ body: (SupervisorHarness) async throws -> Void
     ) async throws {
         let harness = try SupervisorHarness(searchWorkers: searchWorkers, executables: executables, onEvent: onEvent)

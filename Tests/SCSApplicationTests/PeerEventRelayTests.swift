@@ -3,6 +3,7 @@ import Logging
 import SCSApplication
 import SCSAuth
 import SCSCore
+import SCSLive
 import SCSStorage
 import SCSStoragePostgres
 import SCSTesting
@@ -31,6 +32,7 @@ struct PeerEventRelayTests {
             relay = PeerEventRelay(
                 channel: PostgresPeerChannel(storage: storage, logger: logger), events: events, storage: storage, tokens: tokens,
                 nodeID: name, signer: PeerAnnouncementSigner(jwtSecretKey: secrets.jwtSecretKey), clock: SystemClock(), logger: logger)
+            events.attach(relay)
             events.listen { [weak self] event in self?.heard.withLock { $0.append(event) } }
         }
 

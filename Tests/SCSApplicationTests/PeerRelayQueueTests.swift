@@ -3,6 +3,7 @@ import Logging
 import SCSApplication
 import SCSAuth
 import SCSCore
+import SCSLive
 import SCSStorage
 import SCSTesting
 import SCSTools
@@ -44,6 +45,7 @@ struct PeerRelayQueueTests {
             channel: channel, events: events, storage: database.storage,
             tokens: TokenService(store: database.storage, secrets: secrets, configuration: AuthConfiguration()),
             nodeID: "flaky", signer: signer, clock: SystemClock(), logger: Logger(label: "test.flaky"))
+        events.attach(relay)
         let running = Task { await relay.relay() }
         events.publish(.tokenRevoked(digest: "sha256:revoked-while-down"))
         events.publish(.loginEnded(id: "login-ended-while-down"))

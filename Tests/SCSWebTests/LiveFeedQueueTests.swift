@@ -1,5 +1,5 @@
 import SCSCore
-import SCSTools
+import SCSLive
 import Synchronization
 import Testing
 
@@ -9,7 +9,7 @@ import Testing
 struct LiveFeedQueueTests {
     /// A subscriber whose writer never runs: everything sent stays queued.
     static func stalled() -> (LiveFeed, LiveFeed.Subscriber, AsyncStream<LiveFeed.Outgoing>) {
-        let feed = LiveFeed(events: SessionEvents(), clock: SystemClock())
+        let feed = LiveFeed.dashboard(clock: SystemClock())
         let (stream, continuation) = AsyncStream<LiveFeed.Outgoing>.makeStream(bufferingPolicy: .bufferingOldest(LiveFeed.queueLimit))
         let subscriber = LiveFeed.Subscriber(
             sessionID: "s", identity: AgentIdentity(agentID: "viewer", agentType: "claude", permissions: [.read]),
@@ -61,7 +61,7 @@ struct LiveFeedQueueTests {
 
     @Test("past the server-wide byte budget the socket that would go over is closed; the others keep theirs")
     func serverWideBound() async {
-        let feed = LiveFeed(events: SessionEvents(), clock: SystemClock())
+        let feed = LiveFeed.dashboard(clock: SystemClock())
         let big = String(repeating: "z", count: 8 << 20)
         var streams: [AsyncStream<LiveFeed.Outgoing>] = []
         var subscribers: [LiveFeed.Subscriber] = []

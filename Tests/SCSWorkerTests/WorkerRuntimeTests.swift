@@ -72,7 +72,7 @@ struct WorkerRuntimeTests {
         for _ in 0..<200 where client == nil {
             client = try? await WireClient.connect(
                 path: directory + "/m.sock", hello: Hello(role: .supervisor, pid: getpid(), version: "t"),
-                onEvent: { name, data in events.add(name, data) })
+                onEvent: { event in events.add(event) })
             if client == nil { try await Task.sleep(for: .milliseconds(5)) }
         }
         let memory = try #require(client)
@@ -86,10 +86,8 @@ struct WorkerRuntimeTests {
         }
         #expect(missing?.code == .memoryNotFound)
         _ = try await memory.call(MemorySetMethod.self, .init(identity: Self.alice, key: "brief", value: 1, expiresIn: 1))
-        let deadline = Date().addingTimeInterval(5)
-        while events.names.isEmpty && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(events.names == ["memory.expired"])
-        #expect(events.keys == ["brief"])
+        #expect(await events.expired.wait(timeout: 5) { !$0.isEmpty })
+        #expect(events.expired.value == ["brief"])
         await memory.close()
         task.cancel()
         _ = await task.result
@@ -97,16 +95,12 @@ struct WorkerRuntimeTests {
     }
 }
 
+/// The keys of the expired entries the worker announced, in order; waited on by the test.
 final class EventLog: Sendable {
-    private let state = LockedEvents()
-    func add(_ name: String, _ data: JSONValue) { state.add(name, data) }
-    var names: [String] { state.names }
-    var keys: [String] { state.keys }
-}
-
-final class LockedEvents: Sendable {
-    private let items = Mutex<[(String, JSONValue)]>([])
-    func add(_ name: String, _ data: JSONValue) { items.withLock { $0.append((name, data)) } }
-    var names: [String] { items.withLock { $0.map(\.0) } }
-    var keys: [String] { items.withLock { $0.flatMap { $0.1["items"]?.arrayValue?.compactMap { $0["key"]?.stringValue } ?? [] } } }
+    let expired = WaitableState<[String]>([])
+    func add(_ event: WorkerEvent) {
+        switch event {
+        case .memoryExpired(let entries): expired.update { $0 += entries.map(\.key) }
+        }
+    }
 }

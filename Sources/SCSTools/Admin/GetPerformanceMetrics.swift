@@ -1,4 +1,5 @@
 import SCSCore
+import SCSLive
 import SCSStorage
 import SCSMCP
 import OrderedCollections

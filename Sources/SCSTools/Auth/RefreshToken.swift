@@ -1,5 +1,6 @@
 import SCSAuth
 import SCSCore
+import SCSLive
 import SCSStorage
 import SCSMCP
 import OrderedCollections

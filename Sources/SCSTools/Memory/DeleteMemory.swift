@@ -1,4 +1,5 @@
 import SCSCore
+import SCSLive
 import OrderedCollections
 
 /// `delete_memory` (needs write): one of the caller's entries; a missing one is MEMORY_NOT_FOUND.

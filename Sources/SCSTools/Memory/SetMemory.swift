@@ -1,4 +1,5 @@
 import SCSCore
+import SCSLive
 import OrderedCollections
 
 /// `set_memory` (needs write): a private entry, global or per session, optionally with a TTL;

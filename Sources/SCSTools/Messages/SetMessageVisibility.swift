@@ -1,4 +1,5 @@
 import SCSCore
+import SCSLive
 import OrderedCollections
 import SCSStorage
 

@@ -1,14 +1,24 @@
-public import Foundation
+import Foundation
 import SCSCore
 import Synchronization
+
+/// Hears every live event, on the publisher's thread: it must only enqueue. `flush` returns once
+/// what it heard has gone where it goes (the peer relay: announced to the other nodes).
+public protocol LiveEventListener: Sendable {
+    func hear(_ event: LiveEvent)
+    func flush() async
+}
+
+extension LiveEventListener {
+    public func flush() async {}
+}
 
 /// The one source of live events (docs/ARCHITECTURE.md, "Live events"). `publish` is called once
 /// per committed change by the code that made it; it wakes the `wait_for_messages` long-polls of
 /// the session (a version counter per session and the continuations of the waiting calls, no
-/// polling loop) and hands the event to every listener: MCP resource notifications and the
-/// dashboard's WebSockets. Listeners run on the publisher's thread and must only enqueue.
+/// polling loop) and hands the event to each listener, in the order the server's assembly
+/// attached them (`ServerApplication`).
 public final class SessionEvents: Sendable {
-    public typealias Listener = @Sendable (LiveEvent) -> Void
     struct Entry {
         var version: UInt64 = 0
         var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
@@ -21,25 +31,29 @@ public final class SessionEvents: Sendable {
     }
 
     let state = Mutex(State())
-    let listeners = Mutex<[UUID: Listener]>([:])
+    let listeners = Mutex<[any LiveEventListener]>([])
     /// Long-polls in progress per agent id.
     let polls = Mutex<[String: Int]>([:])
     /// Most concurrent long-polls one agent may hold (`wait_for_messages` past it: LIMIT_REACHED).
     public let maxPollsPerAgent: Int
 
-    /// Sends what was published to the other nodes (set by the peer relay; nil with one node).
-    let flushHook = Mutex<(@Sendable () async -> Void)?>(nil)
-
     public init(maxPollsPerAgent: Int = 16) { self.maxPollsPerAgent = maxPollsPerAgent }
 
-    public func onFlush(_ hook: @escaping @Sendable () async -> Void) {
-        flushHook.withLock { $0 = hook }
+    /// Adds a listener after those attached before it.
+    public func attach(_ listener: any LiveEventListener) {
+        listeners.withLock { $0.append(listener) }
     }
 
-    /// Returns once the events published so far have been announced to the other nodes sharing
-    /// the database (at once with one node): a revocation is acknowledged only after that.
+    /// Adds a closure as a listener (tests).
+    public func listen(_ body: @escaping @Sendable (LiveEvent) -> Void) {
+        attach(ClosureListener(body: body))
+    }
+
+    /// Returns once every listener has passed on the events published so far (at once with one
+    /// node; with several, after the peer relay announced them): a revocation is acknowledged
+    /// only after that.
     public func flush() async {
-        if let hook = flushHook.withLock({ $0 }) { await hook() }
+        for listener in listeners.withLock({ $0 }) { await listener.flush() }
     }
 
     /// Takes one of `agent`'s long-poll places; false when all are taken.
@@ -62,23 +76,11 @@ public final class SessionEvents: Sendable {
         state.withLock { $0.sessions[sessionID]?.version ?? 0 }
     }
 
-    /// Adds a listener; the id removes it again.
-    @discardableResult
-    public func listen(_ listener: @escaping Listener) -> UUID {
-        let id = UUID()
-        listeners.withLock { $0[id] = listener }
-        return id
-    }
-
-    public func removeListener(_ id: UUID) {
-        _ = listeners.withLock { $0.removeValue(forKey: id) }
-    }
-
     /// A committed change: long-polls of its session wake (for a new message), then every
     /// listener hears of it.
     public func publish(_ event: LiveEvent) {
         if case .messageAdded(let message) = event { messageAdded(message.sessionID) }
-        for listener in listeners.withLock({ Array($0.values) }) { listener(event) }
+        for listener in listeners.withLock({ $0 }) { listener.hear(event) }
     }
 
     /// A message was committed to `sessionID`: every waiter wakes and re-reads.
@@ -142,4 +144,9 @@ public final class SessionEvents: Sendable {
 
     /// Waiters currently parked (for tests and metrics).
     public var waiterCount: Int { state.withLock { $0.sessions.values.reduce(0) { $0 + $1.waiters.count } } }
+}
+
+struct ClosureListener: LiveEventListener {
+    let body: @Sendable (LiveEvent) -> Void
+    func hear(_ event: LiveEvent) { body(event) }
 }

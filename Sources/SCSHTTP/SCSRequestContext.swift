@@ -1,13 +1,7 @@
 public import Hummingbird
 public import HummingbirdWebSocket
 public import NIOCore
-import Foundation
-import Logging
-import OrderedCollections
-import SCSAuth
-import SCSTools
 import SCSCore
-import SCSStorage
 
 /// The request context of `scs serve`'s routers: the peer's address (the dashboard's sign-in
 /// throttle keys on it; under socket activation the address the relay named) and the WebSocket upgrade slot (`/ws/{session_id}`).

@@ -1,4 +1,5 @@
 import Foundation
+import SCSCore
 import Logging
 import SCSSupervisor
 import SCSWire
@@ -27,7 +28,7 @@ struct SupervisorService: Service {
 
         let control = WireServer(
             path: supervisor.options.controlSocketPath,
-            hello: Hello(role: .supervisor, pid: getpid(), version: SCSVersion.current),
+            hello: Hello(role: .supervisor, pid: getpid(), version: supervisor.options.version),
             router: supervisor.controlRouter, logger: logger)
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
