@@ -48,7 +48,7 @@ public final class PeerEventRelay: Service, LiveEventListener {
     let outbox = Mutex(Outbox())
     let wake: AsyncStream<Void>
     let wakeContinuation: AsyncStream<Void>.Continuation
-    let counters = Mutex(Counters())
+    let counters = WaitableState(Counters())
 
     struct Counters {
         var connected = false
@@ -153,13 +153,13 @@ public final class PeerEventRelay: Service, LiveEventListener {
         while let batch = nextBatch() {
             do {
                 try await channel.send(batch.payload)
-                counters.withLock { $0.sent += batch.count }
+                counters.update { $0.sent += batch.count }
             } catch {
                 if !batch.urgent.isEmpty {
                     outbox.withLock { $0.urgent.insert(contentsOf: batch.urgent, at: 0) }
                     wakeContinuation.yield()
                 }
-                let failures = counters.withLock { counters in
+                let failures = counters.update { counters in
                     counters.sendFailures += 1
                     return counters.sendFailures
                 }
@@ -208,7 +208,7 @@ public final class PeerEventRelay: Service, LiveEventListener {
     // MARK: Receiving
 
     func connected() async {
-        let reconnect = counters.withLock { counters in
+        let reconnect = counters.update { counters in
             counters.connected = true
             counters.connections += 1
             return counters.connections > 1
@@ -221,7 +221,7 @@ public final class PeerEventRelay: Service, LiveEventListener {
     func received(_ payload: String) async {
         guard let body = signer.open(payload, now: clock.now()) else {
             // Not signed with the deployment's key, stale, or a replay: ignored (and counted).
-            let rejected = counters.withLock { counters in
+            let rejected = counters.update { counters in
                 counters.rejected += 1
                 return counters.rejected
             }
@@ -231,7 +231,7 @@ public final class PeerEventRelay: Service, LiveEventListener {
         guard let announcement = try? JSONValue.parse(body), let node = announcement["node"]?.stringValue, node != nodeID,
               let items = announcement["events"]?.arrayValue
         else { return }
-        counters.withLock { $0.received += items.count }
+        counters.update { $0.received += items.count }
         for item in items {
             do {
                 guard let event = try await liveEvent(from: item) else { continue }
@@ -247,7 +247,7 @@ public final class PeerEventRelay: Service, LiveEventListener {
 
     /// The relay's counters for `/metrics` (each becomes the gauge `scs_<name>`).
     public func metrics() -> JSONObject {
-        let counters = counters.withLock { $0 }
+        let counters = counters.value
         return [
             "peer_listening": .int(counters.connected ? 1 : 0), "peer_connections": .int(Int64(counters.connections)),
             "peer_events_sent": .int(Int64(counters.sent)), "peer_events_received": .int(Int64(counters.received)),
@@ -259,9 +259,17 @@ public final class PeerEventRelay: Service, LiveEventListener {
 
     /// What `/health` shows of the relay.
     public func status() -> JSONObject {
-        let counters = counters.withLock { $0 }
-        let queued = outbox.withLock { $0.pending.count + $0.urgent.count }
-        return [
+        Self.status(counters.value, queued: outbox.withLock { $0.pending.count + $0.urgent.count })
+    }
+
+    /// True once the relay's counters (as `status()` names them, without `queued`) pass `test`;
+    /// false after `timeout` seconds. Tests wait on this instead of polling.
+    public func waitForStatus(timeout: Double, until test: @escaping @Sendable (JSONObject) -> Bool) async -> Bool {
+        await counters.wait(timeout: timeout) { test(Self.status($0, queued: 0)) }
+    }
+
+    static func status(_ counters: Counters, queued: Int) -> JSONObject {
+        [
             "channel": "postgresql LISTEN/NOTIFY", "listening": .bool(counters.connected),
             "connections": .int(Int64(counters.connections)), "events_sent": .int(Int64(counters.sent)),
             "events_received": .int(Int64(counters.received)), "send_failures": .int(Int64(counters.sendFailures)),

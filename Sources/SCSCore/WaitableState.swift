@@ -26,19 +26,23 @@ public final class WaitableState<Value: Sendable>: Sendable {
     /// Tasks waiting right now.
     public var waiterCount: Int { state.withLock { $0.waiters.count } }
 
-    /// Changes the value and resumes (with `true`) every waiter whose test the new value passes.
-    public func update(_ change: (inout Value) -> Void) {
-        let ready = state.withLock { state -> [CheckedContinuation<Bool, Never>] in
-            change(&state.value)
+    /// Changes the value and resumes (with `true`) every waiter whose test the new value passes;
+    /// returns what `change` returned.
+    @discardableResult
+    public func update<Result>(_ change: (inout Value) -> Result) -> Result {
+        let (result, ready) = state.withLock { state -> (Result, [CheckedContinuation<Bool, Never>]) in
+            let result = change(&state.value)
+            guard !state.waiters.isEmpty else { return (result, []) }
             let value = state.value
             var ready: [CheckedContinuation<Bool, Never>] = []
             for (id, waiter) in state.waiters where waiter.test(value) {
                 ready.append(waiter.continuation)
                 state.waiters[id] = nil
             }
-            return ready
+            return (result, ready)
         }
         for continuation in ready { continuation.resume(returning: true) }
+        return result
     }
 
     public func set(_ value: Value) { update { $0 = value } }

@@ -1,5 +1,5 @@
 import Foundation
-import SCSCore
+public import SCSCore
 import Synchronization
 
 /// Hears every live event, on the publisher's thread: it must only enqueue. `flush` returns once
@@ -28,9 +28,13 @@ public final class SessionEvents: Sendable {
         var sessions: [String: Entry] = [:]
         /// Waiters whose timeout or cancellation fired before they registered.
         var fired: Set<UUID> = []
+        /// Every wait that has not returned yet.
+        var inProgress: Set<UUID> = []
     }
 
     let state = Mutex(State())
+    /// Long-polls parked right now, for tests to wait on (a poll parks only when nothing is new).
+    public let parked = WaitableState(0)
     let listeners = Mutex<[any LiveEventListener]>([])
     /// Long-polls in progress per agent id.
     let polls = Mutex<[String: Int]>([:])
@@ -109,34 +113,40 @@ public final class SessionEvents: Sendable {
     }
 
     /// Returns when the session's version differs from `seen`, after `timeout` seconds, or on
-    /// cancellation — whichever comes first.
+    /// cancellation — whichever comes first. The timeout is a Dispatch timer, not a task.
     public func wait(_ sessionID: String, seen: UInt64, timeout: Double) async {
         let id = UUID()
-        let timer = Task { [weak self] in
-            try? await Task.sleep(for: .milliseconds(Int64(max(0, timeout) * 1000)))
-            self?.fire(sessionID, id)
-        }
+        state.withLock { _ = $0.inProgress.insert(id) }
+        let timer = DispatchWorkItem { [weak self] in self?.fire(sessionID, id) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(min(max(0, timeout), 86_400) * 1000)), execute: timer)
+        var registered = false
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let registered = state.withLock { state -> Bool in
+                registered = state.withLock { state -> Bool in
                     if state.fired.remove(id) != nil { return false }
                     if (state.sessions[sessionID]?.version ?? 0) != seen { return false }
                     state.sessions[sessionID, default: Entry()].waiters[id] = continuation
                     return true
                 }
-                if !registered { continuation.resume() }
+                if registered { parked.update { $0 += 1 } } else { continuation.resume() }
             }
         } onCancel: {
             fire(sessionID, id)
         }
         timer.cancel()
-        state.withLock { _ = $0.fired.remove(id) }
+        state.withLock { state in
+            state.inProgress.remove(id)
+            state.fired.remove(id)
+        }
+        if registered { parked.update { $0 -= 1 } }
     }
 
+    /// Ends wait `id`: resumes it when parked, or marks it so that it does not park (a timeout
+    /// or cancellation that came first); nothing for a wait that has already returned.
     func fire(_ sessionID: String, _ id: UUID) {
         let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
             if let waiter = state.sessions[sessionID]?.waiters.removeValue(forKey: id) { return waiter }
-            state.fired.insert(id)
+            if state.inProgress.contains(id) { state.fired.insert(id) }
             return nil
         }
         continuation?.resume()

@@ -41,7 +41,10 @@ public final class ToolHarness: Sendable {
         }
     }
 
-    public init(clock: any WallClock = SystemClock(), resultBudget: Int = Limits.resultBytes, adminKeyRequired: Bool = false) throws {
+    /// `longestWait` bounds `wait_for_messages` (short, so that a test of a timeout is quick).
+    public init(
+        clock: any WallClock = SystemClock(), resultBudget: Int = Limits.resultBytes, adminKeyRequired: Bool = false, longestWait: Double = 5
+    ) throws {
         database = try TemporaryDatabase()
         self.clock = clock
         var logger = Logger(label: "scs.test")
@@ -52,7 +55,7 @@ public final class ToolHarness: Sendable {
             version: "test", logger: logger, adminAPIKey: adminKeyRequired ? String(repeating: "a", count: 40) : nil)
         parts.clock = clock
         parts.resultBudget = resultBudget
-        parts.longestWait = 5
+        parts.longestWait = longestWait
         parts.tokenCacheLifetime = 0
         application = ServerApplication(parts)
         environment = application.environment

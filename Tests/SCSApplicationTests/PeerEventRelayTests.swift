@@ -9,6 +9,7 @@ import SCSStoragePostgres
 import SCSTesting
 import SCSTools
 import Synchronization
+import OrderedCollections
 import Testing
 
 /// Two relays on one real PostgreSQL database, as two nodes would run them: what one node
@@ -19,7 +20,7 @@ struct PeerEventRelayTests {
     /// One node: its events, token service (a 60 s cache, so only the relay can empty it) and relay.
     final class Node: Sendable {
         let events = SessionEvents()
-        let heard = Mutex<[LiveEvent]>([])
+        let heard = WaitableState<[LiveEvent]>([])
         let tokens: TokenService
         let relay: PeerEventRelay
 
@@ -33,11 +34,21 @@ struct PeerEventRelayTests {
                 channel: PostgresPeerChannel(storage: storage, logger: logger), events: events, storage: storage, tokens: tokens,
                 nodeID: name, signer: PeerAnnouncementSigner(jwtSecretKey: secrets.jwtSecretKey), clock: SystemClock(), logger: logger)
             events.attach(relay)
-            events.listen { [weak self] event in self?.heard.withLock { $0.append(event) } }
+            events.listen { [weak self] event in self?.heard.update { $0.append(event) } }
         }
 
-        var count: Int { heard.withLock { $0.count } }
+        var count: Int { heard.value.count }
         func status(_ key: String) -> Int64 { JSONValue.object(relay.status())[key]?.intValue ?? -1 }
+
+        /// Waits until this node has heard `count` events in all.
+        func hears(_ count: Int, _ what: String) async throws {
+            guard await heard.wait(timeout: 30, until: { $0.count >= count }) else { throw TestFailure("timed out waiting until \(what)") }
+        }
+
+        /// Waits until the relay's counters pass `test`.
+        func counts(_ what: String, _ test: @escaping @Sendable (JSONObject) -> Bool) async throws {
+            guard await relay.waitForStatus(timeout: 30, until: test) else { throw TestFailure("timed out waiting until \(what)") }
+        }
     }
 
     /// Two nodes relaying on a fresh database until `body` returns.
@@ -47,7 +58,7 @@ struct PeerEventRelayTests {
             let (a, b) = (Node("node-a", storage: storage), Node("node-b", storage: storage))
             let running = [Task { await a.relay.relay() }, Task { await b.relay.relay() }]
             do {
-                try await eventually("both nodes listen") { a.status("connections") == 1 && b.status("connections") == 1 }
+                for node in [a, b] { try await node.counts("both nodes listen") { $0["connections"] == 1 } }
                 try await body(storage, a, b)
             } catch {
                 running.forEach { $0.cancel() }
@@ -61,8 +72,9 @@ struct PeerEventRelayTests {
         }
     }
 
+    /// For what has no event to wait on (a long-poll parking).
     func eventually(_ what: String, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         while try await !condition() {
             guard ContinuousClock.now < deadline else { throw TestFailure("timed out waiting until \(what)") }
             try await Task.sleep(for: .milliseconds(10))
@@ -75,26 +87,32 @@ struct PeerEventRelayTests {
             let session = try await storage.makeSession()
             let message = try await storage.post("the rollback plan", in: session.id, by: TestIdentities.alice)
             a.events.publish(.messageAdded(message))
-            try await eventually("B hears of the message") { b.count == 1 }
-            guard case .messageAdded(let heard) = b.heard.withLock({ $0[0] }) else { throw TestFailure("not a new message") }
+            try await b.hears(1, "B hears of the message")
+            guard case .messageAdded(let heard) = b.heard.value[0] else { throw TestFailure("not a new message") }
             #expect(heard.id == message.id && heard.content == "the rollback plan" && heard.sessionID == session.id)
 
             #expect(try await storage.setVisibility(messageID: message.id, to: .adminOnly, at: 3) == .public)
             var hidden = message
             hidden.visibility = .adminOnly
             a.events.publish(.visibilityChanged(hidden, previous: .public))
-            try await eventually("B hears of the visibility change") { b.count == 2 }
-            guard case .visibilityChanged(let changed, let previous) = b.heard.withLock({ $0[1] }) else { throw TestFailure("not a change") }
+            try await b.hears(2, "B hears of the visibility change")
+            guard case .visibilityChanged(let changed, let previous) = b.heard.value[1] else { throw TestFailure("not a change") }
             #expect(changed.visibility == .adminOnly && previous == .public)
 
             // B's own event goes to A; neither hears its own back, nor re-announces what it heard.
             _ = try await storage.closeSession(id: session.id, at: 5)
             b.events.publish(.sessionClosed(sessionID: session.id, at: 5))
-            try await eventually("A hears of the closed session") { a.count == 3 }
-            try await Task.sleep(for: .milliseconds(200))
-            #expect(a.count == 3 && b.count == 3)
-            #expect(a.status("events_sent") == 2 && b.status("events_sent") == 1)
-            #expect(a.status("events_received") == 1 && b.status("events_received") == 2)
+            try await a.hears(3, "A hears of the closed session")
+            // A fence each way: an echo would have been announced before it, so it would arrive first.
+            let fences = try await storage.makeSession()
+            a.events.publish(.messageAdded(try await storage.post("fence a", in: fences.id, by: TestIdentities.alice)))
+            try await b.hears(4, "B hears A's fence")
+            b.events.publish(.messageAdded(try await storage.post("fence b", in: fences.id, by: TestIdentities.bob)))
+            try await a.hears(5, "A hears B's fence")
+            #expect(a.count == 5 && b.count == 5)
+            #expect(b.heard.value[3].sessionID == fences.id && a.heard.value[4].sessionID == fences.id)
+            #expect(a.status("events_sent") == 3 && b.status("events_sent") == 2)
+            #expect(a.status("events_received") == 2 && b.status("events_received") == 3)
         }
     }
 
@@ -113,17 +131,20 @@ struct PeerEventRelayTests {
             // Signed and fresh, but the session is not closed in the database: read back, nothing to publish.
             let signed = genuine.sign(body, now: now)
             try await forger.send(signed)
-            try await eventually("both nodes saw all four") { a.status("rejected") + b.status("rejected") >= 6 && b.status("events_received") >= 1 }
+            for node in [a, b] {
+                try await node.counts("both nodes saw all four") { ($0["rejected"]?.intValue ?? 0) >= 3 && ($0["events_received"]?.intValue ?? 0) >= 1 }
+            }
             #expect(a.count == 0 && b.count == 0)
             // The same announcement again is a replay.
             _ = try await storage.closeSession(id: session.id, at: 7)
             try await forger.send(signed)
-            try await eventually("the replay is refused") { a.status("rejected") >= 4 && b.status("rejected") >= 4 }
+            for node in [a, b] { try await node.counts("the replay is refused") { ($0["rejected"]?.intValue ?? 0) >= 4 } }
             #expect(a.count == 0 && b.count == 0)
             // Signed, fresh and true: published.
             try await forger.send(genuine.sign(body, now: Date().timeIntervalSince1970))
-            try await eventually("both nodes hear of the closed session") { a.count == 1 && b.count == 1 }
-            guard case .sessionClosed(_, let at) = b.heard.withLock({ $0[0] }) else { throw TestFailure("not a closed session") }
+            try await a.hears(1, "A hears of the closed session")
+            try await b.hears(1, "B hears of the closed session")
+            guard case .sessionClosed(_, let at) = b.heard.value[0] else { throw TestFailure("not a closed session") }
             #expect(at == 7)  // the time comes from the database, not the announcement
         }
     }
@@ -138,7 +159,7 @@ struct PeerEventRelayTests {
             #expect(try await b.tokens.resolve(issued.token).agentID == "alice")
             a.events.publish(.tokenRevoked(digest: TokenDigest.of(issued.token)))
             await a.events.flush()
-            try await eventually("B hears of the revocation") { b.count == 1 }
+            try await b.hears(1, "B hears of the revocation")
             await #expect(throws: SCSError.self) { try await b.tokens.resolve(issued.token) }
         }
     }
@@ -154,7 +175,8 @@ struct PeerEventRelayTests {
                     kind: .deleted, agentID: String(repeating: "a", count: 100), key: String(repeating: "k", count: 250) + "\(key)",
                     scope: .init(sessionID: session.id), at: 1)))
             }
-            try await eventually("B hears all 2,500") { b.count == 2_500 }
+            try await b.hears(2_500, "B hears all 2,500")
+            #expect(b.count == 2_500)
             #expect(a.status("send_failures") == 0 && a.status("queued") == 0)
         }
     }
@@ -163,16 +185,19 @@ struct PeerEventRelayTests {
     func listenerReconnects() async throws {
         try await withTwoNodes { storage, a, b in
             let session = try await storage.makeSession()
-            let parked = Task { await b.events.wait(session.id, seen: b.events.version(session.id), timeout: 30) }
+            let seen = b.events.version(session.id)
+            let parked = Task { await b.events.wait(session.id, seen: seen, timeout: 60) }
             try await eventually("a long-poll parks on B") { b.events.waiterCount == 1 }
             try await TestStorage.execute(
                 on: storage.url,
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()")
-            try await eventually("both nodes listen again") { a.status("connections") == 2 && b.status("connections") == 2 }
+            for node in [a, b] { try await node.counts("both nodes listen again") { $0["connections"] == 2 } }
             await parked.value
+            // Woken by the reconnect (a version bump), not by its 60 s bound.
+            #expect(b.events.version(session.id) != seen)
             let message = try await storage.post("after the reconnect", in: session.id, by: TestIdentities.alice)
             a.events.publish(.messageAdded(message))
-            try await eventually("B hears of the message") { b.count == 1 }
+            try await b.hears(1, "B hears of the message")
         }
     }
 }

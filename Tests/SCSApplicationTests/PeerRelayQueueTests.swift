@@ -18,10 +18,10 @@ struct PeerRelayQueueTests {
     final class FlakyChannel: PeerChannel, Sendable {
         let failing = Mutex(true)
         let sent = WaitableState<[String]>([])
-        let attempts = Atomic<Int>(0)
+        let attempts = WaitableState(0)
 
         func send(_ payload: String) async throws {
-            attempts.add(1, ordering: .relaxed)
+            attempts.update { $0 += 1 }
             if failing.withLock({ $0 }) { throw StorageError(.unavailable, "the channel is down") }
             sent.update { $0.append(payload) }
         }
@@ -55,9 +55,7 @@ struct PeerRelayQueueTests {
         for _ in 0..<20_000 { events.publish(.messageAdded(message)) }
         await events.flush()
         // Several sends fail while the channel is down...
-        let deadline = ContinuousClock.now + .seconds(10)
-        while channel.attempts.load(ordering: .relaxed) < 3, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(channel.attempts.load(ordering: .relaxed) >= 3)
+        #expect(await channel.attempts.wait(timeout: 30) { $0 >= 3 })
         // ...then it comes back, and the revocation and the logout go out (the retry has no event to wake it).
         channel.failing.withLock { $0 = false }
         let delivered = await channel.sent.wait(timeout: 15) { sent in

@@ -34,10 +34,12 @@ struct AuditAndTokenTests {
                 }
             }
             try await burst(200)  // warm the pool up to its bound
-            let warm = try openDescriptors()
-            #expect(warm >= 2 && warm <= 2 * (4 + 2) + 1)  // readers + writer + checkpointer (db and wal each) + shm
+            // Readers + writer + checkpointer (db and wal each) + shm: the pool's bound, however
+            // many calls were made (how close a burst comes to it depends on the machine's load).
+            let bound = 2 * (4 + 2) + 1
+            #expect(try openDescriptors() >= 2 && openDescriptors() <= bound)
             for _ in 0..<5 { try await burst(400) }
-            #expect(try openDescriptors() <= warm)
+            #expect(try openDescriptors() <= bound)
         } catch {
             await database.remove()
             throw error

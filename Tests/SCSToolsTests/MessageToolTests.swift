@@ -1,5 +1,7 @@
 import Foundation
 import SCSCore
+import SCSLive
+import SCSTools
 import SCSTesting
 import Testing
 import OrderedCollections
@@ -115,7 +117,8 @@ struct MessageToolTests {
 
     @Test("wait_for_messages: at once when something visible is newer, else a timeout; invisible posts do not end the wait")
     func wait() async throws {
-        try await withTools { tools in
+        // Long-polls may last 60 s here: a wake-up that never came could not pass for one.
+        try await withTools(longestWait: 60) { tools in
             let alice = await tools.token("alice")
             let bob = await tools.token("bob", "gemini")
             let session = await tools.session(alice)
@@ -127,9 +130,12 @@ struct MessageToolTests {
                 "wait_for_messages", ["session_id": .string(session), "after_message_id": .int(first), "timeout_seconds": 0], token: bob)
             #expect(quiet.messageIDs == [] && quiet.object["timed_out"] == true)
             async let woken = tools.call(
-                "wait_for_messages", ["session_id": .string(session), "after_message_id": .int(hidden), "timeout_seconds": 5], token: bob)
-            try await Task.sleep(for: .milliseconds(200))
+                "wait_for_messages", ["session_id": .string(session), "after_message_id": .int(hidden), "timeout_seconds": 60], token: bob)
+            let events = tools.environment.events
+            #expect(await events.parked.wait(timeout: 30) { $0 == 1 })
             let late = await tools.post(alice, session, "late")
+            // Woken by the message, well before its 60 s bound.
+            #expect(await events.parked.wait(timeout: 30) { $0 == 0 })
             let answer = await woken
             #expect(answer.messageIDs == [late] && answer.object["last_message_id"] == .int(late))
             #expect(await tools.call("wait_for_messages", ["session_id": .string(session), "timeout_seconds": 61], token: bob).validationMessage != nil)
@@ -138,15 +144,18 @@ struct MessageToolTests {
 
     @Test("wait_for_messages: a token revoked while waiting ends the wait with an authentication error")
     func revokedWhileWaiting() async throws {
-        try await withTools { tools in
+        try await withTools(longestWait: 60) { tools in
             let alice = await tools.token("alice")
             let bob = await tools.token("bob", "gemini")
             let admin = await tools.token("root", "admin")
             let session = await tools.session(alice)
-            async let waited = tools.call("wait_for_messages", ["session_id": .string(session), "timeout_seconds": 5], token: bob)
-            try await Task.sleep(for: .milliseconds(200))
+            async let waited = tools.call("wait_for_messages", ["session_id": .string(session), "timeout_seconds": 60], token: bob)
+            let events = tools.environment.events
+            #expect(await events.parked.wait(timeout: 30) { $0 == 1 })
             #expect(await tools.call("revoke_token", ["token": .string(bob)], token: admin).succeeded)
             await tools.post(alice, session, "wake")
+            // Woken by the message and ended by the revocation, well before its 60 s bound.
+            #expect(await events.parked.wait(timeout: 30) { $0 == 0 })
             #expect(await waited.code == "TOKEN_AUTHENTICATION_FAILED")
         }
     }

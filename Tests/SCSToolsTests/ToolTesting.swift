@@ -4,10 +4,10 @@ import OrderedCollections
 
 /// Runs `body` with a fresh harness (its database removed afterwards, also when the body throws).
 func withTools(
-    clock: any WallClock = SystemClock(), resultBudget: Int = Limits.resultBytes, adminKeyRequired: Bool = false,
+    clock: any WallClock = SystemClock(), resultBudget: Int = Limits.resultBytes, adminKeyRequired: Bool = false, longestWait: Double = 5,
     _ body: (ToolHarness) async throws -> Void
 ) async throws {
-    let tools = try ToolHarness(clock: clock, resultBudget: resultBudget, adminKeyRequired: adminKeyRequired)
+    let tools = try ToolHarness(clock: clock, resultBudget: resultBudget, adminKeyRequired: adminKeyRequired, longestWait: longestWait)
     do {
         try await body(tools)
     } catch {

@@ -137,9 +137,9 @@ struct WireSocketTests {
     func callDeadline() async throws {
         try await Self.withServer { path in
             let client = try await WireClient.connect(
-                path: path, hello: Hello(role: .supervisor, pid: getpid(), version: "test"), callTimeout: 0.2)
-            await #expect(throws: WireError.timedOut(seconds: 0.2)) {
-                _ = try await client.call(SleepMethod.self, .init(pid: 1, inFlight: 2_000))
+                path: path, hello: Hello(role: .supervisor, pid: getpid(), version: "test"), callTimeout: 1)
+            await #expect(throws: WireError.timedOut(seconds: 1)) {
+                _ = try await client.call(SleepMethod.self, .init(pid: 1, inFlight: 10_000))
             }
             #expect(client.inFlight == 0 && client.isOpen)
             #expect(try await client.call(SleepMethod.self, .init(pid: 7, inFlight: 1)).pid == 7)
