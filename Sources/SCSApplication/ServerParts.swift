@@ -4,7 +4,6 @@ public import SCSCore
 public import SCSStorage
 public import SCSSupervisor
 public import SCSTools
-public import SCSWeb
 
 /// What the server is assembled from (`ServerApplication`): the executable, the test harness and
 /// the fuzz target each fill this in and get the same server.

@@ -47,13 +47,7 @@ extension PostgresStorage: DashboardQueryStore {
     public func browseMemory(_ query: MemoryBrowseQuery, now: Double) async throws -> MemoryBrowsePage {
         var page = StatementBuilder()
         var count = StatementBuilder()
-        func conditions(_ builder: inout StatementBuilder) -> String {
-            var conditions = ["(expires_at IS NULL OR expires_at > \(builder.bind(now)))"]
-            if let agentID = query.agentID { conditions.append("agent_id = \(builder.bind(agentID))") }
-            if let scope = Self.scopeCondition(query.scope, into: &builder) { conditions.append(scope) }
-            if query.scope == .all, query.sessionsOnly { conditions.append("session_id IS NOT NULL") }
-            return conditions.joined(separator: " AND ")
-        }
+        func conditions(_ builder: inout StatementBuilder) -> String { builder.append(MemoryRules.browse(query, now: now)) }
         let columns =
             "agent_id, session_id, key, \(MemoryPreviewSQL.valueColumn(query.previewCharacters)), metadata::text, created_at, updated_at, expires_at"
         page.sql = """

@@ -63,7 +63,7 @@ extension PostgresStorage: ActivityStore {
 
     public func visibleMessageCounts(sessionID: String, since: Double, reader: AgentIdentity) async throws -> [String: Int] {
         var statement = StatementBuilder()
-        let visible = PostgresVisibility.condition(reader: reader, into: &statement)
+        let visible = "(" + statement.append(MessageRules.visible(to: reader)) + ")"
         statement.sql = """
             SELECT sender, COUNT(*) FROM messages
             WHERE session_id = \(statement.bind(sessionID)) AND timestamp >= \(statement.bind(since)) AND \(visible) GROUP BY sender

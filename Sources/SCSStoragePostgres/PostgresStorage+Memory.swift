@@ -12,7 +12,7 @@ extension PostgresStorage: MemoryStore {
         let metadata = write.metadata.map { JSONValue.object($0).compactText }
         let sessionID = write.scope.sessionID
         let target = sessionID == nil ? "(agent_id, key) WHERE session_id IS NULL" : "(agent_id, session_id, key)"
-        let live = "(agent_memory.expires_at IS NULL OR agent_memory.expires_at > EXCLUDED.updated_at)"
+        let live = "(" + MemoryRules.live(column: "agent_memory.expires_at", at: "EXCLUDED.updated_at").rendered { _ in "" }.sql + ")"
         let update = write.overwrite
             ? """
             DO UPDATE SET value = EXCLUDED.value, metadata = EXCLUDED.metadata, updated_at = EXCLUDED.updated_at,
@@ -46,63 +46,41 @@ extension PostgresStorage: MemoryStore {
     }
 
     public func memory(agentID: String, key: String, scope: MemoryScope, now: Double) async throws -> MemoryEntry? {
-        try await run(
-            """
-            SELECT \(unescaped: PostgresRows.memoryColumns) FROM agent_memory
-            WHERE agent_id = \(agentID) AND key = \(key) AND session_id IS NOT DISTINCT FROM \(scope.sessionID)
-                AND (expires_at IS NULL OR expires_at > \(now))
-            """
-        ).first.map(PostgresRows.memory)
+        var statement = StatementBuilder()
+        let filter = statement.append(MemoryRules.entry(agentID: agentID, key: key, scope: scope, now: now))
+        statement.sql = "SELECT \(PostgresRows.memoryColumns) FROM agent_memory WHERE \(filter)"
+        return try await run(statement.query).first.map(PostgresRows.memory)
     }
 
     public func listMemory(
         agentID: String, scope: MemoryScopeFilter, prefix: String?, limit: Int, now: Double
     ) async throws -> [MemoryEntry] {
         var statement = StatementBuilder()
-        var conditions = ["agent_id = \(statement.bind(agentID))", "(expires_at IS NULL OR expires_at > \(statement.bind(now)))"]
-        if let scope = Self.scopeCondition(scope, into: &statement) { conditions.append(scope) }
-        if let prefix, !prefix.isEmpty {
-            // Literal and case-sensitive: no LIKE, so `_` and `%` are ordinary characters.
-            let placeholder = statement.bind(prefix)
-            conditions.append("left(key, length(\(placeholder))) = \(placeholder)")
-        }
+        let filter = statement.append(MemoryRules.list(agentID: agentID, scope: scope, prefix: prefix, now: now))
         statement.sql = """
-            SELECT \(PostgresRows.memoryColumns) FROM agent_memory WHERE \(conditions.joined(separator: " AND "))
+            SELECT \(PostgresRows.memoryColumns) FROM agent_memory WHERE \(filter)
             ORDER BY updated_at DESC, id DESC LIMIT \(statement.bind(Int64(limit)))
             """
         return try await run(statement.query).map(PostgresRows.memory)
     }
 
     public func deleteMemory(agentID: String, key: String, scope: MemoryScope, now: Double) async throws -> Bool {
-        !(try await run(
-            """
-            DELETE FROM agent_memory
-            WHERE agent_id = \(agentID) AND key = \(key) AND session_id IS NOT DISTINCT FROM \(scope.sessionID)
-                AND (expires_at IS NULL OR expires_at > \(now))
-            RETURNING id
-            """
-        )).isEmpty
+        var statement = StatementBuilder()
+        let filter = statement.append(MemoryRules.entry(agentID: agentID, key: key, scope: scope, now: now))
+        statement.sql = "DELETE FROM agent_memory WHERE \(filter) RETURNING id"
+        return !(try await run(statement.query)).isEmpty
     }
 
     /// `DELETE … RETURNING` with `SKIP LOCKED`: two nodes sweeping at once take different rows,
     /// so each expiry is returned (and announced) once.
     public func deleteExpiredMemory(now: Double, limit: Int) async throws -> [MemoryEntry] {
-        try await run(
-            """
+        var statement = StatementBuilder()
+        let expired = statement.append(MemoryRules.expired(now: now))
+        statement.sql = """
             DELETE FROM agent_memory WHERE id IN (
-                SELECT id FROM agent_memory WHERE expires_at IS NOT NULL AND expires_at <= \(now)
-                ORDER BY expires_at LIMIT \(Int64(limit)) FOR UPDATE SKIP LOCKED)
-            RETURNING \(unescaped: PostgresRows.memoryColumns)
+                SELECT id FROM agent_memory WHERE \(expired) ORDER BY expires_at LIMIT \(statement.bind(Int64(limit))) FOR UPDATE SKIP LOCKED)
+            RETURNING \(PostgresRows.memoryColumns)
             """
-        ).map(PostgresRows.memory)
-    }
-
-    /// The `session_id` condition of a memory scope filter (nil for `.all`).
-    static func scopeCondition(_ scope: MemoryScopeFilter, into statement: inout StatementBuilder) -> String? {
-        switch scope {
-        case .global: return "session_id IS NULL"
-        case .session(let id): return "session_id = \(statement.bind(id))"
-        case .all: return nil
-        }
+        return try await run(statement.query).map(PostgresRows.memory)
     }
 }

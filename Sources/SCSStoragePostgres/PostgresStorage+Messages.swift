@@ -66,26 +66,10 @@ extension PostgresStorage: MessageStore {
 
     public func messages(_ query: MessageQuery, reader: AgentIdentity) async throws -> MessagePage {
         var page = StatementBuilder()
-        var count = StatementBuilder()
-        /// The narrowing conditions, bound into `builder`.
-        func narrowing(_ builder: inout StatementBuilder) -> [String] {
-            var conditions: [String] = []
-            if let sender = query.sender { conditions.append("sender = \(builder.bind(sender))") }
-            if let since = query.since { conditions.append("timestamp >= \(builder.bind(since))") }
-            if let until = query.until { conditions.append("timestamp <= \(builder.bind(until))") }
-            if let afterID = query.afterID { conditions.append("id > \(builder.bind(afterID))") }
-            if let beforeID = query.beforeID { conditions.append("id < \(builder.bind(beforeID))") }
-            return conditions
-        }
-        var conditions = ["session_id = \(page.bind(query.sessionID))", PostgresVisibility.condition(reader: reader, into: &page)]
-        if let only = query.visibility { conditions.append("visibility = \(page.bind(only.rawValue))") }
-        let narrow = narrowing(&page)
-        conditions += narrow
-        let order = query.order == .ascending ? "ASC" : "DESC"
+        let rest = page.append(MessageRules.page(query, reader: reader))
         page.sql = """
             SELECT \(PostgresRows.messageColumns), octet_length(content) + COALESCE(octet_length(metadata::text), 0)
-            FROM messages WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY id \(order) LIMIT \(page.bind(Int64(query.limit))) OFFSET \(page.bind(Int64(query.offset)))
+            FROM messages \(rest)
             """
         var messages: [Message] = []
         var bytes = 0
@@ -106,9 +90,8 @@ extension PostgresStorage: MessageStore {
             if query.offset == 0 && messages.count < query.limit && !cut {
                 total = messages.count  // the page holds them all
             } else {
-                let sessionBind = count.bind(query.sessionID)
-                count.sql = PostgresVisibleCount.sql(
-                    session: sessionBind, reader: reader, only: query.visibility, conditions: narrowing(&count), into: &count)
+                var count = StatementBuilder()
+                count.sql = count.append(MessageRules.count(query, reader: reader))
                 total = Int(try await run(count.query).first?.decode(Int64.self) ?? 0)
             }
         }
@@ -165,35 +148,5 @@ extension PostgresStorage: MessageStore {
             }
             return SearchDelta(messages: messages, changed: changed, lastChangeID: max(lastChange ?? afterChangeID, afterChangeID))
         }
-    }
-}
-
-/// How many messages of a session `reader` may see: one count per visibility value, the public
-/// (and an admin's unfiltered) part a lookup in `message_counts` (migration 6).
-enum PostgresVisibleCount {
-    static func sql(session: String, reader: AgentIdentity, only: Visibility?, conditions: [String], into builder: inout StatementBuilder) -> String {
-        let rest = conditions.map { " AND " + $0 }.joined()
-        if reader.isAdmin {
-            let filter = only.map { " AND visibility = '\($0.rawValue)'" } ?? ""
-            return conditions.isEmpty
-                ? "SELECT COALESCE((SELECT SUM(count) FROM message_counts WHERE session_id = \(session)\(filter)), 0)::bigint"
-                : "SELECT COUNT(*) FROM messages WHERE session_id = \(session)\(filter)\(rest)"
-        }
-        var parts: [String] = []
-        for visibility in Visibility.allCases where only == nil || only == visibility {
-            let own: String
-            switch visibility {
-            case .public: own = ""
-            case .private: own = " AND sender = \(builder.bind(reader.agentID))"
-            case .agentOnly: own = " AND (sender = \(builder.bind(reader.agentID)) OR lower(sender_type) = \(builder.bind(reader.foldedAgentType)))"
-            case .adminOnly: continue
-            }
-            if visibility == .public && conditions.isEmpty {
-                parts.append("COALESCE((SELECT count FROM message_counts WHERE session_id = \(session) AND visibility = 'public'), 0)")
-                continue
-            }
-            parts.append("(SELECT COUNT(*) FROM messages WHERE visibility = '\(visibility.rawValue)' AND session_id = \(session)\(own)\(rest))")
-        }
-        return parts.isEmpty ? "SELECT 0::bigint" : "SELECT (" + parts.joined(separator: " + ") + ")::bigint"
     }
 }

@@ -25,29 +25,16 @@ extension PostgresStorage: SessionStore {
     }
 
     public func listSessions(_ query: SessionListQuery, reader: AgentIdentity) async throws -> SessionListPage {
-        var conditions: [String] = []
-        var filter = StatementBuilder()
-        func filters(_ builder: inout StatementBuilder) -> String {
-            conditions = []
-            if query.activeOnly { conditions.append("s.is_active AND s.closed_at IS NULL") }
-            if let createdBy = query.createdBy { conditions.append("s.created_by = \(builder.bind(createdBy))") }
-            if let search = query.search, !search.isEmpty {
-                // Literal: the pattern's wildcards are escaped (backslash is LIKE's default escape).
-                let pattern = "%" + search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                    .replacingOccurrences(of: "_", with: "\\_") + "%"
-                let placeholder = builder.bind(pattern)
-                conditions.append("(s.id LIKE \(placeholder) OR s.purpose LIKE \(placeholder))")
-            }
-            return conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        }
+        let filters = SessionRules.filters(query, like: "ILIKE")
+        let filter: SQLFragment = filters.isEmpty ? "" : "WHERE \(SQLFragment.all(filters))"
         var page = StatementBuilder()
-        let visible = PostgresVisibility.condition(reader: reader, table: "m", into: &page)
+        let visible = "(" + page.append(MessageRules.visible(to: reader, alias: "m")) + ")"
         let participants = query.withParticipants
             ? """
             (SELECT string_agg(sender, chr(31)) FROM (SELECT DISTINCT m.sender FROM messages m
                 WHERE m.session_id = s.id AND \(visible) LIMIT \(SessionSummary.maxParticipants)) p)
             """ : "NULL"
-        let whereSQL = filters(&page)
+        let whereSQL = page.append(filter)
         let columns = PostgresRows.sessionColumns.split(separator: ",").map { "s." + $0.trimmingCharacters(in: .whitespaces) }
         page.sql = """
             SELECT \(columns.joined(separator: ", ")),
@@ -67,9 +54,9 @@ extension PostgresStorage: SessionStore {
             summary.participants = (try random[10].decode(String?.self) ?? "").split(separator: "\u{1F}").map(String.init)
             return summary
         }
-        let countSQL = filters(&filter)
-        filter.sql = "SELECT COUNT(*) FROM sessions s \(countSQL)"
-        let total = try await run(filter.query).first?.decode(Int64.self) ?? 0
+        var count = StatementBuilder()
+        count.sql = "SELECT COUNT(*) FROM sessions s \(count.append(filter))"
+        let total = try await run(count.query).first?.decode(Int64.self) ?? 0
         return SessionListPage(sessions: summaries, totalCount: Int(total))
     }
 
@@ -97,17 +84,5 @@ extension PostgresStorage: SessionStore {
             INSERT INTO audit_log (timestamp, event_type, agent_id, session_id, metadata)
             VALUES (\(event.timestamp), \(event.eventType), \(event.agentID), \(event.sessionID), \(metadata)::json)
             """, logger: logger)
-    }
-}
-
-/// The visibility rule of docs/CONTRACT.md §4 as a condition over `messages` columns.
-enum PostgresVisibility {
-    static func condition(reader: AgentIdentity, table alias: String = "", into builder: inout StatementBuilder) -> String {
-        let p = alias.isEmpty ? "" : alias + "."
-        if reader.isAdmin { return "TRUE" }
-        let agent = builder.bind(reader.agentID)
-        let type = builder.bind(reader.foldedAgentType)
-        return "(\(p)visibility = 'public' OR (\(p)visibility = 'private' AND \(p)sender = \(agent)) OR "
-            + "(\(p)visibility = 'agent_only' AND (\(p)sender = \(agent) OR lower(\(p)sender_type) = \(type))))"
     }
 }

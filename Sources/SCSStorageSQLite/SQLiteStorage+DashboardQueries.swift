@@ -5,22 +5,16 @@ public import SCSStorage
 extension SQLiteStorage {
     public func browseMemory(_ query: MemoryBrowseQuery, now: Double) async throws -> MemoryBrowsePage {
         try await read { db in
-            var conditions = ["(expires_at IS NULL OR expires_at > ?)"]
-            var arguments: [any DatabaseValueConvertible] = [now]
-            if let agentID = query.agentID {
-                conditions.append("agent_id = ?")
-                arguments.append(agentID)
-            }
-            Self.scopeCondition(query.scope, into: &conditions, &arguments)
-            if query.scope == .all, query.sessionsOnly { conditions.append("session_id IS NOT NULL") }
-            let whereSQL = conditions.joined(separator: " AND ")
+            let filter = MemoryRules.browse(query, now: now)
             let columns = "agent_id, session_id, key, \(MemoryPreviewSQL.valueColumn(query.previewCharacters)), metadata, created_at, updated_at, expires_at"
-            let rows = try Row.fetchAll(
-                db,
-                sql: "SELECT \(columns), length(value) FROM agent_memory WHERE \(whereSQL) ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?",
-                arguments: StatementArguments(arguments + [query.limit, query.offset]))
+            let page = ("""
+                SELECT \(raw: columns), length(value) FROM agent_memory WHERE \(filter)
+                ORDER BY updated_at DESC, id DESC LIMIT \(query.limit) OFFSET \(query.offset)
+                """ as SQLFragment).sqlite
+            let rows = try Row.fetchAll(db, sql: page.sql, arguments: page.arguments)
             let entries = try rows.map(SQLiteRow.memory)
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM agent_memory WHERE \(whereSQL)", arguments: StatementArguments(arguments)) ?? 0
+            let count = ("SELECT COUNT(*) FROM agent_memory WHERE \(filter)" as SQLFragment).sqlite
+            let total = try Int.fetchOne(db, sql: count.sql, arguments: count.arguments) ?? 0
             return MemoryBrowsePage(entries: entries, totalCount: total, valueLengths: rows.map { Int.fromDatabaseValue($0[8]) ?? 0 })
         }
     }

@@ -76,14 +76,13 @@ extension SQLiteStorage {
 
     public func visibleMessageCounts(sessionID: String, since: Double, reader: AgentIdentity) async throws -> [String: Int] {
         try await read { db in
-            let visibility = VisibilityClause(reader: reader)
+            let statement: SQLFragment = """
+                SELECT sender, COUNT(*) FROM messages
+                WHERE session_id = \(sessionID) AND timestamp >= \(since) AND (\(MessageRules.visible(to: reader))) GROUP BY sender
+                """
+            let (sql, arguments) = statement.sqlite
             var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(
-                db.cachedStatement(sql: """
-                    SELECT sender, COUNT(*) FROM messages WHERE session_id = ? AND timestamp >= ? AND \(visibility.sql) GROUP BY sender
-                    """),
-                arguments: StatementArguments([sessionID, since] + visibility.arguments))
-            {
+            for row in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments) {
                 counts[SQLiteRow.string(row[0]) ?? "", default: 0] += SQLiteRow.int(row[1]).map { Int($0) } ?? 0
             }
             return counts

@@ -23,7 +23,7 @@ extension SQLiteStorage {
             let metadataText = write.metadata.map { JSONValue.object($0).compactText }
             if let existing {
                 let expiresAt = SQLiteRow.time(existing[2])
-                let live = expiresAt.map { $0 > now } ?? true
+                let live = MemoryRules.isLive(expiresAt: expiresAt, now: now)
                 if live && !write.overwrite { throw SCSError.keyExists(write.key) }
                 let createdAt = live ? (SQLiteRow.time(existing[1]) ?? now) : now
                 try db.cachedStatement(
@@ -51,15 +51,8 @@ extension SQLiteStorage {
 
     public func memory(agentID: String, key: String, scope: MemoryScope, now: Double) async throws -> MemoryEntry? {
         try await read { db in
-            try Row.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT \(SQLiteRow.memoryColumns) FROM agent_memory
-                        WHERE agent_id = ? AND key = ? AND session_id IS ? AND (expires_at IS NULL OR expires_at > ?)
-                        """
-                ),
-                arguments: [agentID, key, scope.sessionID, now]
-            ).map(SQLiteRow.memory)
+            let statement = ("SELECT \(raw: SQLiteRow.memoryColumns) FROM agent_memory WHERE \(MemoryRules.entry(agentID: agentID, key: key, scope: scope, now: now))" as SQLFragment).sqlite
+            return try Row.fetchOne(db.cachedStatement(sql: statement.sql), arguments: statement.arguments).map(SQLiteRow.memory)
         }
     }
 
@@ -67,49 +60,30 @@ extension SQLiteStorage {
         agentID: String, scope: MemoryScopeFilter, prefix: String?, limit: Int, now: Double
     ) async throws -> [MemoryEntry] {
         try await read { db in
-            var conditions = ["agent_id = ?", "(expires_at IS NULL OR expires_at > ?)"]
-            var arguments: [any DatabaseValueConvertible] = [agentID, now]
-            Self.scopeCondition(scope, into: &conditions, &arguments)
-            if let prefix, !prefix.isEmpty {
-                // Literal and case-sensitive: no LIKE, so `_` and `%` are ordinary characters.
-                conditions.append("substr(key, 1, length(?)) = ?")
-                arguments.append(contentsOf: [prefix, prefix])
-            }
-            return try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT \(SQLiteRow.memoryColumns) FROM agent_memory WHERE \(conditions.joined(separator: " AND "))
-                        ORDER BY updated_at DESC, id DESC LIMIT ?
-                        """
-                ),
-                arguments: StatementArguments(arguments + [limit])
-            ).map(SQLiteRow.memory)
+            let statement = ("""
+                SELECT \(raw: SQLiteRow.memoryColumns) FROM agent_memory
+                WHERE \(MemoryRules.list(agentID: agentID, scope: scope, prefix: prefix, now: now))
+                ORDER BY updated_at DESC, id DESC LIMIT \(limit)
+                """ as SQLFragment).sqlite
+            return try Row.fetchAll(db.cachedStatement(sql: statement.sql), arguments: statement.arguments).map(SQLiteRow.memory)
         }
     }
 
     public func deleteMemory(agentID: String, key: String, scope: MemoryScope, now: Double) async throws -> Bool {
         try await write { db in
-            try db.cachedStatement(
-                sql: """
-                    DELETE FROM agent_memory
-                    WHERE agent_id = ? AND key = ? AND session_id IS ? AND (expires_at IS NULL OR expires_at > ?)
-                    """
-            ).execute(arguments: [agentID, key, scope.sessionID, now])
+            let statement = ("DELETE FROM agent_memory WHERE \(MemoryRules.entry(agentID: agentID, key: key, scope: scope, now: now))" as SQLFragment).sqlite
+            try db.cachedStatement(sql: statement.sql).execute(arguments: statement.arguments)
             return db.changesCount > 0
         }
     }
 
     public func deleteExpiredMemory(now: Double, limit: Int) async throws -> [MemoryEntry] {
         try await write { db in
-            let rows = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT \(SQLiteRow.memoryColumns), id FROM agent_memory
-                        WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at LIMIT ?
-                        """
-                ),
-                arguments: [now, limit]
-            )
+            let select = ("""
+                SELECT \(raw: SQLiteRow.memoryColumns), id FROM agent_memory
+                WHERE \(MemoryRules.expired(now: now)) ORDER BY expires_at LIMIT \(limit)
+                """ as SQLFragment).sqlite
+            let rows = try Row.fetchAll(db.cachedStatement(sql: select.sql), arguments: select.arguments)
             var expired: [MemoryEntry] = []
             let delete = try db.cachedStatement(sql: "DELETE FROM agent_memory WHERE id = ?")
             for row in rows {
@@ -117,17 +91,6 @@ extension SQLiteStorage {
                 try delete.execute(arguments: [row[8] as DatabaseValue])
             }
             return expired
-        }
-    }
-
-    /// The `session_id` condition of a memory scope filter (nothing for `.all`).
-    static func scopeCondition(_ scope: MemoryScopeFilter, into conditions: inout [String], _ arguments: inout [any DatabaseValueConvertible]) {
-        switch scope {
-        case .global: conditions.append("session_id IS NULL")
-        case .session(let id):
-            conditions.append("session_id = ?")
-            arguments.append(id)
-        case .all: break
         }
     }
 }

@@ -65,53 +65,18 @@ extension SQLiteStorage {
 
     public func messages(_ query: MessageQuery, reader: AgentIdentity) async throws -> MessagePage {
         try await read { db in
-            var conditions: [String] = []
-            var arguments: [any DatabaseValueConvertible] = []
-            if let sender = query.sender {
-                conditions.append("sender = ?")
-                arguments.append(sender)
-            }
-            if let since = query.since {
-                conditions.append("timestamp >= ?")
-                arguments.append(since)
-            }
-            if let until = query.until {
-                conditions.append("timestamp <= ?")
-                arguments.append(until)
-            }
-            if let afterID = query.afterID {
-                conditions.append("id > ?")
-                arguments.append(afterID)
-            }
-            if let beforeID = query.beforeID {
-                conditions.append("id < ?")
-                arguments.append(beforeID)
-            }
-            let visibility = VisibilityClause(reader: reader)
-            var pageConditions = ["session_id = ?", visibility.sql]
-            var pageArguments: [any DatabaseValueConvertible] = [query.sessionID] + visibility.arguments
-            if let only = query.visibility {
-                pageConditions.append("visibility = ?")
-                pageArguments.append(only.rawValue)
-            }
-            let whereSQL = (pageConditions + conditions).joined(separator: " AND ")
-            let order = query.order == .ascending ? "ASC" : "DESC"
+            let page = MessageRules.page(query, reader: reader).sqlite
             var cut = false
             let messages = try SQLiteRow.messages(
-                db.cachedStatement(
-                    sql: "SELECT \(SQLiteRow.messageColumns) FROM messages WHERE \(whereSQL) ORDER BY id \(order) LIMIT ? OFFSET ?"
-                ),
-                arguments: StatementArguments(pageArguments + arguments + [query.limit, query.offset]), maxBytes: query.maxBytes,
-                cut: &cut
-            )
+                db.cachedStatement(sql: "SELECT \(SQLiteRow.messageColumns) FROM messages \(page.sql)"),
+                arguments: page.arguments, maxBytes: query.maxBytes, cut: &cut)
             var total: Int?
             if query.countTotal {
                 if query.offset == 0 && messages.count < query.limit && !cut {
                     total = messages.count  // the page holds them all
                 } else {
-                    let count = VisibleCount(
-                        sessionID: query.sessionID, reader: reader, only: query.visibility, conditions: conditions, arguments: arguments)
-                    total = try Int.fetchOne(db.cachedStatement(sql: count.sql), arguments: StatementArguments(count.arguments))
+                    let count = MessageRules.count(query, reader: reader).sqlite
+                    total = try Int.fetchOne(db.cachedStatement(sql: count.sql), arguments: count.arguments)
                 }
             }
             return MessagePage(messages: messages, totalCount: total, truncated: cut)

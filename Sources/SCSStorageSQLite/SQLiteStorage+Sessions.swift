@@ -31,37 +31,25 @@ extension SQLiteStorage {
 
     public func listSessions(_ query: SessionListQuery, reader: AgentIdentity) async throws -> SessionListPage {
         try await read { db in
-            var conditions: [String] = []
-            var filterArguments: [any DatabaseValueConvertible] = []
-            if query.activeOnly { conditions.append("s.is_active = 1 AND s.closed_at IS NULL") }
-            if let createdBy = query.createdBy {
-                conditions.append("s.created_by = ?")
-                filterArguments.append(createdBy)
-            }
-            if let search = query.search, !search.isEmpty {
-                // Literal: LIKE's wildcards in the text are escaped.
-                let pattern = "%" + search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                    .replacingOccurrences(of: "_", with: "\\_") + "%"
-                conditions.append("(s.id LIKE ? ESCAPE '\\' OR s.purpose LIKE ? ESCAPE '\\')")
-                filterArguments += [pattern, pattern]
-            }
-            let whereSQL = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            let visibility = VisibilityClause(reader: reader, table: "m")
-            let participants = query.withParticipants
+            let filters = SessionRules.filters(query, like: "LIKE")
+            let whereSQL: SQLFragment = filters.isEmpty ? "" : "WHERE \(SQLFragment.all(filters))"
+            let visible = MessageRules.visible(to: reader, alias: "m")
+            let participants: SQLFragment = query.withParticipants
                 ? """
                 (SELECT group_concat(sender, char(31)) FROM (SELECT DISTINCT m.sender FROM messages m
-                    WHERE m.session_id = s.id AND \(visibility.sql) LIMIT \(SessionSummary.maxParticipants)))
+                    WHERE m.session_id = s.id AND (\(visible)) LIMIT \(raw: String(SessionSummary.maxParticipants))))
                 """ : "NULL"
-            let sql = """
-                SELECT \(SQLiteRow.sessionColumns.split(separator: ",").map { "s." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
-                    (SELECT COUNT(*) FROM messages m WHERE m.session_id = s.id AND \(visibility.sql)),
-                    (SELECT MAX(m.timestamp) FROM messages m WHERE m.session_id = s.id AND \(visibility.sql)),
+            let columns = SQLiteRow.sessionColumns.split(separator: ",").map { "s." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+            let statement: SQLFragment = """
+                SELECT \(raw: columns),
+                    (SELECT COUNT(*) FROM messages m WHERE m.session_id = s.id AND (\(visible))),
+                    (SELECT MAX(m.timestamp) FROM messages m WHERE m.session_id = s.id AND (\(visible))),
                     \(participants)
                 FROM sessions s \(whereSQL)
-                ORDER BY s.created_at DESC, s.id DESC LIMIT ? OFFSET ?
+                ORDER BY s.created_at DESC, s.id DESC LIMIT \(query.limit) OFFSET \(query.offset)
                 """
-            let arguments = visibility.arguments + visibility.arguments + (query.withParticipants ? visibility.arguments : []) + filterArguments + [query.limit, query.offset]
-            let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+            let (sql, arguments) = statement.sqlite
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
             let summaries = try rows.map { row in
                 let session = try SQLiteRow.session(row)
                 var summary = SessionSummary(
@@ -71,9 +59,8 @@ extension SQLiteStorage {
                 summary.participants = (SQLiteRow.string(row[10]) ?? "").split(separator: "\u{1F}").map(String.init)
                 return summary
             }
-            let total = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM sessions s \(whereSQL)", arguments: StatementArguments(filterArguments)
-            ) ?? 0
+            let count = ("SELECT COUNT(*) FROM sessions s \(whereSQL)" as SQLFragment).sqlite
+            let total = try Int.fetchOne(db, sql: count.sql, arguments: count.arguments) ?? 0
             return SessionListPage(sessions: summaries, totalCount: total)
         }
     }
