@@ -9,7 +9,7 @@ public import OrderedCollections
 /// counts of bounded live state (connections, MCP sessions, streams, long-polls, subscriptions).
 public struct HealthReport: Sendable {
     let supervisor: Supervisor
-    let storage: any Storage
+    let storage: any HealthStore
     let clock: any WallClock
     let version: String
     let live: @Sendable () async -> JSONObject
@@ -21,7 +21,7 @@ public struct HealthReport: Sendable {
     }()
 
     public init(
-        supervisor: Supervisor, storage: any Storage, clock: any WallClock = SystemClock(), version: String,
+        supervisor: Supervisor, storage: any HealthStore, clock: any WallClock = SystemClock(), version: String,
         live: @escaping @Sendable () async -> JSONObject = HealthReport.noCounts, peers: (@Sendable () -> JSONObject)? = nil
     ) {
         self.peers = peers

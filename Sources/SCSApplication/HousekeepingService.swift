@@ -10,12 +10,12 @@ import SCSAuth
 /// sessions every `interval`; on shutdown ends every open SSE stream so the HTTP server can drain.
 public struct HousekeepingService: Service {
     let application: ServerApplication
-    let storage: any Storage
+    let storage: any HousekeepingStore
     let retentionDays: Double
     let interval: Duration
     let logger: Logger
 
-    public init(application: ServerApplication, storage: any Storage, retentionDays: Double, interval: Duration = .seconds(60), logger: Logger) {
+    public init(application: ServerApplication, storage: any HousekeepingStore, retentionDays: Double, interval: Duration = .seconds(60), logger: Logger) {
         self.application = application
         self.storage = storage
         self.retentionDays = retentionDays

@@ -36,7 +36,7 @@ public final class PeerEventRelay: Service, LiveEventListener {
 
     let channel: any PeerChannel
     let events: SessionEvents
-    let storage: any Storage
+    let storage: any LiveEventStore
     let tokens: TokenService
     /// MCP sessions another node bound or ended are dropped from this node's cache.
     let mcpSessions: MCPSessionRegistry?
@@ -63,7 +63,7 @@ public final class PeerEventRelay: Service, LiveEventListener {
     @TaskLocal static var publishingPeerEvent = false
 
     public init(
-        channel: any PeerChannel, events: SessionEvents, storage: any Storage, tokens: TokenService,
+        channel: any PeerChannel, events: SessionEvents, storage: any LiveEventStore, tokens: TokenService,
         mcpSessions: MCPSessionRegistry? = nil, nodeID: String, signer: PeerAnnouncementSigner, clock: any WallClock, logger: Logger
     ) {
         self.signer = signer

@@ -36,7 +36,7 @@ public struct ServerMetrics: Sendable {
 
     /// Sets the live gauges, then renders the whole registry.
     /// `live` holds the counts `/health` shows, by name without the `scs_` prefix.
-    func render(supervisor: Supervisor, storage: any Storage, live: JSONObject) async -> [UInt8] {
+    func render(supervisor: Supervisor, storage: any HealthStore, live: JSONObject) async -> [UInt8] {
         for worker in await supervisor.status() {
             let labels = [("role", worker.role.rawValue), ("position", String(worker.position))]
             Gauge(label: "scs_worker_up", dimensions: labels).record(worker.state == "ready" ? 1 : 0)

@@ -8,11 +8,11 @@ import Synchronization
 public final class AuditWriter: Sendable {
     private let input: AsyncStream<NewAuditEvent>.Continuation
     private let stream: AsyncStream<NewAuditEvent>
-    private let storage: any Storage
+    private let storage: any AuditStore
     private let logger: Logger
     private let writer = Mutex<Task<Void, Never>?>(nil)
 
-    public init(storage: any Storage, logger: Logger) {
+    public init(storage: any AuditStore, logger: Logger) {
         (stream, input) = AsyncStream.makeStream(of: NewAuditEvent.self)
         self.storage = storage
         self.logger = logger

@@ -67,11 +67,31 @@ public protocol TokenStore: Sendable {
     func deleteExpiredTokens(now: Double) async throws -> Int
 }
 
-/// Everything the server stores, behind one driver.
-public protocol Storage:
-    SessionStore, MessageStore, MemoryStore, AuditStore, TokenStore, MCPSessionStore, ActivityStore, DashboardLoginStore,
-    DashboardQueryStore
-{
+/// What the tools read and write (`ToolEnvironment`); their memory goes through the memory worker.
+public protocol ToolStore: SessionStore, MessageStore, AuditStore, ActivityStore {
+    /// `"sqlite"` or `"postgresql"` (server info, performance metrics).
+    var backendName: String { get }
+    /// Appends a message and its audit row (built from the stored message) in one transaction.
+    /// Every driver implements it: there is no two-write fallback.
+    func appendMessage(_ new: NewMessage, audit: @escaping @Sendable (Message) -> NewAuditEvent) async throws -> Message
+    /// Size of the database, bytes (0 when unknown).
+    func sizeBytes() async throws -> Int64
+    /// The ids of applied migrations, in order.
+    func appliedMigrations() async throws -> [Int]
+}
+
+/// What the dashboard reads and its sign-ins (`DashboardDependencies`).
+public protocol DashboardStore: SessionStore, MessageStore, MemoryStore, AuditStore, DashboardLoginStore, DashboardQueryStore {}
+
+/// What the peer relay reads back when another node announces a change (docs/POSTGRESQL.md,
+/// "Live events across nodes").
+public protocol LiveEventStore: SessionStore, MessageStore, MemoryStore, TokenStore, DashboardLoginStore {}
+
+/// What housekeeping purges while serving.
+public protocol HousekeepingStore: AuditStore, ActivityStore, DashboardLoginStore {}
+
+/// What `/health` and `/metrics` report of the database.
+public protocol HealthStore: Sendable {
     /// `"sqlite"` or `"postgresql"`.
     var backendName: String { get }
     /// Size of the database, bytes (0 when unknown).
@@ -84,11 +104,15 @@ public protocol Storage:
     func databaseRole() async throws -> String
     /// The ids of applied migrations, in order.
     func appliedMigrations() async throws -> [Int]
+}
+
+/// Everything the server stores, behind one driver: each consumer holds only the part it uses
+/// (docs/ARCHITECTURE.md, "Storage").
+public protocol Storage:
+    ToolStore, DashboardStore, LiveEventStore, HousekeepingStore, HealthStore, MemoryStore, TokenStore, MCPSessionStore
+{
     /// Makes everything durable before the process exits (for SQLite: checkpoints the WAL).
     func close() async throws
-    /// Appends a message and its audit row (built from the stored message) in one transaction.
-    /// Every driver implements it: there is no two-write fallback.
-    func appendMessage(_ new: NewMessage, audit: @escaping @Sendable (Message) -> NewAuditEvent) async throws -> Message
 }
 
 extension SessionStore {

@@ -7,7 +7,7 @@ public import SCSStorage
 
 /// Everything the tool handlers use.
 public struct ToolEnvironment: Sendable {
-    public var storage: any Storage
+    public var storage: any ToolStore
     public var tokens: TokenService
     /// Fuzzy search (a search worker, through the supervisor, in production).
     public var search: any SearchBackend
@@ -34,7 +34,7 @@ public struct ToolEnvironment: Sendable {
     public var longestWait: Double = 60
 
     public init(
-        storage: any Storage, tokens: TokenService, search: any SearchBackend, memory: any MemoryBackend, hub: NotificationHub,
+        storage: any ToolStore, tokens: TokenService, search: any SearchBackend, memory: any MemoryBackend, hub: NotificationHub,
         metrics: ToolMetrics,
         policy: PermissionPolicy = .standard, clock: any WallClock = SystemClock(), logger: Logger,
         workerStatus: @escaping @Sendable () async -> [JSONValue] = { [] }, resultBudget: Int = Limits.resultBytes,

@@ -33,7 +33,7 @@ public struct DashboardWorker: Sendable {
 /// What the dashboard and its live feed need from the rest of the server (wired by
 /// `ServerApplication`; docs/DASHBOARD.md).
 public struct DashboardDependencies: Sendable {
-    public var storage: any Storage
+    public var storage: any DashboardStore
     public var tokens: TokenService
     public var events: SessionEvents
     /// The composer posts through `tools/call add_message`, the path every agent's post takes.
@@ -67,7 +67,7 @@ public struct DashboardDependencies: Sendable {
     public var renders = ConcurrencyGate(limit: max(1, ProcessInfo.processInfo.activeProcessorCount / 2), maximumWaiting: 64)
 
     public init(
-        storage: any Storage, tokens: TokenService, events: SessionEvents, server: MCPServer, audit: AuditWriter,
+        storage: any DashboardStore, tokens: TokenService, events: SessionEvents, server: MCPServer, audit: AuditWriter,
         password: DashboardPassword?, cookie: DashboardCookie, throttle: LoginThrottle = LoginThrottle(), secureCookies: Bool,
         allowedOrigins: [String], apiKey: String, workers: @escaping @Sendable () async -> [DashboardWorker],
         restart: @escaping @Sendable (String) async throws -> Void, health: @escaping @Sendable () async -> JSONValue,
