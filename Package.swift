@@ -75,7 +75,7 @@ let package = Package(
                 "SCSCore", "SCSStorage",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "OrderedCollections", package: "swift-collections"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -235,7 +235,7 @@ let package = Package(
             name: "SCSSupervisorTests", dependencies: ["SCSSupervisor", "SCSWire", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         // The storage tests every driver must pass: the same test code on SQLite and PostgreSQL.
-        .testTarget(name: "SCSStorageTests", dependencies: ["SCSCore", "SCSStorage", "SCSTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "SCSStorageTests", dependencies: ["SCSCore", "SCSStorage", "SCSTesting", "SCSStoragePostgres"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SCSApplicationTests",
             dependencies: ["SCSApplication", "SCSAuth", "SCSCore", "SCSMCP", "SCSStorage", "SCSStoragePostgres", "SCSTesting", "SCSTools", "SCSLive"],

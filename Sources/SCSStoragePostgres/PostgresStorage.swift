@@ -16,6 +16,8 @@ public final class PostgresStorage: Sendable {
     /// Seconds one statement or transaction may take before the caller is told the database is
     /// unavailable (a server that restarts must not hang requests).
     let deadline: Double
+    /// Operations waiting on each pooled connection (see `PostgresDeadline`).
+    let closings = ConnectionClosings()
 
     /// Migrations take this transaction-scoped advisory lock, so two nodes starting together
     /// apply each migration once.
@@ -93,7 +95,7 @@ public final class PostgresStorage: Sendable {
     func run(_ query: PostgresQuery) async throws -> [PostgresRow] {
         let (client, logger) = (client, logger)
         do {
-            return try await PostgresDeadline.run(seconds: deadline) { deadline in
+            return try await PostgresDeadline.run(seconds: deadline, closings: closings) { deadline in
                 try await client.withConnection { connection in
                     deadline.watch(connection)
                     return try await connection.query(query, logger: logger).collect()
@@ -108,7 +110,7 @@ public final class PostgresStorage: Sendable {
     func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let (client, logger) = (client, logger)
         do {
-            return try await PostgresDeadline.run(seconds: deadline) { deadline in
+            return try await PostgresDeadline.run(seconds: deadline, closings: closings) { deadline in
                 try await client.withTransaction(logger: logger) { connection in
                     deadline.watch(connection)
                     return try await body(connection)
