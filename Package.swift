@@ -250,8 +250,9 @@ let package = Package(
         .testTarget(
             name: "SCSHTTPTests",
             dependencies: [
-                "SCSCore", "SCSAuth", "SCSStorage", "SCSStorageSQLite", "SCSSupervisor", "SCSHTTP", "SCSApplication",
+                "SCSCore", "SCSAuth", "SCSStorage", "SCSStorageSQLite", "SCSSupervisor", "SCSHTTP", "SCSApplication", "SCSTesting",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

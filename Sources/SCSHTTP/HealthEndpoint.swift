@@ -28,7 +28,7 @@ public struct HealthEndpoint: Sendable {
 
     public func register(on router: Router<some RequestContext>) {
         router.get("/health") { request, _ -> Response in
-            if let apiKey, !apiKey.isValid(request.headers[MCPEndpoint.apiKeyHeader]) {
+            if let apiKey, !apiKey.isValid(request.credentials.apiKey) {
                 let up = await liveness.value()
                 return JSONResponse.make(status: up ? .ok : .serviceUnavailable, body: ["status": up ? "up" : "down"])
             }

@@ -9,9 +9,10 @@ public import SCSMCP
 import SCSStorage
 import OrderedCollections
 
-/// MCP Streamable HTTP at `/mcp` and `/mcp/`: POST (JSON or SSE answers), GET (SSE stream of
-/// server notifications), DELETE (end the session). Every request needs the API key (401), an
-/// allowed `Origin` when one is sent (403), and a body within the limit (413).
+/// MCP Streamable HTTP at `/mcp` and `/mcp/`: POST (JSON or SSE answers; `MCPEndpoint+Post`),
+/// GET (SSE stream of server notifications), DELETE (end the session). Every request passes the
+/// request-id middleware and the gate (an allowed `Origin` when one is sent, else 403; the API
+/// key, else 401), and a body must be within the limit (413).
 public struct MCPEndpoint: Sendable {
     let server: MCPServer
     let sessions: MCPSessionRegistry
@@ -42,13 +43,16 @@ public struct MCPEndpoint: Sendable {
 
     static let sessionHeader = HTTPField.Name("Mcp-Session-Id")!
     static let versionHeader = HTTPField.Name("MCP-Protocol-Version")!
-    static let apiKeyHeader = HTTPField.Name("X-API-Key")!
 
-    public func register(on router: Router<some RequestContext>) {
+    /// `/mcp` behind its middleware: the request id first, then the gate (Origin, API key).
+    public func register<Context: RequestContext>(on router: Router<Context>) {
         // The router matches `/mcp/` to the same route (no redirect).
-        router.post("/mcp") { request, context in await post(request, context: context) }
-        router.get("/mcp") { request, _ in await get(request) }
-        router.delete("/mcp") { request, _ in await delete(request) }
+        let mcp = router.group("mcp")
+            .add(middleware: RequestIDMiddleware<Context>())
+            .add(middleware: MCPGateMiddleware<Context>(origins: origins, apiKey: apiKey, adminKey: adminKey))
+        mcp.post { request, _ in await post(request) }
+        mcp.get { request, _ in await get(request) }
+        mcp.delete { request, _ in await delete(request) }
     }
 
     static func failure(_ status: HTTPResponse.Status, _ code: Int64, _ message: String, id: JSONValue = .null) -> Response {
@@ -62,29 +66,14 @@ public struct MCPEndpoint: Sendable {
         return response
     }
 
-    /// API key and Origin; nil when the request may go on.
-    func gate(_ request: Request) -> Response? {
-        guard origins.allows(request.headers[.origin]) else {
-            return Self.failure(.forbidden, -32000, "Forbidden: Origin not allowed")
-        }
-        let presented = request.headers[Self.apiKeyHeader]
-        guard apiKey.isValid(presented) || adminKey?.isValid(presented) == true else {
-            return Self.failure(.unauthorized, -32000, "Unauthorized: a valid X-API-Key header is required")
-        }
-        return nil
-    }
-
-    static func bearer(_ request: Request) -> String? {
-        BearerCredential.token(fromAuthorization: request.headers[.authorization])
-    }
-
     func context(_ request: Request, session: String?, boundTokenDigest: String?) -> MCPClientContext {
         let registry = sessions
+        let credentials = request.credentials
         var client = MCPClientContext(
             mcpSessionID: session ?? MCPSessionRegistry.newID(),
-            hasSession: session != nil, bearerToken: Self.bearer(request), boundTokenDigest: boundTokenDigest, apiKeyValid: true,
+            hasSession: session != nil, bearerToken: credentials.bearer, boundTokenDigest: boundTokenDigest, apiKeyValid: true,
             bindToken: { token in if let session { await registry.bind(session, token: token) } })
-        client.adminKeyPresented = adminKey?.isValid(request.headers[Self.apiKeyHeader]) == true
+        client.adminKeyPresented = adminKey?.isValid(credentials.apiKey) == true
         return client
     }
 
@@ -102,112 +91,6 @@ public struct MCPEndpoint: Sendable {
         }
     }
 
-    /// The header that names a request (accepted from the client when well-formed, always answered).
-    static let requestIDHeader = HTTPField.Name("X-Request-ID")!
-
-    /// Serves a POST with its request id in scope (every log line of the request carries it, in
-    /// the supervisor and in the worker that answers) and in the answer's `X-Request-ID`.
-    func post(_ request: Request, context: some RequestContext) async -> Response {
-        let id = RequestScope.accept(request.headers[Self.requestIDHeader]) ?? context.id
-        var response = await RequestScope.$id.withValue(id) { await handlePost(request) }
-        response.headers[Self.requestIDHeader] = id
-        return response
-    }
-
-    func handlePost(_ request: Request) async -> Response {
-        if let refused = gate(request) { return refused }
-        let accept = request.headers[.accept] ?? "*/*"
-        let wantsJSON = Self.has(accept, "application/json") || Self.has(accept, "*/*") || Self.has(accept, "application/*")
-        let wantsSSE = Self.has(accept, "text/event-stream")
-        guard wantsJSON || wantsSSE else {
-            return Self.failure(.notAcceptable, -32000, "Not Acceptable: accept application/json or text/event-stream")
-        }
-        var request = request
-        let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: bodyLimit)
-        } catch {
-            return Self.failure(.contentTooLarge, -32600, "Request body larger than \(bodyLimit) bytes")
-        }
-        let parsed: [Result<JSONRPC.Message, JSONRPC.Failure>]
-        do {
-            parsed = try JSONRPC.body(Array(body.readableBytesView))
-        } catch {
-            return Self.failure(.badRequest, error.code.rawValue, error.message)
-        }
-        let isBatch = body.readableBytesView.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "[")
-        guard parsed.count <= Self.maxBatch else {
-            return Self.failure(.badRequest, -32600, "Invalid Request: a batch holds at most \(Self.maxBatch) messages")
-        }
-        var headers: HTTPFields = [:]
-        var sessionID = request.headers[Self.sessionHeader]
-        var version = request.headers[Self.versionHeader]
-        var boundTokenDigest: String?
-        if let requested = version, !MCPServer.isKnownVersion(requested) {
-            return Self.failure(.badRequest, -32600, "Unsupported MCP-Protocol-Version: \(requested)")
-        }
-        let initialize = parsed.compactMap { try? $0.get() }.first { if case .request(_, "initialize", _) = $0 { return true } else { return false } }
-        if case .request(_, _, let params)? = initialize {
-            guard !isBatch else { return Self.failure(.badRequest, -32600, "Invalid Request: initialize must not be part of a batch") }
-            do {
-                let record = try await sessions.create(protocolVersion: MCPServer.negotiate(params["protocolVersion"]?.stringValue))
-                sessionID = record.id
-                version = record.protocolVersion
-                headers[Self.sessionHeader] = record.id
-            } catch let limit as MCPSessionLimit {
-                var response = Self.failure(.serviceUnavailable, -32000, "Too many MCP sessions (at most \(limit.maximum)); retry later")
-                response.headers[.retryAfter] = "60"
-                return response
-            } catch {
-                logger.error("cannot store MCP session", metadata: ["error": "\(error)"])
-                return Self.storageUnavailable()
-            }
-        } else if let id = sessionID {
-            do {
-                guard let record = try await sessions.lookup(id) else { return Self.failure(.notFound, -32001, "Session not found") }
-                version = version ?? record.protocolVersion
-                boundTokenDigest = record.boundTokenDigest
-            } catch {
-                return Self.storageUnavailable()
-            }
-        } else if version != MCPServer.statelessVersion && !Self.declaresStateless(parsed) {
-            return Self.failure(.badRequest, -32000, "Bad Request: Mcp-Session-Id header is required (initialize first)")
-        }
-        if isBatch, let version, version >= "2025-06-18" {
-            return Self.failure(.badRequest, -32600, "Invalid Request: batches are not supported in protocol version \(version)")
-        }
-        let client = self.context(request, session: sessionID, boundTokenDigest: boundTokenDigest)
-        var replies: [[UInt8]] = []
-        for item in parsed {
-            switch item {
-            case .failure(let failure):
-                replies.append(JSONRPC.error(id: failure.id, code: failure.code, message: failure.message).compactBytes)
-            case .success(let message):
-                if let reply = await server.respond(message, client: client) { replies.append(reply) }
-            }
-        }
-        guard !replies.isEmpty else { return Response(status: .accepted, headers: headers) }
-        var buffer = ByteBuffer()
-        if wantsSSE && !wantsJSON {
-            headers[.contentType] = "text/event-stream"
-            headers[.cacheControl] = "no-cache"
-            for reply in replies {
-                buffer.writeString("event: message\ndata: ")
-                buffer.writeBytes(reply)
-                buffer.writeString("\n\n")
-            }
-        } else {
-            headers[.contentType] = "application/json"
-            if isBatch { buffer.writeString("[") }
-            for (index, reply) in replies.enumerated() {
-                if index > 0 { buffer.writeString(",") }
-                buffer.writeBytes(reply)
-            }
-            if isBatch { buffer.writeString("]") }
-        }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: buffer))
-    }
-
     /// Requests of the stateless revision carry their version in `params._meta`.
     static func declaresStateless(_ parsed: [Result<JSONRPC.Message, JSONRPC.Failure>]) -> Bool {
         parsed.contains { item in
@@ -219,7 +102,6 @@ public struct MCPEndpoint: Sendable {
     static func event(_ message: JSONValue) -> String { "event: message\ndata: \(message.compactText)\n\n" }
 
     func get(_ request: Request) async -> Response {
-        if let refused = gate(request) { return refused }
         guard Self.has(request.headers[.accept] ?? "", "text/event-stream") else {
             return Self.failure(.notAcceptable, -32000, "Not Acceptable: the GET stream needs Accept: text/event-stream")
         }
@@ -260,7 +142,6 @@ public struct MCPEndpoint: Sendable {
     }
 
     func delete(_ request: Request) async -> Response {
-        if let refused = gate(request) { return refused }
         guard let id = request.headers[Self.sessionHeader] else {
             return Self.failure(.badRequest, -32000, "Bad Request: Mcp-Session-Id header is required")
         }

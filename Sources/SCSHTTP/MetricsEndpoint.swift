@@ -19,7 +19,7 @@ public struct MetricsEndpoint: Sendable {
 
     public func register(on router: Router<some RequestContext>) {
         router.get("/metrics") { request, _ -> Response in
-            guard allows(apiKey: request.headers[MCPEndpoint.apiKeyHeader], authorization: request.headers[.authorization]) else {
+            guard allows(request.credentials) else {
                 return Response(
                     status: .unauthorized, headers: [.wwwAuthenticate: "Bearer"],
                     body: .init(byteBuffer: ByteBuffer(string: "the API key or the metrics token is required\n")))
@@ -31,10 +31,10 @@ public struct MetricsEndpoint: Sendable {
         }
     }
 
-    func allows(apiKey presented: String?, authorization: String?) -> Bool {
+    func allows(_ credentials: PresentedCredentials) -> Bool {
         guard let apiKey else { return true }
-        if apiKey.isValid(presented) { return true }
-        guard let token, let presented = BearerCredential.token(fromAuthorization: authorization) else { return false }
+        if apiKey.isValid(credentials.apiKey) { return true }
+        guard let token, let presented = credentials.bearer else { return false }
         return token.isValid(presented)
     }
 }

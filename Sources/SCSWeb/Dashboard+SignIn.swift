@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import SCSAuth
 import SCSCore
+import SCSHTTP
 import SCSStorage
 import Logging
 import OrderedCollections
@@ -15,9 +16,7 @@ extension Dashboard {
     static let nonceCookie = "scs_login_nonce"
 
     /// The login cookie's value (the `__Host-` name behind TLS, else the plain one).
-    static func loginCookie(_ request: Request) -> String? {
-        request.cookies[DashboardCookie.secureName]?.value ?? request.cookies[DashboardCookie.name]?.value
-    }
+    static func loginCookie(_ request: Request) -> String? { request.credentials.loginCookie }
 
     /// The viewer behind the request's login cookie.
     func viewer(_ request: Request) async -> Viewer? {

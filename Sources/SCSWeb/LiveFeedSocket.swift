@@ -79,11 +79,12 @@ public struct LiveFeedSocket: Sendable {
 
     /// Nil: nothing presented. `.some(nil)`: something presented that does not sign in.
     func credentials(_ request: Request) async -> Credentials?? {
-        if let authorization = request.headers[.authorization] {
-            guard let token = BearerCredential.token(fromAuthorization: authorization) else { return .some(nil) }
+        let presented = request.credentials
+        if presented.hasAuthorization {
+            guard let token = presented.bearer else { return .some(nil) }
             return .some(await credentials(token: token))
         }
-        if let cookie = Dashboard.loginCookie(request) {
+        if let cookie = presented.loginCookie {
             guard let viewer = await dashboard.viewer(cookie: cookie) else { return .some(nil) }
             return .some(Credentials(identity: viewer.identity, loginID: viewer.loginID, tokenDigest: viewer.tokenDigest))
         }
