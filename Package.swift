@@ -173,11 +173,8 @@ let package = Package(
             name: "scs",
             dependencies: [
                 "SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSStoragePostgres", "SCSAuth", "SCSSupervisor", "SCSHTTP", "SCSApplication",
-                "SCSWorker", "SCSWire", "SCSWeb",
-                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                "SCSWorker", "SCSWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -200,7 +197,7 @@ let package = Package(
             name: "SCSTesting",
             dependencies: [
                 "SCSCore", "SCSStorage", "SCSStorageSQLite", "SCSStoragePostgres", "SCSAuth", "SCSMCP", "SCSTools", "SCSWire", "SCSWorker",
-                "SCSApplication", "SCSSupervisor",
+                "SCSApplication",
                 .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings),
