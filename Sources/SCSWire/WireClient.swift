@@ -1,4 +1,3 @@
-import NIOConcurrencyHelpers
 public import NIOCore
 public import NIOPosix
 public import SCSCore
@@ -6,32 +5,20 @@ public import SCSCore
 /// A connection to a worker: hello exchange, pipelined calls answered by id, events delivered to
 /// a callback. When the connection closes every call in flight fails with `connectionLost`.
 public final class WireClient: Sendable {
-    struct State {
-        var nextID: Int64 = 0
-        var pending: [Int64: EventLoopPromise<Result<JSONValue, WireFailure>>] = [:]
-        var closed = false
-
-        var activity: WireClient.Activity { WireClient.Activity(inFlight: pending.count, closed: closed) }
-    }
-
-    /// Calls in flight and whether the connection closed, for waiters (a drain, the slot's watch).
-    public struct Activity: Sendable, Equatable {
-        public var inFlight: Int
-        public var closed: Bool
-    }
+    typealias Promise = EventLoopPromise<Result<JSONValue, WireFailure>>
+    /// The connection's calls; tasks wait on it for a drain or a close.
+    public typealias Activity = WireCalls<EventLoopPromise<Result<JSONValue, WireFailure>>>
 
     let channel: any Channel
-    let state: NIOLockedValueBox<State>
-    /// Mirrors `state` (set under its lock), so that tasks can wait for a drain or a close.
+    /// The calls in flight and whether the connection closed (`WireCalls`).
     public let activity: WaitableState<Activity>
     /// The worker's hello.
     public let peer: Hello
     /// Seconds a call waits for its answer before it fails with `timedOut`.
     public let callTimeout: Double
 
-    init(channel: any Channel, state: NIOLockedValueBox<State>, activity: WaitableState<Activity>, peer: Hello, callTimeout: Double) {
+    init(channel: any Channel, activity: WaitableState<Activity>, peer: Hello, callTimeout: Double) {
         self.channel = channel
-        self.state = state
         self.activity = activity
         self.peer = peer
         self.callTimeout = callTimeout
@@ -45,10 +32,9 @@ public final class WireClient: Sendable {
         onEvent: @escaping @Sendable (WorkerEvent) -> Void = { _ in },
         onClose: @escaping @Sendable () -> Void = {}
     ) async throws -> WireClient {
-        let state = NIOLockedValueBox(State())
-        let activity = WaitableState(Activity(inFlight: 0, closed: false))
+        let activity = WaitableState(Activity())
         let helloPromise = group.next().makePromise(of: Hello.self)
-        let handler = WireClientHandler(state: state, activity: activity, hello: helloPromise, onEvent: onEvent, onClose: onClose)
+        let handler = WireClientHandler(activity: activity, hello: helloPromise, onEvent: onEvent, onClose: onClose)
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: group)
@@ -71,7 +57,7 @@ public final class WireClient: Sendable {
             try await channel.writeAndFlush(WireEnvelope.hello(hello).buffer())
             let peer = try await helloPromise.futureResult.get()
             timer.cancel()
-            return WireClient(channel: channel, state: state, activity: activity, peer: peer, callTimeout: callTimeout)
+            return WireClient(channel: channel, activity: activity, peer: peer, callTimeout: callTimeout)
         } catch {
             timer.cancel()
             try? await channel.close()
@@ -93,41 +79,26 @@ public final class WireClient: Sendable {
 
     func send(method: String, params: JSONValue) async throws -> Result<JSONValue, WireFailure> {
         let promise = channel.eventLoop.makePromise(of: Result<JSONValue, WireFailure>.self)
-        let id: Int64? = state.withLockedValue { [activity] state in
-            guard !state.closed else { return nil }
-            state.nextID += 1
-            state.pending[state.nextID] = promise
-            activity.set(state.activity)
-            return state.nextID
-        }
+        let id = activity.update { $0.begin(promise) }
         guard let id else {
             promise.fail(WireError.connectionLost)
             throw WireError.connectionLost
         }
-        channel.writeAndFlush(WireEnvelope.request(id: id, method: method, params: params, requestID: RequestScope.id).buffer()).whenFailure { [state, activity] _ in
-            Self.removePending(id, state: state, activity: activity)?.fail(WireError.connectionLost)
+        channel.writeAndFlush(WireEnvelope.request(id: id, method: method, params: params, requestID: RequestScope.id).buffer()).whenFailure { [activity] _ in
+            activity.update { $0.end(id) }?.fail(WireError.connectionLost)
         }
         let seconds = callTimeout
-        let deadline = channel.eventLoop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) { [state, activity] in
-            Self.removePending(id, state: state, activity: activity)?.fail(WireError.timedOut(seconds: seconds))
+        let deadline = channel.eventLoop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) { [activity] in
+            activity.update { $0.end(id) }?.fail(WireError.timedOut(seconds: seconds))
         }
         defer { deadline.cancel() }
         return try await promise.futureResult.get()
     }
 
-    static func removePending(
-        _ id: Int64, state: NIOLockedValueBox<State>, activity: WaitableState<Activity>
-    ) -> EventLoopPromise<Result<JSONValue, WireFailure>>? {
-        state.withLockedValue { state in
-            defer { activity.set(state.activity) }
-            return state.pending.removeValue(forKey: id)
-        }
-    }
-
     /// Calls waiting for an answer.
-    public var inFlight: Int { state.withLockedValue { $0.pending.count } }
+    public var inFlight: Int { activity.value.inFlight }
 
-    public var isOpen: Bool { !state.withLockedValue { $0.closed } }
+    public var isOpen: Bool { !activity.value.closed }
 
     public func close() async {
         try? await channel.close()
@@ -142,17 +113,15 @@ public final class WireClient: Sendable {
 final class WireClientHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = ByteBuffer
 
-    let state: NIOLockedValueBox<WireClient.State>
     let activity: WaitableState<WireClient.Activity>
     let hello: EventLoopPromise<Hello>
     let onEvent: @Sendable (WorkerEvent) -> Void
     let onClose: @Sendable () -> Void
 
     init(
-        state: NIOLockedValueBox<WireClient.State>, activity: WaitableState<WireClient.Activity>, hello: EventLoopPromise<Hello>,
+        activity: WaitableState<WireClient.Activity>, hello: EventLoopPromise<Hello>,
         onEvent: @escaping @Sendable (WorkerEvent) -> Void, onClose: @escaping @Sendable () -> Void
     ) {
-        self.state = state
         self.activity = activity
         self.hello = hello
         self.onEvent = onEvent
@@ -180,7 +149,7 @@ final class WireClientHandler: ChannelInboundHandler, Sendable {
     }
 
     func complete(_ id: Int64, _ result: Result<JSONValue, WireFailure>) {
-        WireClient.removePending(id, state: state, activity: activity)?.succeed(result)
+        activity.update { $0.end(id) }?.succeed(result)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -188,14 +157,7 @@ final class WireClientHandler: ChannelInboundHandler, Sendable {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        let pending = state.withLockedValue { state -> [EventLoopPromise<Result<JSONValue, WireFailure>>] in
-            state.closed = true
-            defer {
-                state.pending.removeAll()
-                activity.set(state.activity)
-            }
-            return Array(state.pending.values)
-        }
+        let pending = activity.update { $0.close() }
         for promise in pending { promise.fail(WireError.connectionLost) }
         hello.fail(WireError.handshakeFailed("connection closed before hello"))
         onClose()
