@@ -160,6 +160,7 @@ let package = Package(
             dependencies: [
                 "SCSCore", "SCSAuth", "SCSStorage", "SCSMCP", "SCSLive", "SCSTools", "SCSSupervisor", "SCSWire", "SCSHTTP", "SCSWeb",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -19,13 +19,6 @@ public import OrderedCollections
 /// Delivery is at most once. After the listening connection is re-established every long-poll
 /// wakes and re-reads; a WebSocket viewer catches up with `after_id` when it reconnects.
 public final class PeerEventRelay: Service, LiveEventListener {
-    struct Outbox {
-        var pending: [String] = []
-        /// Revocations, refreshes and logouts: never dropped, put back and retried when a send fails.
-        var urgent: [String] = []
-        var dropped = 0
-    }
-
     /// Kinds of announcement that end a credential somewhere: they get their own queue.
     static let urgentKinds: Set<String> = ["revoked", "logout", "refreshed"]
     /// Urgent announcements kept at most (one per credential ended: far more than any deployment ends at once).
@@ -45,7 +38,7 @@ public final class PeerEventRelay: Service, LiveEventListener {
     let signer: PeerAnnouncementSigner
     let clock: any WallClock
     let logger: Logger
-    let outbox = Mutex(Outbox())
+    let outbox = Mutex(PeerOutbox(limit: PeerEventRelay.outboxLimit, urgentLimit: PeerEventRelay.urgentLimit))
     let wake: AsyncStream<Void>
     let wakeContinuation: AsyncStream<Void>.Continuation
     let counters = WaitableState(Counters())
@@ -105,18 +98,7 @@ public final class PeerEventRelay: Service, LiveEventListener {
 
     func enqueue(announcement: JSONValue) {
         let urgent = announcement["kind"]?.stringValue.map(Self.urgentKinds.contains) ?? false
-        outbox.withLock { outbox in
-            if urgent {
-                if outbox.urgent.count >= Self.urgentLimit { outbox.urgent.removeFirst() }
-                outbox.urgent.append(announcement.compactText)
-                return
-            }
-            if outbox.pending.count >= Self.outboxLimit {
-                outbox.pending.removeFirst()
-                outbox.dropped += 1
-            }
-            outbox.pending.append(announcement.compactText)
-        }
+        outbox.withLock { $0.enqueue(announcement.compactText, urgent: urgent) }
         wakeContinuation.yield()
     }
 
@@ -156,7 +138,7 @@ public final class PeerEventRelay: Service, LiveEventListener {
                 counters.update { $0.sent += batch.count }
             } catch {
                 if !batch.urgent.isEmpty {
-                    outbox.withLock { $0.urgent.insert(contentsOf: batch.urgent, at: 0) }
+                    outbox.withLock { $0.putBack(batch.taken) }
                     wakeContinuation.yield()
                 }
                 let failures = counters.update { counters in
@@ -172,37 +154,14 @@ public final class PeerEventRelay: Service, LiveEventListener {
         }
     }
 
-    /// The oldest queued events that fit one announcement, taken off the queue: urgent ones
-    /// first (returned apart, to be put back if the send fails), then the others.
-    func nextBatch() -> (payload: String, count: Int, urgent: [String])? {
-        let (taken, urgent, dropped) = outbox.withLock { outbox -> ([String], [String], Int) in
-            var taken: [String] = []
-            var bytes = nodeID.utf8.count + 40 + PeerAnnouncementSigner.overhead
-            func take(_ queue: inout [String]) -> Int {
-                var used = 0
-                for text in queue {
-                    if text.utf8.count + bytes + 1 > PeerAnnouncement.maxBytes {
-                        if taken.isEmpty { used += 1 }  // a single announcement too large to send (ids are bounded: never)
-                        break
-                    }
-                    taken.append(text)
-                    bytes += text.utf8.count + 1
-                    used += 1
-                }
-                queue.removeFirst(used)
-                return used
-            }
-            let urgentCount = take(&outbox.urgent)
-            let urgent = Array(taken.prefix(urgentCount))
-            if outbox.urgent.isEmpty { _ = take(&outbox.pending) }
-            defer { outbox.dropped = 0 }
-            return (taken, urgent, outbox.dropped)
-        }
+    /// The oldest queued events that fit one announcement (urgent ones first; `PeerOutbox`), signed.
+    func nextBatch() -> (payload: String, count: Int, urgent: [String], taken: PeerOutbox.Batch)? {
+        let room = PeerAnnouncement.maxBytes - (nodeID.utf8.count + 40 + PeerAnnouncementSigner.overhead)
+        guard let (batch, dropped) = outbox.withLock({ $0.nextBatch(room: room) }) else { return nil }
         if dropped > 0 { logger.warning("dropped events queued for other nodes", metadata: ["count": "\(dropped)"]) }
-        guard !taken.isEmpty else { return outbox.withLock { $0.pending.isEmpty && $0.urgent.isEmpty } ? nil : nextBatch() }
         let node = JSONValue.string(nodeID).compactText
-        let body = "{\"node\":\(node),\"events\":[\(taken.joined(separator: ","))]}"
-        return (signer.sign(body, now: clock.now()), taken.count, urgent)
+        let body = "{\"node\":\(node),\"events\":[\(batch.texts.joined(separator: ","))]}"
+        return (signer.sign(body, now: clock.now()), batch.texts.count, batch.urgent, batch)
     }
 
     // MARK: Receiving
@@ -252,14 +211,14 @@ public final class PeerEventRelay: Service, LiveEventListener {
             "peer_listening": .int(counters.connected ? 1 : 0), "peer_connections": .int(Int64(counters.connections)),
             "peer_events_sent": .int(Int64(counters.sent)), "peer_events_received": .int(Int64(counters.received)),
             "peer_send_failures": .int(Int64(counters.sendFailures)),
-            "peer_events_queued": .int(Int64(outbox.withLock { $0.pending.count + $0.urgent.count })),
+            "peer_events_queued": .int(Int64(outbox.withLock { $0.count })),
             "peer_announcements_rejected": .int(Int64(counters.rejected)),
         ]
     }
 
     /// What `/health` shows of the relay.
     public func status() -> JSONObject {
-        Self.status(counters.value, queued: outbox.withLock { $0.pending.count + $0.urgent.count })
+        Self.status(counters.value, queued: outbox.withLock { $0.count })
     }
 
     /// True once the relay's counters (as `status()` names them, without `queued`) pass `test`;
