@@ -1,6 +1,7 @@
 public import Logging
 import NIOSSL
 import PostgresNIO
+import Synchronization
 public import SCSCore
 import SCSStorage
 
@@ -11,7 +12,8 @@ import SCSStorage
 public final class PostgresStorage: Sendable {
     public let url: PostgresURL
     let client: PostgresClient
-    let running: Task<Void, Never>
+    /// The pool's run loop, started by `open` (not by the initialiser) and ended by `close`.
+    let running = Mutex<Task<Void, Never>?>(nil)
     let logger: Logger
     /// Seconds one statement or transaction may take before the caller is told the database is
     /// unavailable (a server that restarts must not hang requests).
@@ -23,8 +25,18 @@ public final class PostgresStorage: Sendable {
     /// apply each migration once.
     static let migrationLock: Int64 = 0x5C5_0001
 
-    /// Connects (lazily, per query) and applies pending migrations.
-    public init(url: PostgresURL, poolSize: Int = 20, deadline: Double = 10, logger: Logger = Logger(label: "scs.postgres")) async throws {
+    /// Connects (lazily, per query), applies pending migrations and starts the pool.
+    public static func open(
+        url: PostgresURL, poolSize: Int = 20, deadline: Double = 10, logger: Logger = Logger(label: "scs.postgres")
+    ) async throws -> PostgresStorage {
+        let storage = try await PostgresStorage.init(url: url, poolSize: poolSize, deadline: deadline, logger: logger)
+        let client = storage.client
+        storage.running.withLock { $0 = Task { await client.run() } }
+        return storage
+    }
+
+    /// Checks the server and applies pending migrations; starts nothing (`open` does).
+    init(url: PostgresURL, poolSize: Int = 20, deadline: Double = 10, logger: Logger = Logger(label: "scs.postgres")) async throws {
         self.url = url
         self.deadline = deadline
         self.logger = logger
@@ -56,7 +68,6 @@ public final class PostgresStorage: Sendable {
         poolLogger.logLevel = max(logger.logLevel, .error)
         let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
         self.client = client
-        running = Task { await client.run() }
     }
 
     /// libpq's modes (docs/POSTGRESQL.md, "TLS"): `prefer` and `require` encrypt without
@@ -226,7 +237,8 @@ public final class PostgresStorage: Sendable {
 
     /// Ends the pool (every write was committed when it returned).
     public func close() async throws {
-        running.cancel()
-        await running.value
+        let running = running.withLock { $0.take() }
+        running?.cancel()
+        await running?.value
     }
 }

@@ -34,7 +34,7 @@ public enum TestStorage {
             }
         case .postgres:
             return try await withPostgresDatabase { url in
-                let storage = try await PostgresStorage(url: url, poolSize: 8)
+                let storage = try await PostgresStorage.open(url: url, poolSize: 8)
                 do {
                     let result = try await body(storage)
                     try await storage.close()

@@ -8,24 +8,16 @@ import SCSAuth
 import SCSLive
 import NIOWebSocket
 
-/// One socket's state: who it is, whether it subscribed, and its queue (LiveFeedSocket).
+/// One socket (LiveFeedSocket): its queue, and its conversation's state (`LiveFeedProtocol`,
+/// which decides; this carries its actions out).
 final class LiveFeedConnection: Sendable {
     let socket: LiveFeedSocket
     let sessionID: String
     let queue: AsyncStream<LiveFeed.Outgoing>.Continuation
     let queued = LiveFeed.QueuedBytes()
     let id = UUID()
-    let state: Mutex<(credentials: LiveFeedSocket.Credentials?, subscribed: Bool)>
-    /// The client's side ended (or sent its last message): a queue that ends now was not overrun.
-    let ended = Mutex(false)
-
-    /// Whose places in `LiveFeed.admit` this socket holds (moves once, when `subscribe` signs it in).
-    let heldBy: Mutex<String>
-    /// Messages the client may still send: a bucket of `inboundBurst` refilled at
-    /// `inboundPerSecond` (each `subscribe` costs a database read).
-    let allowance: Mutex<(tokens: Double, at: ContinuousClock.Instant)>
-    static let inboundBurst = 20.0
-    static let inboundPerSecond = 5.0
+    let state: Mutex<LiveFeedProtocol>
+    let started = ContinuousClock.now
 
     init(
         socket: LiveFeedSocket, sessionID: String, credentials: LiveFeedSocket.Credentials?, viewerKey: String,
@@ -34,9 +26,7 @@ final class LiveFeedConnection: Sendable {
         self.socket = socket
         self.sessionID = sessionID
         self.queue = queue
-        state = Mutex((credentials, false))
-        heldBy = Mutex(viewerKey)
-        allowance = Mutex((Self.inboundBurst, ContinuousClock.now))
+        state = Mutex(LiveFeedProtocol(credentials: credentials, viewerKey: viewerKey, now: 0))
         track(credentials)
     }
 
@@ -45,24 +35,11 @@ final class LiveFeedConnection: Sendable {
         socket.feed.track(id, LiveFeed.Watch(loginID: credentials?.loginID, tokenDigest: credentials?.tokenDigest, queue: queue))
     }
 
-    /// Takes one message from the client's allowance; false when it sends faster than allowed.
-    func allowMessage() -> Bool {
-        allowance.withLock { allowance in
-            let now = ContinuousClock.now
-            let elapsed = Double((now - allowance.at) / .milliseconds(1)) / 1000
-            allowance.tokens = min(Self.inboundBurst, allowance.tokens + elapsed * Self.inboundPerSecond)
-            allowance.at = now
-            guard allowance.tokens >= 1 else { return false }
-            allowance.tokens -= 1
-            return true
-        }
-    }
+    var viewerKey: String { state.withLock { $0.viewerKey } }
 
-    var viewerKey: String { heldBy.withLock { $0 } }
+    var readerEnded: Bool { state.withLock { $0.readerEnded } }
 
-    var readerEnded: Bool { ended.withLock { $0 } }
-
-    var isAuthenticated: Bool { state.withLock { $0.credentials != nil } }
+    var isAuthenticated: Bool { state.withLock { $0.isAuthenticated } }
 
     func send(_ object: JSONObject) { socket.feed.send(.text(JSONValue.object(object).compactText), to: subscriber) }
 
@@ -80,7 +57,7 @@ final class LiveFeedConnection: Sendable {
 
     /// Leaves the feed (the socket ended).
     func end() {
-        ended.withLock { $0 = true }
+        state.withLock { $0.endReader() }
         socket.feed.unsubscribe(id, sessionID: sessionID)
         socket.feed.untrack(id)
         queue.finish()
@@ -88,32 +65,23 @@ final class LiveFeedConnection: Sendable {
 
     /// One client message; false once the socket is closing.
     func handle(_ text: String) async -> Bool {
-        guard allowMessage() else { return closing(LiveFeedSocket.badMessage, "too many messages: slow down") }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        // The Python server's plain-text forms.
-        if trimmed == "ping", isAuthenticated {
+        let now = Double((ContinuousClock.now - started) / .milliseconds(1)) / 1000
+        switch state.withLock({ $0.receive(text, now: now) }) {
+        case .close(let code, let reason):
+            return closing(code, reason)
+        case .reply(let object):
+            send(object)
+            return true
+        case .plainPong:
             socket.feed.send(.text("pong"), to: subscriber)
             return true
-        }
-        if trimmed.hasPrefix("subscribe:") { return await subscribe(afterID: nil, token: nil) }
-        guard let message = try? JSONValue.parse(trimmed), let type = message["type"]?.stringValue else {
-            guard isAuthenticated else { return closing(LiveFeed.unauthenticated, "authentication required") }
-            send(["type": "error", "message": "Unknown command"])
-            return true
-        }
-        switch type {
-        case "subscribe":
-            let after = message["after_id"]?.intValue
-            return await subscribe(afterID: after, token: message["auth_token"]?.stringValue)
-        case "ping" where isAuthenticated:
+        case .pongIfStillValid:
             // A ping also checks that the viewer may still watch (an expired token ends here).
             guard await stillValid() else { return closing(LiveFeed.unauthenticated, "signed out") }
             send(["type": "pong"])
             return true
-        default:
-            guard isAuthenticated else { return closing(LiveFeed.unauthenticated, "authentication required") }
-            send(["type": "error", "message": .string("Unknown message type: \(String(type.prefix(64)))")])
-            return true
+        case .subscribe(let afterID, let token):
+            return await subscribe(afterID: afterID, token: token)
         }
     }
 
@@ -127,14 +95,13 @@ final class LiveFeedConnection: Sendable {
             guard let token, let credentials = await socket.credentials(token: token) else {
                 return closing(LiveFeed.unauthenticated, "authentication required")
             }
-            let moved = heldBy.withLock { held in
+            let moved = state.withLock { state in
                 let key = LiveFeedSocket.viewerKey(credentials, address: "")
-                guard socket.feed.move(from: held, to: key) else { return false }
-                held = key
+                guard socket.feed.move(from: state.viewerKey, to: key) else { return false }
+                state.signedIn(credentials, key: key)
                 return true
             }
             guard moved else { return closing(LiveFeedSocket.full, "too many live feeds open") }
-            state.withLock { $0.credentials = credentials }
             track(credentials)
         } else if !(await stillValid()) {
             // Checked again on every subscribe: the token or login may have ended since the upgrade.
@@ -144,10 +111,7 @@ final class LiveFeedConnection: Sendable {
         guard sessionID.utf8.count <= Limits.sessionIDLength, (try? await storage.session(id: sessionID)) != nil else {
             return closing(LiveFeedSocket.notFound, "session not found")
         }
-        let first = state.withLock { state -> Bool in
-            defer { state.subscribed = true }
-            return !state.subscribed
-        }
+        let first = state.withLock { $0.subscribe() }
         if first { socket.feed.subscribe(id, subscriber) }
         send(["type": "subscribed", "session_id": .string(sessionID), "status": "success"])
         if let afterID, afterID >= 0 { await replay(after: afterID) }

@@ -18,7 +18,7 @@ enum StorageOpener {
             let pool = role == .supervisor ? configuration.postgresPoolSize : max(2, configuration.postgresPoolSize / 4)
             var postgresLogger = logger
             postgresLogger[metadataKey: "database"] = "\(url)"
-            return try await PostgresStorage(url: url, poolSize: pool, deadline: configuration.postgresTimeout, logger: postgresLogger)
+            return try await PostgresStorage.open(url: url, poolSize: pool, deadline: configuration.postgresTimeout, logger: postgresLogger)
         }
     }
 

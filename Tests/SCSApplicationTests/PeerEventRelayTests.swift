@@ -54,7 +54,7 @@ struct PeerEventRelayTests {
     /// Two nodes relaying on a fresh database until `body` returns.
     func withTwoNodes(_ body: (PostgresStorage, Node, Node) async throws -> Void) async throws {
         try await TestStorage.withPostgresDatabase { url in
-            let storage = try await PostgresStorage(url: url, poolSize: 4)
+            let storage = try await PostgresStorage.open(url: url, poolSize: 4)
             let (a, b) = (Node("node-a", storage: storage), Node("node-b", storage: storage))
             let running = [Task { await a.relay.relay() }, Task { await b.relay.relay() }]
             do {

@@ -63,7 +63,7 @@ struct DataCopyTests {
             #expect(counts["sessions"] == 2 && counts["messages"] == 5 && counts["agent_memory"] == 3 && counts["audit_log"] == 3)
             #expect(counts["secure_tokens"] == 1)
 
-            let postgres = try await PostgresStorage(url: url, poolSize: 2)
+            let postgres = try await PostgresStorage.open(url: url, poolSize: 2)
             #expect(try await Contents(postgres) == expected)
             // Ids go on after the copied ones.
             let next = try await postgres.post("after the copy", in: "session_bbbbbbbbbbbbbbbb", by: TestIdentities.bob)
@@ -89,7 +89,7 @@ struct DataCopyTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let source = try pythonDatabase("python.db")
         try await TestStorage.withPostgresDatabase { url in
-            let postgres = try await PostgresStorage(url: url, poolSize: 2)
+            let postgres = try await PostgresStorage.open(url: url, poolSize: 2)
             let session = try await postgres.makeSession(by: TestIdentities.carol)
             try await postgres.post("already here", in: session.id, by: TestIdentities.carol)
             let refused = await #expect(throws: DataCopy.Failure.self) {

@@ -55,7 +55,7 @@ struct PostgresAuthTests {
                 #expect(try await PostgresAuthProbe.method(database, tls: nil) == .scram)
                 for url in [plain, md5] {
                     await #expect {
-                        _ = try await PostgresStorage(url: url, poolSize: 2)
+                        _ = try await PostgresStorage.open(url: url, poolSize: 2)
                     } throws: { error in
                         let text = "\(error)"
                         return error is ConfigurationError && text.contains("insecure_auth=allow") && !text.contains("pass-12")
@@ -63,7 +63,7 @@ struct PostgresAuthTests {
                 }
                 var allowed = try PostgresURL(parsing: "postgresql://u@127.0.0.1/d?sslmode=disable&insecure_auth=allow")
                 (allowed.user, allowed.password, allowed.port, allowed.database) = (plain.user, plain.password, plain.port, plain.database)
-                let storage = try await PostgresStorage(url: allowed, poolSize: 2)
+                let storage = try await PostgresStorage.open(url: allowed, poolSize: 2)
                 try await storage.ping()
                 try await storage.close()
             }

@@ -12,7 +12,7 @@ struct PostgresDriverTests {
     func concurrentMigration() async throws {
         try await TestStorage.withPostgresDatabase { url in
             let nodes = try await withThrowingTaskGroup(of: PostgresStorage.self) { group in
-                for _ in 0..<4 { group.addTask { try await PostgresStorage(url: url, poolSize: 2) } }
+                for _ in 0..<4 { group.addTask { try await PostgresStorage.open(url: url, poolSize: 2) } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             for node in nodes {
@@ -28,7 +28,7 @@ struct PostgresDriverTests {
     @Test("a reader catching up by id while two nodes write never passes over a message committed late")
     func catchUpSkipsNothing() async throws {
         try await TestStorage.withPostgresDatabase { url in
-            let nodes = [try await PostgresStorage(url: url, poolSize: 8), try await PostgresStorage(url: url, poolSize: 8)]
+            let nodes = [try await PostgresStorage.open(url: url, poolSize: 8), try await PostgresStorage.open(url: url, poolSize: 8)]
             let session = try await nodes[0].makeSession()
             let writers = 16, each = 25
             let done = Flag()
@@ -72,7 +72,7 @@ struct PostgresDriverTests {
         var url = try TestStorage.clusterURL()
         url.password = "wrong-password-123"
         await #expect {
-            _ = try await PostgresStorage(url: url, poolSize: 2)
+            _ = try await PostgresStorage.open(url: url, poolSize: 2)
         } throws: { error in
             let error = error as? StorageError
             return error?.code == .unavailable && !(error?.description.contains("wrong-password-123") ?? true)
@@ -80,7 +80,7 @@ struct PostgresDriverTests {
         }
         url.port = 1  // nothing listens there
         await #expect {
-            _ = try await PostgresStorage(url: url, poolSize: 2)
+            _ = try await PostgresStorage.open(url: url, poolSize: 2)
         } throws: { error in (error as? StorageError)?.code == .unavailable }
     }
 
@@ -95,7 +95,7 @@ struct PostgresDriverTests {
                 INSERT INTO sessions (id, purpose, created_by, created_at, updated_at, metadata)
                 VALUES ('session_00000000000000aa', 'from python', 'py-agent', '2025-08-01 12:00:00+00', '2025-08-01 12:00:00+00', '{"a": 1}')
                 """)
-            let storage = try await PostgresStorage(url: url, poolSize: 2)
+            let storage = try await PostgresStorage.open(url: url, poolSize: 2)
             let session = try #require(try await storage.session(id: "session_00000000000000aa"))
             #expect(session.purpose == "from python" && session.createdAt == 1_754_049_600 && session.metadata == ["a": 1])
             try await storage.close()

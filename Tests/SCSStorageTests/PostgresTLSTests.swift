@@ -79,7 +79,7 @@ struct PostgresTLSTests {
             let deadline = ContinuousClock.now + .seconds(10)
             var storage: PostgresStorage?
             while storage == nil, ContinuousClock.now < deadline {
-                storage = try? await PostgresStorage(url: verified, poolSize: 2)
+                storage = try? await PostgresStorage.open(url: verified, poolSize: 2)
                 if storage == nil { try await Task.sleep(for: .milliseconds(100)) }
             }
             let opened = try #require(storage, "verify-full with the right root did not connect")
@@ -90,9 +90,9 @@ struct PostgresTLSTests {
                 try Self.url(cluster, host: "localhost", "sslmode=verify-ca&sslrootcert=\(directory)/other.pem"),
                 try Self.url(cluster, host: "localhost", "sslmode=verify-full"),  // the system's roots do not know this CA
             ] {
-                await #expect(throws: StorageError.self, "\(refused)") { _ = try await PostgresStorage(url: refused, poolSize: 2) }
+                await #expect(throws: StorageError.self, "\(refused)") { _ = try await PostgresStorage.open(url: refused, poolSize: 2) }
             }
-            let unchecked = try await PostgresStorage(url: try Self.url(cluster, host: "127.0.0.1", "sslmode=require"), poolSize: 2)
+            let unchecked = try await PostgresStorage.open(url: try Self.url(cluster, host: "127.0.0.1", "sslmode=require"), poolSize: 2)
             try await unchecked.ping()
             try await unchecked.close()
         } catch {
