@@ -91,6 +91,31 @@ def server():
     shutil.rmtree(srv.dir, ignore_errors=True)
 
 
+async def until(what, predicate, timeout=30):
+    """Waits for an event the test expects, with a deadline: `predicate` is checked every 20 ms
+    (the event loop keeps running meanwhile)."""
+    import asyncio
+    deadline = time.time() + timeout
+    while not predicate():
+        if time.time() > deadline:
+            raise AssertionError(f"timed out waiting until {what}")
+        await asyncio.sleep(0.02)
+
+
+async def until_counts(server, what, predicate, timeout=30):
+    """Waits until the server's live counts (/health "limits": long_polls, sse_streams,
+    subscriptions, ...) pass `predicate`."""
+    import asyncio
+    deadline = time.time() + timeout
+    while True:
+        limits = (await asyncio.to_thread(server.health, server.url)).get("limits", {})
+        if limits and predicate(limits):
+            return limits
+        if time.time() > deadline:
+            raise AssertionError(f"timed out waiting until {what}: {limits}")
+        await asyncio.sleep(0.02)
+
+
 @contextlib.asynccontextmanager
 async def connect(server, headers=None, message_handler=None):
     """An initialized MCP client session (the official client, Streamable HTTP)."""

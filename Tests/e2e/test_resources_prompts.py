@@ -4,7 +4,7 @@ import json
 import pytest
 from mcp.shared.exceptions import MCPError
 
-from conftest import authenticate, call, connect
+from conftest import authenticate, call, connect, until, until_counts
 
 
 async def test_resources_use_the_session_identity(server):
@@ -53,13 +53,10 @@ async def test_memory_expiry_is_pushed_to_subscribers(server):
     async with connect(server, message_handler=handle) as session:
         token = await authenticate(session, "expiring-agent")
         await session.subscribe_resource("agent://expiring-agent/memory")
-        await asyncio.sleep(0.4)
+        await until_counts(server, "the notification stream is open", lambda counts: counts["sse_streams"] >= 1)
         await call(session, "set_memory", key="short", value="lived", expires_in=1, auth_token=token)
-        await asyncio.sleep(0.4)
-        assert len(updates) == 1  # the write
-        for _ in range(50):  # the sweeper (every 0.3 s here) deletes it after ~1 s and pushes the change
-            if len(updates) >= 2:
-                break
-            await asyncio.sleep(0.1)
+        await until("the write is pushed", lambda: len(updates) >= 1)
+        # The sweeper (every 0.3 s here) deletes it after ~1 s and pushes the change.
+        await until("the expiry is pushed", lambda: len(updates) >= 2)
         assert len(updates) == 2
         assert (await call(session, "get_memory", key="short", auth_token=token))["code"] == "MEMORY_NOT_FOUND"

@@ -3,7 +3,7 @@ import asyncio
 import json
 import os
 
-from conftest import authenticate, call, call_raw, connect
+from conftest import authenticate, call, call_raw, connect, until_counts
 
 SNAPSHOT = os.path.join(os.path.dirname(__file__), "snapshots", "tools-list.json")
 
@@ -169,11 +169,11 @@ async def test_wait_for_messages_long_poll(server):
         timed_out = await call(waiter, "wait_for_messages", session_id=sid, timeout_seconds=0.2, auth_token=reader)
         assert timed_out["timed_out"] is True and timed_out["last_message_id"] == 0
         pending = asyncio.create_task(call(waiter, "wait_for_messages", session_id=sid, timeout_seconds=30, auth_token=reader))
-        await asyncio.sleep(0.3)
+        await until_counts(server, "the long-poll parks", lambda counts: counts["long_polls"] >= 1)
         assert not pending.done()
-        # a message the waiter may not see does not end the wait
+        # a message the waiter may not see does not end the wait: it wakes, re-reads, parks again
         await call(writer, "add_message", session_id=sid, content="hidden", visibility="private", auth_token=token)
-        await asyncio.sleep(0.3)
+        await until_counts(server, "the long-poll parks again", lambda counts: counts["long_polls"] >= 1)
         assert not pending.done()
         posted = await call(writer, "add_message", session_id=sid, content="hello", auth_token=token)
         woke = await asyncio.wait_for(pending, 10)

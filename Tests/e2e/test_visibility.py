@@ -4,7 +4,7 @@ import asyncio
 import contextlib
 import json
 
-from conftest import authenticate, call, connect
+from conftest import authenticate, call, connect, until, until_counts
 
 VISIBILITIES = ["public", "private", "agent_only", "admin_only"]
 READERS = {  # name: (agent_id, agent_type, permissions) — None = anonymous
@@ -90,7 +90,7 @@ async def test_visibility_of_live_notifications(server):
     def handler(name):
         async def handle(message):
             if "notifications/resources/updated" in repr(message) or "ResourceUpdated" in type(getattr(message, "root", message)).__name__:
-                received[name].append(message)
+                received[name].append(repr(message))
         return handle
 
     async with contextlib.AsyncExitStack() as stack:
@@ -100,15 +100,23 @@ async def test_visibility_of_live_notifications(server):
             if spec:
                 await authenticate(sessions[name], spec[0], spec[1], spec[2])
         sid = (await call(sessions["sender"], "create_session", purpose="live"))["session_id"]
+        # A fence: a public message in a session of its own, which every reader hears of on the
+        # same stream after anything sent before it.
+        fence = (await call(sessions["sender"], "create_session", purpose="fence"))["session_id"]
         for session in sessions.values():
             await session.subscribe_resource(f"session://{sid}")
-        await asyncio.sleep(0.5)  # the GET streams open
+            await session.subscribe_resource(f"session://{fence}")
+        await until_counts(server, "every reader's notification stream is open", lambda counts: counts["sse_streams"] >= len(sessions))
         for v in VISIBILITIES:
             for log in received.values():
                 log.clear()
             writer = sessions["admin" if v == "admin_only" else "sender"]
             await call(writer, "add_message", session_id=sid, content=f"live {v}", visibility=v)
-            await asyncio.sleep(0.6)
-            got = {name for name, log in received.items() if log}
+            await call(sessions["sender"], "add_message", session_id=fence, content=f"fence after {v}")
+            # Everyone hears the fence, and whoever may see the message hears of it (a reader's
+            # token is checked again before each notification, so the two may arrive in either order).
+            await until(f"every reader hears the fence after {v}, and the readers of {v} the message", lambda: all(
+                any(fence in m for m in log) and (name not in EXPECTED[v] or any(sid in m for m in log)) for name, log in received.items()))
+            got = {name for name, log in received.items() if any(sid in m for m in log)}
             assert got == EXPECTED[v], (v, got)
-            assert all(len(log) <= 1 for log in received.values())
+            assert all(sum(sid in m for m in log) <= 1 for log in received.values())
