@@ -7,7 +7,7 @@ import urllib.request
 
 from mcp.shared.exceptions import MCPError
 
-from conftest import Server, authenticate, call, call_raw, connect
+from conftest import Server, authenticate, call, call_raw, connect, until, until_counts
 from rawhttp import initialize, post
 
 
@@ -233,16 +233,13 @@ async def test_a_revoked_subscriber_gets_no_more_notifications(server):
         async with connect(server, message_handler=handle) as watcher:
             watcher_token = await authenticate(watcher, "notify-watcher")  # binds the MCP session to it
             await watcher.subscribe_resource(f"session://{sid}")
-            await asyncio.sleep(0.4)
+            await until_counts(server, "the notification stream is open", lambda counts: counts["sse_streams"] >= 1)
             await call(writer, "add_message", session_id=sid, content="one", auth_token=author)
-            for _ in range(40):
-                if updates:
-                    break
-                await asyncio.sleep(0.05)
+            await until("the message is pushed", lambda: len(updates) >= 1)
             assert len(updates) == 1
             assert (await call(watcher, "revoke_token", auth_token=watcher_token))["revoked"]
             await call(writer, "add_message", session_id=sid, content="two", auth_token=author)
-            await asyncio.sleep(0.8)
+            await asyncio.sleep(0.8)  # an absence: nothing to wait on
             assert len(updates) == 1  # nothing for a revoked token
 
 

@@ -14,7 +14,7 @@ import uuid
 
 import pytest
 
-from conftest import Server
+from conftest import Server, until, until_counts
 from rawhttp import initialize, tool
 from websockets.sync.client import connect as ws_connect
 
@@ -325,13 +325,11 @@ async def test_resource_subscribers_on_one_node_hear_of_changes_made_on_the_othe
             session = call(a, sid, "create_session", purpose="subscriptions", auth_token=token)["session_id"]
             await subscriber.subscribe_resource(f"session://{session}")
             await subscriber.subscribe_resource("agent://subscriber/memory")
-            await asyncio.sleep(0.3)
+            await until_counts(b, "the notification stream on B is open", lambda counts: counts["sse_streams"] >= 1)
             assert call(a, sid, "add_message", session_id=session, content="posted on A", auth_token=token)["success"]
             assert call(a, sid, "set_memory", key="from-a", value=1, auth_token=token)["success"]
-            for _ in range(50):
-                if any(f"session://{session}" in u for u in updates) and any("agent://subscriber/memory" in u for u in updates):
-                    break
-                await asyncio.sleep(0.1)
+            await until("B pushes both changes made on A", lambda: any(f"session://{session}" in u for u in updates)
+                        and any("agent://subscriber/memory" in u for u in updates))
             assert any(f"session://{session}" in u for u in updates), updates
             assert any("agent://subscriber/memory" in u for u in updates), updates
     finally:
