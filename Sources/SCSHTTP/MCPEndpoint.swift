@@ -44,12 +44,14 @@ public struct MCPEndpoint: Sendable {
     static let sessionHeader = HTTPField.Name("Mcp-Session-Id")!
     static let versionHeader = HTTPField.Name("MCP-Protocol-Version")!
 
-    /// `/mcp` behind its middleware: the request id first, then the gate (Origin, API key).
+    /// `/mcp` behind its middleware: the request id first, then the gate (Origin, API key), then
+    /// the body's declared size.
     public func register<Context: RequestContext>(on router: Router<Context>) {
         // The router matches `/mcp/` to the same route (no redirect).
         let mcp = router.group("mcp")
             .add(middleware: RequestIDMiddleware<Context>())
             .add(middleware: MCPGateMiddleware<Context>(origins: origins, apiKey: apiKey, adminKey: adminKey))
+            .add(middleware: BodyLimitMiddleware<Context>(limit: bodyLimit))
         mcp.post { request, _ in await post(request) }
         mcp.get { request, _ in await get(request) }
         mcp.delete { request, _ in await delete(request) }

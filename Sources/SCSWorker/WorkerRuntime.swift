@@ -26,6 +26,8 @@ public struct WorkerRuntime: Sendable {
     public let sweepInterval: Double
     /// Memory the search indexes may hold together.
     public let searchIndexBytes: Int
+    /// Set once the socket listens (tests connect after it, instead of retrying).
+    public let bound = WaitableState(false)
 
     public init(
         role: WireRole, socketPath: String, listener: Int32? = nil, storage: any Storage, logger: Logger,
@@ -52,7 +54,10 @@ public struct WorkerRuntime: Sendable {
         let logger = logger
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                try await server.run(onBound: { logger.info("worker ready", metadata: ["socket": "\(socketPath)"]) }) { sink in
+                try await server.run(onBound: { [bound] in
+                    logger.info("worker ready", metadata: ["socket": "\(socketPath)"])
+                    bound.set(true)
+                }) { sink in
                     sinks.add(sink)
                 }
             }

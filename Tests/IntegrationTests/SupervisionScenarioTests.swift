@@ -83,9 +83,9 @@ struct SupervisionScenarioTests {
                         }
                     }
                 }
-                try await Task.sleep(for: .milliseconds(200))
+                #expect(await load.more(20))  // the load runs before the rolling restart...
                 try await harness.supervisor.restart(nil)
-                try await Task.sleep(for: .milliseconds(200))
+                #expect(await load.more(20))  // ...and after it
                 load.halt()
                 try await group.waitForAll()
             }

@@ -42,7 +42,7 @@ struct SupervisionTests {
                         }
                     }
                 }
-                try await Task.sleep(for: .milliseconds(300))
+                #expect(await load.more(30))  // the load runs before the kill...
                 let victim = before[0]
                 let killedAt = Date()
                 kill(victim, SIGKILL)
@@ -52,7 +52,7 @@ struct SupervisionTests {
                 }
                 let recovery = Date().timeIntervalSince(killedAt)
                 #expect(back, "not recovered after \(recovery) s")
-                try await Task.sleep(for: .milliseconds(300))
+                #expect(await load.more(30))  // ...and after the recovery
                 load.halt()
                 try await group.waitForAll()
             }

@@ -78,20 +78,31 @@ struct SupervisorHarness: Sendable {
 
 /// Counters shared by load-generating tasks.
 final class LoadCounters: Sendable {
-    private let state = Mutex((successes: 0, failures: 0, stop: false, errors: [String]()))
+    struct Counts: Sendable {
+        var successes = 0, failures = 0, stop = false, errors: [String] = []
+    }
 
-    func success() { state.withLock { $0.successes += 1 } }
+    private let state = WaitableState(Counts())
+
+    func success() { state.update { $0.successes += 1 } }
     func failure(_ error: String) {
-        state.withLock {
+        state.update {
             $0.failures += 1
             if $0.errors.count < 5 { $0.errors.append(error) }
         }
     }
-    func halt() { state.withLock { $0.stop = true } }
-    var stopped: Bool { state.withLock { $0.stop } }
-    var successes: Int { state.withLock { $0.successes } }
-    var failures: Int { state.withLock { $0.failures } }
-    var errors: [String] { state.withLock { $0.errors } }
+    func halt() { state.update { $0.stop = true } }
+    var stopped: Bool { state.value.stop }
+    var successes: Int { state.value.successes }
+    var failures: Int { state.value.failures }
+    var errors: [String] { state.value.errors }
+
+    /// Waits until `count` more calls than now have succeeded (the load is running), at most 30 s.
+    @discardableResult
+    func more(_ count: Int) async -> Bool {
+        let target = successes + count
+        return await state.wait(timeout: 30) { $0.successes >= target }
+    }
 }
 
 /// A list appended to from many tasks.

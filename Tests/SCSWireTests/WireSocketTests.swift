@@ -125,7 +125,7 @@ struct WireSocketTests {
             let connected = try await Self.client(path)
             client = connected
             pending = Task { try await connected.call(SleepMethod.self, .init(pid: 1, inFlight: 5_000)) }
-            while connected.inFlight == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(await connected.activity.wait(timeout: 30) { $0.inFlight > 0 })
         }
         // The server task was cancelled: its connections close.
         await #expect(throws: WireError.connectionLost) { _ = try await pending!.value }
@@ -164,7 +164,7 @@ struct WireSocketTests {
                     }
                 }
                 // While the sleepers hold every slot, a heartbeat is answered.
-                while client.inFlight < WireProtocol.maximumInFlightPerConnection { try await Task.sleep(for: .milliseconds(5)) }
+                #expect(await client.activity.wait(timeout: 30) { $0.inFlight >= WireProtocol.maximumInFlightPerConnection })
                 #expect(try await client.call(PingMethod.self, WireEmpty()).pid == getpid())
                 var outcomes: [Bool] = []
                 for try await outcome in group { outcomes.append(outcome) }

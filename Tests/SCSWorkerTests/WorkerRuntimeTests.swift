@@ -21,12 +21,8 @@ struct WorkerRuntimeTests {
         let runtime = WorkerRuntime(
             role: role, socketPath: directory + "/w.sock", storage: storage, logger: Logger(label: "test"), sweepInterval: 0.05)
         let task = Task { try await runtime.run(version: "test") }
-        var client: WireClient?
-        for _ in 0..<200 where client == nil {
-            client = try? await WireClient.connect(path: directory + "/w.sock", hello: Hello(role: .supervisor, pid: getpid(), version: "t"))
-            if client == nil { try await Task.sleep(for: .milliseconds(5)) }
-        }
-        let connected = try #require(client)
+        #expect(await runtime.bound.wait(timeout: 30) { $0 })
+        let connected = try await WireClient.connect(path: directory + "/w.sock", hello: Hello(role: .supervisor, pid: getpid(), version: "t"))
         do {
             try await body(connected, storage)
         } catch {
@@ -68,14 +64,9 @@ struct WorkerRuntimeTests {
         let storage = try SQLiteStorage(configuration: StorageConfiguration(backend: .sqlite(path: directory + "/scs.db")), schema: .migrate)
         let runtime = WorkerRuntime(role: .memory, socketPath: directory + "/m.sock", storage: storage, logger: Logger(label: "t"), sweepInterval: 0.05)
         let task = Task { try await runtime.run(version: "test") }
-        var client: WireClient?
-        for _ in 0..<200 where client == nil {
-            client = try? await WireClient.connect(
-                path: directory + "/m.sock", hello: Hello(role: .supervisor, pid: getpid(), version: "t"),
-                onEvent: { event in events.add(event) })
-            if client == nil { try await Task.sleep(for: .milliseconds(5)) }
-        }
-        let memory = try #require(client)
+        #expect(await runtime.bound.wait(timeout: 30) { $0 })
+        let memory = try await WireClient.connect(
+            path: directory + "/m.sock", hello: Hello(role: .supervisor, pid: getpid(), version: "t"), onEvent: { event in events.add(event) })
         let entry = try await memory.call(MemorySetMethod.self, .init(identity: Self.alice, key: "plan", value: ["step": 1]))
         #expect(entry.key == "plan" && entry.value == ["step": 1])
         #expect(try await memory.call(MemoryGetMethod.self, .init(identity: Self.alice, key: "plan", sessionID: nil)).value == ["step": 1])
