@@ -44,14 +44,15 @@ public struct MCPEndpoint: Sendable {
     static let sessionHeader = HTTPField.Name("Mcp-Session-Id")!
     static let versionHeader = HTTPField.Name("MCP-Protocol-Version")!
 
-    /// `/mcp` behind its middleware: the request id first, then the gate (Origin, API key), then
-    /// the body's declared size.
+    /// `/mcp` behind its middleware: the request id first, then the gate (Origin, API key). The
+    /// body's size is bounded where it is read (`MCPEndpoint+Post`): refusing a declared size up
+    /// front would close the connection while an ordinary client is still sending, before it could
+    /// read its 413.
     public func register<Context: RequestContext>(on router: Router<Context>) {
         // The router matches `/mcp/` to the same route (no redirect).
         let mcp = router.group("mcp")
             .add(middleware: RequestIDMiddleware<Context>())
             .add(middleware: MCPGateMiddleware<Context>(origins: origins, apiKey: apiKey, adminKey: adminKey))
-            .add(middleware: BodyLimitMiddleware<Context>(limit: bodyLimit))
         mcp.post { request, _ in await post(request) }
         mcp.get { request, _ in await get(request) }
         mcp.delete { request, _ in await delete(request) }

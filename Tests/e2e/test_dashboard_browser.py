@@ -116,8 +116,8 @@ def test_agent_b_never_sees_agent_as_private_message(dash, browser):
     feed_live(browser)
     secret = alice.post(session, "alice's live private note", visibility="private")
     public = alice.post(session, "alice's public note")
+    # The feed delivers in order: had the private note been sent, it would be there before the public one.
     WebDriverWait(browser, 3).until(ready.presence_of_element_located((By.ID, f"m-{public}")))
-    time.sleep(0.3)
     for check in ("live", "after reload"):
         text = browser.find_element(By.ID, "message-list").text
         assert "public note" in text and "private note" not in text, check
