@@ -49,7 +49,7 @@ enum PostgresRows {
 
 }
 
-/// A statement built piece by piece: SQLFragment text with `$n` placeholders numbered as binds are added.
+/// A statement built piece by piece: SQL text with `$n` placeholders numbered as binds are added.
 struct StatementBuilder {
     var sql = ""
     var binds = PostgresBindings()

@@ -1,7 +1,7 @@
 import Foundation
 import SCSStorage
 
-/// The SQLFragment of each migration of `Migrations.all`, for PostgreSQL (docs/POSTGRESQL.md, "Schema").
+/// The SQL of each migration of `Migrations.all`, for PostgreSQL (docs/POSTGRESQL.md, "Schema").
 /// Migration 1 is the Python server's PostgreSQL tables (`database_postgresql.sql`), all
 /// `IF NOT EXISTS`; 2 turns every time into unix seconds (`DOUBLE PRECISION`), as the SQLite
 /// driver stores them, so both drivers share one model and `scs db copy` maps rows as they are.

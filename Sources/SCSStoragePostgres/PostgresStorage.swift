@@ -135,7 +135,7 @@ public final class PostgresStorage: Sendable {
     }
 
     /// Domain errors pass; a constraint the caller did not anticipate, a lost connection or a
-    /// server that is down become a `StorageError` that names no SQLFragment argument.
+    /// server that is down become a `StorageError` that names no SQL argument.
     static func translate(_ error: any Error) -> any Error {
         if error is SCSError || error is StorageError { return error }
         if let error = error as? PSQLError {

@@ -1,7 +1,7 @@
 import GRDB
 import SCSStorage
 
-/// The SQLFragment of each migration of `Migrations.all`, for SQLite.
+/// The SQL of each migration of `Migrations.all`, for SQLite.
 enum SQLiteSchema {
     static func sql(for id: Int) -> String? {
         switch id {
@@ -16,7 +16,7 @@ enum SQLiteSchema {
         }
     }
 
-    /// Runs migration `id`: its SQLFragment, with the functions that SQLFragment calls registered for the time.
+    /// Runs migration `id`: its SQL, with the functions that SQL calls registered for the time.
     static func apply(_ id: Int, _ db: Database) throws -> Bool {
         guard let sql = sql(for: id) else { return false }
         let digest = DatabaseFunction("scs_token_digest", argumentCount: 1, pure: true) { values in
