@@ -10,13 +10,15 @@ import Synchronization
 /// the operation's connection closes or `seconds` have passed, and the operation is cancelled
 /// and left to end by itself. The decisions are `StatementWatch`'s; the deadline is an event-loop
 /// timer and a closing is heard from the connection (`ConnectionClosings`): nothing polls. The
-/// body runs in a task of its own, so that a caller is answered even while its statement hangs.
+/// body runs on one of the storage's `StatementRunners`, so that a caller is answered even while
+/// its statement hangs; the runner of an operation given up on is cancelled and replaced.
 final class PostgresDeadline<T: Sendable>: Sendable {
     struct State {
         var watch = StatementWatch()
         var continuation: CheckedContinuation<T, any Error>?
         var result: Result<T, any Error>?
-        var work: Task<Void, Never>?
+        /// The runner the operation runs on, once one took it.
+        var runner: Int?
         var timer: Scheduled<Void>?
         var connection: ObjectIdentifier?
     }
@@ -24,10 +26,12 @@ final class PostgresDeadline<T: Sendable>: Sendable {
     let state = Mutex(State())
     let seconds: Double
     let closings: ConnectionClosings
+    let runners: StatementRunners
 
-    init(seconds: Double, closings: ConnectionClosings) {
+    init(seconds: Double, closings: ConnectionClosings, runners: StatementRunners) {
         self.seconds = seconds
         self.closings = closings
+        self.runners = runners
     }
 
     /// The connection the operation runs on, once it has one (its closing ends the operation).
@@ -43,14 +47,14 @@ final class PostgresDeadline<T: Sendable>: Sendable {
     /// Feeds `event` to the state machine and carries out what it decides.
     func handle(_ event: StatementWatch.Event, result: Result<T, any Error>? = nil) {
         typealias Effects = (
-            StatementWatch.Action, CheckedContinuation<T, any Error>?, Task<Void, Never>?, Scheduled<Void>?, ObjectIdentifier?,
+            StatementWatch.Action, CheckedContinuation<T, any Error>?, Int?, Scheduled<Void>?, ObjectIdentifier?,
             Result<T, any Error>?
         )
-        let (action, continuation, work, timer, connection, stored) = state.withLock { state in
+        let (action, continuation, runner, timer, connection, stored) = state.withLock { state in
             if let result { state.result = result }
             let action = state.watch.handle(event)
             guard action != .none else { return (action, nil, nil, nil, nil, nil) as Effects }
-            return (action, state.continuation.take(), state.work.take(), state.timer.take(), state.connection.take(), state.result.take())
+            return (action, state.continuation.take(), state.runner.take(), state.timer.take(), state.connection.take(), state.result.take())
         }
         switch action {
         case .none:
@@ -62,7 +66,7 @@ final class PostgresDeadline<T: Sendable>: Sendable {
         case .abandon(let reason):
             timer?.cancel()
             if let connection { closings.forget(connection, self) }
-            work?.cancel()
+            if let runner { runners.replace(runner) }
             continuation?.resume(throwing: reason == .connectionLost
                 ? StorageError(.unavailable, "the connection to the database was lost")
                 : StorageError(.unavailable, "the database did not answer within \(seconds) s"))
@@ -70,9 +74,10 @@ final class PostgresDeadline<T: Sendable>: Sendable {
     }
 
     static func run(
-        seconds: Double, closings: ConnectionClosings, _ body: @escaping @Sendable (PostgresDeadline<T>) async throws -> T
+        seconds: Double, closings: ConnectionClosings, runners: StatementRunners,
+        _ body: @escaping @Sendable (PostgresDeadline<T>) async throws -> T
     ) async throws -> T {
-        let deadline = PostgresDeadline<T>(seconds: seconds, closings: closings)
+        let deadline = PostgresDeadline<T>(seconds: seconds, closings: closings, runners: runners)
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {
                 deadline.handle(.deadlinePassed)
@@ -81,14 +86,19 @@ final class PostgresDeadline<T: Sendable>: Sendable {
                 state.continuation = continuation
                 state.timer = timer
             }
-            let work = Task {
+            let queued = runners.submit { runner in
+                // Given up on while it waited in the queue: nothing to run.
+                let taken = deadline.state.withLock { state -> Bool in
+                    guard state.watch.phase != .answered else { return false }
+                    state.runner = runner
+                    return true
+                }
+                guard taken else { return }
                 let result: Result<T, any Error>
                 do { result = .success(try await body(deadline)) } catch { result = .failure(error) }
                 deadline.handle(.finished, result: result)
             }
-            deadline.state.withLock { state in
-                if state.watch.phase != .answered { state.work = work }
-            }
+            if !queued { deadline.handle(.finished, result: .failure(StorageError(.unavailable, "the database connection is closed"))) }
         }
     }
 }

@@ -20,6 +20,8 @@ public final class PostgresStorage: Sendable {
     let deadline: Double
     /// Operations waiting on each pooled connection (see `PostgresDeadline`).
     let closings = ConnectionClosings()
+    /// The tasks that run operations, one per pooled connection (see `StatementRunners`).
+    let runners: StatementRunners
 
     /// Migrations take this transaction-scoped advisory lock, so two nodes starting together
     /// apply each migration once.
@@ -32,6 +34,7 @@ public final class PostgresStorage: Sendable {
         let storage = try await PostgresStorage.init(url: url, poolSize: poolSize, deadline: deadline, logger: logger)
         let client = storage.client
         storage.running.withLock { $0 = Task { await client.run() } }
+        storage.runners.start()
         return storage
     }
 
@@ -39,6 +42,7 @@ public final class PostgresStorage: Sendable {
     init(url: PostgresURL, poolSize: Int = 20, deadline: Double = 10, logger: Logger = Logger(label: "scs.postgres")) async throws {
         self.url = url
         self.deadline = deadline
+        runners = StatementRunners(count: max(2, poolSize))
         self.logger = logger
         let tls: PostgresClient.Configuration.TLS
         do {
@@ -106,7 +110,7 @@ public final class PostgresStorage: Sendable {
     func run(_ query: PostgresQuery) async throws -> [PostgresRow] {
         let (client, logger) = (client, logger)
         do {
-            return try await PostgresDeadline.run(seconds: deadline, closings: closings) { deadline in
+            return try await PostgresDeadline.run(seconds: deadline, closings: closings, runners: runners) { deadline in
                 try await client.withConnection { connection in
                     deadline.watch(connection)
                     return try await connection.query(query, logger: logger).collect()
@@ -121,7 +125,7 @@ public final class PostgresStorage: Sendable {
     func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let (client, logger) = (client, logger)
         do {
-            return try await PostgresDeadline.run(seconds: deadline, closings: closings) { deadline in
+            return try await PostgresDeadline.run(seconds: deadline, closings: closings, runners: runners) { deadline in
                 try await client.withTransaction(logger: logger) { connection in
                     deadline.watch(connection)
                     return try await body(connection)
@@ -237,6 +241,7 @@ public final class PostgresStorage: Sendable {
 
     /// Ends the pool (every write was committed when it returned).
     public func close() async throws {
+        await runners.close()
         let running = running.withLock { $0.take() }
         running?.cancel()
         await running?.value
