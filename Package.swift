@@ -294,7 +294,7 @@ if ProcessInfo.processInfo.environment["SCS_FUZZ"] == "1" {
             name: "FuzzMCP",
             dependencies: [
                 "FuzzSupport", "SCSCore", "SCSAuth", "SCSMCP", "SCSStorage", "SCSStorageSQLite", "SCSTesting", "SCSTools", "SCSApplication",
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             swiftSettings: swiftSettings),
     ]

@@ -10,6 +10,7 @@ import SCSStorage
 import SCSStorageSQLite
 import SCSTools
 import SCSTesting
+import OrderedCollections
 
 /// One JSON-RPC body (a request, a notification or a batch) through the in-process MCP server:
 /// the 23 tools, resources and prompts over a real SQLite file, with the search and memory
