@@ -181,3 +181,12 @@ extension SCSError {
         )
     }
 }
+
+extension SCSError {
+    /// `scs agents add` for an id that is registered already.
+    public static func agentAlreadyRegistered(_ agentID: String) -> SCSError {
+        SCSError(
+            code: .invalidInput, message: "Agent '\(agentID)' is registered already: rotate its key or remove it first",
+            severity: .warning, context: ["field": "agent_id", "agent_id": .string(agentID)])
+    }
+}

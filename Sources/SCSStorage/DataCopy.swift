@@ -13,7 +13,7 @@ public enum DataCopy {
     public static let tables: [(name: String, key: [String])] = [
         ("sessions", ["id"]), ("messages", ["id"]), ("message_changes", ["id"]), ("agent_memory", ["id"]),
         ("audit_log", ["id"]), ("secure_tokens", ["id"]), ("mcp_sessions", ["id"]), ("agent_activity", ["session_id", "agent_id"]),
-        ("dashboard_logins", ["id"]),
+        ("dashboard_logins", ["id"]), ("registered_agents", ["agent_id"]),
     ]
 
     public struct TableReport: Sendable, Equatable {

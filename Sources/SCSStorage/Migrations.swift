@@ -14,6 +14,7 @@ public enum Migrations {
         Entry(id: 5, name: "hashed_tokens"),
         Entry(id: 6, name: "message_counts"),
         Entry(id: 7, name: "dashboard_logins"),
+        Entry(id: 8, name: "registered_agents"),
     ]
 
     /// Checks that `applied` (ids recorded in a database) is a prefix of `all`, and returns what remains.

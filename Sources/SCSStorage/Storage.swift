@@ -109,7 +109,8 @@ public protocol HealthStore: Sendable {
 /// Everything the server stores, behind one driver: each consumer holds only the part it uses
 /// (docs/ARCHITECTURE.md, "Storage").
 public protocol Storage:
-    ToolStore, DashboardStore, LiveEventStore, HousekeepingStore, HealthStore, MemoryStore, TokenStore, MCPSessionStore
+    ToolStore, DashboardStore, LiveEventStore, HousekeepingStore, HealthStore, MemoryStore, TokenStore, MCPSessionStore,
+    RegisteredAgentStore
 {
     /// Makes everything durable before the process exits (for SQLite: checkpoints the WAL).
     func close() async throws

@@ -15,6 +15,7 @@ enum PostgresSchema {
         case 5: return hashedTokens
         case 6: return messageCounts
         case 7: return dashboardLogins
+        case 8: return registeredAgents
         default: return nil
         }
     }
@@ -237,5 +238,17 @@ enum PostgresSchema {
         );
         CREATE INDEX IF NOT EXISTS idx_dashboard_logins_token ON dashboard_logins(token_digest) WHERE token_digest IS NOT NULL;
         CREATE INDEX IF NOT EXISTS idx_dashboard_logins_expiry ON dashboard_logins(expires_at);
+        """
+
+    static let registeredAgents = """
+        CREATE TABLE IF NOT EXISTS registered_agents (
+            agent_id VARCHAR(255) PRIMARY KEY,
+            agent_type VARCHAR(100) NOT NULL,
+            permissions TEXT NOT NULL,
+            key_digest TEXT NOT NULL UNIQUE,
+            created_at DOUBLE PRECISION NOT NULL,
+            key_created_at DOUBLE PRECISION NOT NULL,
+            revoked_at DOUBLE PRECISION
+        );
         """
 }

@@ -12,6 +12,7 @@ enum SQLiteSchema {
         case 5: return hashedTokens
         case 6: return messageCounts
         case 7: return dashboardLogins
+        case 8: return registeredAgents
         default: return nil
         }
     }
@@ -238,5 +239,18 @@ enum SQLiteSchema {
         );
         CREATE INDEX IF NOT EXISTS idx_dashboard_logins_token ON dashboard_logins(token_digest) WHERE token_digest IS NOT NULL;
         CREATE INDEX IF NOT EXISTS idx_dashboard_logins_expiry ON dashboard_logins(expires_at);
+        """
+
+    /// 8 — agents the operator registered, each with its key's digest (verified identity).
+    static let registeredAgents = """
+        CREATE TABLE IF NOT EXISTS registered_agents (
+            agent_id TEXT PRIMARY KEY,
+            agent_type TEXT NOT NULL,
+            permissions TEXT NOT NULL,
+            key_digest TEXT NOT NULL UNIQUE,
+            created_at REAL NOT NULL,
+            key_created_at REAL NOT NULL,
+            revoked_at REAL
+        );
         """
 }
