@@ -203,7 +203,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings),
-        .testTarget(name: "SCSToolsTests", dependencies: ["SCSTools", "SCSCore", "SCSTesting", "SCSMCP", "SCSLive", "SCSStorage"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "SCSToolsTests", dependencies: ["SCSTools", "SCSCore", "SCSTesting", "SCSMCP", "SCSLive", "SCSStorage", "SCSAuth"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
             name: "SCSStorageSQLiteTests",
             dependencies: [

@@ -52,11 +52,14 @@ public struct ServerApplication: Sendable {
         let toolMetrics = ToolMetrics()
         let tokens = TokenService(
             store: storage, secrets: secrets, configuration: configuration.auth, clock: clock, cacheLifetime: parts.tokenCacheLifetime)
+        let agentKeys = AgentKeys(store: storage, clock: clock, cacheLifetime: parts.agentKeyCacheLifetime)
         var environment = ToolEnvironment(
             storage: storage, tokens: tokens, search: workers, memory: workers, hub: hub, metrics: toolMetrics, clock: clock,
             logger: logger, workerStatus: Self.workerStatus(supervisor), resultBudget: parts.resultBudget, events: events)
         environment.adminKeyRequired = secrets.adminAPIKey != nil
         environment.longestWait = parts.longestWait
+        environment.identityMode = configuration.auth.identityMode
+        environment.agentKeys = agentKeys
         let tools = ToolCatalog.tools(environment)
         let server = MCPServer(
             info: .init(version: parts.version), tools: tools,
@@ -76,7 +79,7 @@ public struct ServerApplication: Sendable {
         metricsToken = secrets.metricsToken.map(APIKeyVerifier.init(apiKey:))
         endpoint = MCPEndpoint(
             server: server, sessions: sessions, apiKey: apiKey, http: configuration.http, logger: logger,
-            adminKey: secrets.adminAPIKey.map(APIKeyVerifier.init(apiKey:)))
+            adminKey: secrets.adminAPIKey.map(APIKeyVerifier.init(apiKey:)), agentKeys: agentKeys)
         dashboard = Dashboard(Self.dashboardDependencies(parts, supervisor: supervisor, tokens: tokens, events: events, server: server, audit: environment.audit))
         health = HealthReport(
             supervisor: supervisor, storage: storage, clock: clock, version: parts.version,

@@ -29,6 +29,8 @@ public struct ServerParts: Sendable {
     public var longestWait: Double = 60
     /// How long a resolved token stays cached (the harness: 0, every call reads the database).
     public var tokenCacheLifetime: Double = TokenService.defaultCacheLifetime
+    /// How long a resolved agent key stays cached (at most a second: a revoked key fails within it).
+    public var agentKeyCacheLifetime: Double = AgentKeys.defaultCacheLifetime
 
     public init(
         storage: any Storage, secrets: SecretsConfiguration, configuration: SCSConfiguration, supervisorOptions: SupervisorOptions,
@@ -62,6 +64,7 @@ extension ServerParts {
             supervisorOptions: SupervisorOptions(runtimeDirectory: directory, searchWorkers: 1, workerEnvironment: [:], version: version),
             version: version, logger: logger)
         parts.workers = workers
+        parts.agentKeyCacheLifetime = 0
         return parts
     }
 }

@@ -190,3 +190,20 @@ extension SCSError {
             severity: .warning, context: ["field": "agent_id", "agent_id": .string(agentID)])
     }
 }
+
+extension SCSError {
+    /// A request that presented agent `agentID`'s key used a token of another agent.
+    public static func notThisAgent(_ agentID: String) -> SCSError {
+        SCSError(
+            code: .tokenAuthenticationFailed,
+            message: "This connection is agent '\(agentID)' (its registered key): it cannot act with another agent's token",
+            severity: .warning, context: ["agent_id": .string(agentID)])
+    }
+
+    /// `IDENTITY_MODE=verified` and the request presented no registered agent key.
+    public static let agentKeyRequired = SCSError(
+        code: .tokenAuthenticationFailed,
+        message: "IDENTITY_MODE=verified: every caller must present its registered agent key (sca_…, in X-API-Key or Authorization: Bearer); the shared API key alone names no agent",
+        severity: .warning, suggestions: ["Ask the operator to run `scs agents add <agent_id> --type <type>`"],
+        context: ["identity_mode": "verified"])
+}

@@ -20,15 +20,18 @@ public struct MCPEndpoint: Sendable {
     /// `ADMIN_API_KEY`, when configured: it opens `/mcp` too, and marks the request as admin-keyed.
     let adminKey: APIKeyVerifier?
     let origins: OriginPolicy
+    /// Registered agents' keys (nil: only the API key opens `/mcp`).
+    let agentKeys: AgentKeys?
     let bodyLimit: Int
     let logger: Logger
     let keepAlive: Duration
 
     public init(
         server: MCPServer, sessions: MCPSessionRegistry, apiKey: APIKeyVerifier, http: HTTPConfiguration, logger: Logger,
-        keepAlive: Duration = .seconds(15), adminKey: APIKeyVerifier? = nil
+        keepAlive: Duration = .seconds(15), adminKey: APIKeyVerifier? = nil, agentKeys: AgentKeys? = nil
     ) {
         self.adminKey = adminKey
+        self.agentKeys = agentKeys
         self.server = server
         self.sessions = sessions
         self.apiKey = apiKey
@@ -52,7 +55,7 @@ public struct MCPEndpoint: Sendable {
         // The router matches `/mcp/` to the same route (no redirect).
         let mcp = router.group("mcp")
             .add(middleware: RequestIDMiddleware<Context>())
-            .add(middleware: MCPGateMiddleware<Context>(origins: origins, apiKey: apiKey, adminKey: adminKey))
+            .add(middleware: MCPGateMiddleware<Context>(origins: origins, apiKey: apiKey, adminKey: adminKey, agentKeys: agentKeys))
         mcp.post { request, _ in await post(request) }
         mcp.get { request, _ in await get(request) }
         mcp.delete { request, _ in await delete(request) }
@@ -74,9 +77,10 @@ public struct MCPEndpoint: Sendable {
         let credentials = request.credentials
         var client = MCPClientContext(
             mcpSessionID: session ?? MCPSessionRegistry.newID(),
-            hasSession: session != nil, bearerToken: credentials.bearer, boundTokenDigest: boundTokenDigest, apiKeyValid: true,
+            hasSession: session != nil, bearerToken: AgentKeys.isAgentKey(credentials.bearer) ? nil : credentials.bearer, boundTokenDigest: boundTokenDigest, apiKeyValid: true,
             bindToken: { token in if let session { await registry.bind(session, token: token) } })
         client.adminKeyPresented = adminKey?.isValid(credentials.apiKey) == true
+        client.agentKey = PresentedAgentKey.current
         return client
     }
 

@@ -20,6 +20,9 @@ public struct MCPClientContext: Sendable {
     /// An identity the server itself vouches for: a person signed in to the dashboard, whose
     /// composer posts through the same tool as every agent. Never set from a request's content.
     public var person: AgentIdentity?
+    /// The registered agent key (`sca_…`) the request presented, which the edge found valid: the
+    /// caller is that agent, checked again on each use (a revoked key ends even a waiting call).
+    public var agentKey: String?
     /// Binds a freshly issued token to the MCP session (authenticate_agent, refresh_token).
     public var bindToken: @Sendable (String) async -> Void
 

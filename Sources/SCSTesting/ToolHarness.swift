@@ -43,7 +43,8 @@ public final class ToolHarness: Sendable {
 
     /// `longestWait` bounds `wait_for_messages` (short, so that a test of a timeout is quick).
     public init(
-        clock: any WallClock = SystemClock(), resultBudget: Int = Limits.resultBytes, adminKeyRequired: Bool = false, longestWait: Double = 5
+        clock: any WallClock = SystemClock(), resultBudget: Int = Limits.resultBytes, adminKeyRequired: Bool = false, longestWait: Double = 5,
+        identityMode: IdentityMode = .open
     ) throws {
         database = try TemporaryDatabase()
         self.clock = clock
@@ -57,6 +58,7 @@ public final class ToolHarness: Sendable {
         parts.resultBudget = resultBudget
         parts.longestWait = longestWait
         parts.tokenCacheLifetime = 0
+        parts.configuration.auth.identityMode = identityMode
         application = ServerApplication(parts)
         environment = application.environment
         server = application.server
@@ -68,8 +70,10 @@ public final class ToolHarness: Sendable {
     }
 
     /// Calls `tool` with `arguments` (and `auth_token` when `token` is given).
+    /// `agentKey`: the request presented that registered agent's key (as the edge lets through).
     public func call(
-        _ tool: String, _ arguments: JSONObject? = nil, token: String? = nil, apiKeyValid: Bool = true, adminKeyPresented: Bool = false
+        _ tool: String, _ arguments: JSONObject? = nil, token: String? = nil, apiKeyValid: Bool = true, adminKeyPresented: Bool = false,
+        agentKey: String? = nil
     ) async -> Reply {
         var arguments = arguments ?? JSONObject()
         if let token { arguments["auth_token"] = .string(token) }
@@ -78,6 +82,7 @@ public final class ToolHarness: Sendable {
             mcpSessionID: "0123456789abcdef0123456789abcdef", hasSession: true, boundTokenDigest: bound.digest, apiKeyValid: apiKeyValid,
             bindToken: { token in bound.bind(token) })
         client.adminKeyPresented = adminKeyPresented
+        client.agentKey = agentKey
         let request = JSONRPC.Message.request(id: .int(1), method: "tools/call", params: ["name": .string(tool), "arguments": .object(arguments)])
         guard let bytes = await server.respond(request, client: client), let reply = try? JSONValue.parse(bytes),
               let result = reply["result"]
@@ -113,4 +118,11 @@ final class BoundToken: Sendable {
     let state = Mutex<String?>(nil)
     var digest: String? { state.withLock { $0 } }
     func bind(_ token: String) { state.withLock { $0 = TokenDigest.of(token) } }
+}
+
+extension ToolHarness {
+    /// Registers `agentID` (as `scs agents add` does) and returns its key.
+    public func register(_ agentID: String, _ agentType: String = "claude", permissions: [String] = ["read", "write"]) async throws -> String {
+        try await AgentKeys(store: database.storage).register(agentID: agentID, agentType: agentType, permissions: permissions).key
+    }
 }

@@ -18,9 +18,25 @@ public struct ToolCall: Sendable {
     var now: Double { env.clock.now() }
     var nowISO: String { Timestamp.iso(now) }
 
-    /// The caller (docs/CONTRACT.md §3): the `auth_token` argument, then the bearer token, then
-    /// the token bound to the MCP session, else the anonymous read-only agent.
+    /// The caller (docs/CONTRACT.md §3): a registered agent whose key the request presented (its
+    /// tokens may be given too, nobody else's); else the `auth_token` argument, then the bearer
+    /// token, then the token bound to the MCP session, else the anonymous read-only agent. In
+    /// `verified` mode only the first (or the dashboard's signed-in person) is anyone.
     func caller(_ authToken: String?) async throws -> AgentIdentity {
+        let client = invocation.client
+        if let key = client.agentKey {
+            guard let agent = try await env.agentKeys?.resolve(key) else {
+                throw SCSError.tokenAuthenticationFailed("Agent key revoked, rotated out or unknown")
+            }
+            if let authToken, try await env.tokens.resolve(authToken).agentID != agent.agentID {
+                throw SCSError.notThisAgent(agent.agentID)
+            }
+            return agent
+        }
+        if env.identityMode == .verified {
+            if let person = client.person { return person }
+            throw SCSError.agentKeyRequired
+        }
         if let authToken { return try await env.tokens.resolve(authToken) }
         if let person = invocation.client.person { return person }
         if let bearer = invocation.client.bearerToken { return try await env.tokens.resolve(bearer) }

@@ -32,6 +32,10 @@ public struct ToolEnvironment: Sendable {
     public var adminKeyRequired = false
     /// Longest `wait_for_messages`, seconds (the schema's maximum; the fuzz target shortens it).
     public var longestWait: Double = 60
+    /// `IDENTITY_MODE`: in `verified`, every caller is a registered agent (README, "Security").
+    public var identityMode: IdentityMode = .open
+    /// Registered agents' keys; a request that presented one is that agent.
+    public var agentKeys: AgentKeys?
 
     public init(
         storage: any ToolStore, tokens: TokenService, search: any SearchBackend, memory: any MemoryBackend, hub: NotificationHub,

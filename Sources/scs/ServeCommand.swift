@@ -30,6 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
               SCS_SEARCH_WORKERS       search worker processes (default: number of cores)
               SCS_SEARCH_AFFINITY      on (default): a session's searches go to one worker; off: least busy
               JWT_TOKEN_EXPIRY, AUDIT_LOG_RETENTION_DAYS, CORS_ORIGINS
+              IDENTITY_MODE     open (default: the API key may claim any agent id) or verified (every
+                                caller presents its registered agent key, `scs agents add`)
               ADMIN_API_KEY     optional: admin only for authenticate_agent calls that present it
               SCS_METRICS_TOKEN optional: a bearer token that reads /metrics (the API key does too)
               ADMIN_PASSWORD, ADMIN_PASSWORD_HASH   the web dashboard (/ui/) operator's password or its

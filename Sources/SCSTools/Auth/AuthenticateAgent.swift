@@ -39,8 +39,20 @@ struct AuthenticateAgent: Tool {
     }
 
     static func handle(_ arguments: Arguments, _ call: ToolCall) async throws -> JSONObject {
-        let (agentID, agentType, requested) = (arguments.agentID, arguments.agentType, arguments.requestedPermissions)
+        var (agentID, agentType, requested) = (arguments.agentID, arguments.agentType, arguments.requestedPermissions)
         let client = call.invocation.client
+        // A registered agent's key is its identity: a token for that agent only, with at most
+        // the permissions it was registered with. In verified mode nothing else mints one.
+        if client.agentKey != nil {
+            let agent = try await call.caller(nil)
+            guard agent.agentID == agentID else { throw SCSError.notThisAgent(agent.agentID) }
+            agentType = agent.agentType
+            requested = requested.filter(agent.permissionNames.contains)
+            if requested.isEmpty { requested = agent.permissionNames }
+        } else if call.env.identityMode == .verified {
+            await call.audit("authentication_failed", agentID: agentID, ["agent_type": .string(agentType), "error": "identity_not_verified"])
+            throw SCSError.agentKeyRequired
+        }
         guard client.apiKeyValid else {
             await call.audit("authentication_failed", agentID: agentID, [
                 "agent_type": .string(agentType), "error": "invalid_api_key_header",
@@ -57,9 +69,10 @@ struct AuthenticateAgent: Tool {
             throw SCSError(code: .invalidInput, message: "agent_id cannot be blank", severity: .warning,
                            context: ["field": "agent_id", "requirement": "non_empty_string"])
         }
-        // With ADMIN_API_KEY configured, admin is asked for in vain without that key: the other
-        // permissions are granted as usual (as a type's disallowed ones are dropped).
-        let mayAdmin = !call.env.adminKeyRequired || client.adminKeyPresented
+        // With ADMIN_API_KEY configured, admin is asked for in vain without that key (a registered
+        // agent has what the operator gave it): the other permissions are granted as usual (as a
+        // type's disallowed ones are dropped).
+        let mayAdmin = client.agentKey != nil || !call.env.adminKeyRequired || client.adminKeyPresented
         let asked = mayAdmin ? requested : requested.filter { $0 != Permission.admin.rawValue }
         let issued = try await call.env.tokens.issue(agentID: agentID, agentType: agentType, requested: asked) { identity in
             call.auditEvent("jwt_token_generated", agentID: agentID, [
