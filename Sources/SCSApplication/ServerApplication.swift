@@ -100,8 +100,12 @@ public struct ServerApplication: Sendable {
             sessions.onChange { id in await relay.announceMCPSessionChange(id) }
             tokens.onRefresh { digest in await relay.announceTokenRefresh(digest) }
         }
-        // A subscriber's token is checked again before each notification it is sent.
-        hub.setTokenValidator { credential in (try? await tokens.resolve(credential)) != nil }
+        // A subscriber's token (or agent key) is checked again before each notification it is sent.
+        let agentKeys = environment.agentKeys
+        hub.setTokenValidator { credential in
+            if case .presented(let key) = credential, AgentKeys.isAgentKey(key) { return (try? await agentKeys?.resolve(key)) != nil }
+            return (try? await tokens.resolve(credential)) != nil
+        }
     }
 
     static func dashboardDependencies(

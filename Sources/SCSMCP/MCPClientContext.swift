@@ -38,8 +38,10 @@ public struct MCPClientContext: Sendable {
         self.bindToken = bindToken
     }
 
-    /// What identifies the caller when no `auth_token` argument is given.
+    /// What identifies the caller when no `auth_token` argument is given (what a subscription is
+    /// checked against before each notification): the agent key, else the bearer token, else the
+    /// token bound to the session.
     public var ambientCredential: TokenCredential? {
-        bearerToken.map(TokenCredential.presented) ?? boundTokenDigest.map { .bound(digest: $0) }
+        (agentKey ?? bearerToken).map(TokenCredential.presented) ?? boundTokenDigest.map { .bound(digest: $0) }
     }
 }

@@ -1,11 +1,12 @@
 """Registered agents and IDENTITY_MODE=verified through a real `scs serve` and the official MCP
 client: a key is its agent, nobody else's; the API key alone names nobody; a revoked key is
 refused within a second."""
+import asyncio
 import re
 import subprocess
 import time
 
-from conftest import BIN, Server, authenticate, call, connect
+from conftest import BIN, Server, authenticate, call, connect, until, until_counts
 from rawhttp import post
 
 
@@ -46,14 +47,32 @@ async def test_verified_mode_keys_are_identities_and_revocation_is_prompt():
             assert (await call(bob, "get_messages", session_id=sid))["messages"][-1]["sender"] == "bob", posted
             own = await call(bob, "authenticate_agent", agent_id="bob", agent_type="claude")
             assert own["agent_id"] == "bob" and own["token"].startswith("sct_")
-        # Revoked while the server runs: refused at the door within a second, on this node.
-        assert post(srv, {"jsonrpc": "2.0", "id": 1, "method": "ping"}, key=False, headers={"X-API-Key": alice_key})[0] != 401
-        result = agents(srv, "revoke", "alice")
-        assert result.returncode == 0, result.stderr
-        revoked_at = time.monotonic()
-        while post(srv, {"jsonrpc": "2.0", "id": 1, "method": "ping"}, key=False, headers={"X-API-Key": alice_key})[0] != 401:
-            assert time.monotonic() - revoked_at < 1.5, "a revoked key still opened /mcp after 1.5 s"
-            time.sleep(0.05)
+        # Revoked while the server runs: refused at the door within a second, on this node, and her
+        # open subscription hears nothing more.
+        updates = []
+
+        async def heard(message):
+            if "notifications/resources/updated" in repr(message) or "ResourceUpdated" in repr(message):
+                updates.append(message)
+
+        async with connect(srv, headers={"X-API-Key": alice_key}, message_handler=heard) as watcher, \
+                connect(srv, headers={"X-API-Key": bob_key}) as bob:
+            await watcher.subscribe_resource(f"session://{sid}")
+            await until_counts(srv, "alice's notification stream is open", lambda counts: counts["sse_streams"] >= 1)
+            await call(bob, "add_message", session_id=sid, content="while alice listens")
+            await until("alice hears of bob's message", lambda: len(updates) >= 1)
+            assert post(srv, {"jsonrpc": "2.0", "id": 1, "method": "ping"}, key=False, headers={"X-API-Key": alice_key})[0] != 401
+            result = agents(srv, "revoke", "alice")
+            assert result.returncode == 0, result.stderr
+            revoked_at = time.monotonic()
+            while post(srv, {"jsonrpc": "2.0", "id": 1, "method": "ping"}, key=False, headers={"X-API-Key": alice_key})[0] != 401:
+                assert time.monotonic() - revoked_at < 1.5, "a revoked key still opened /mcp after 1.5 s"
+                time.sleep(0.05)
+            await asyncio.sleep(max(0.0, 1.1 - (time.monotonic() - revoked_at)))  # the server's memory of the key has lapsed
+            heard_before = len(updates)
+            await call(bob, "add_message", session_id=sid, content="after alice's revocation")
+            await asyncio.sleep(0.8)  # an absence: nothing to wait on
+            assert len(updates) == heard_before, "a revoked agent's subscription was still notified"
         listed = agents(srv, "list").stdout
         assert "alice" in listed and "revoked" in listed and "sca_" not in listed
         seen = agents(srv, "seen").stdout
