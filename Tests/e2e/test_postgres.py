@@ -14,7 +14,7 @@ import uuid
 
 import pytest
 
-from conftest import Server, until, until_counts
+from conftest import BIN, Server, until, until_counts
 from rawhttp import initialize, tool
 from websockets.sync.client import connect as ws_connect
 
@@ -439,3 +439,24 @@ def test_a_revocation_or_a_logout_on_one_node_closes_the_sockets_on_the_other(da
     on_b = ws_connect(ws_url(b, session), open_timeout=5, origin=b.url, additional_headers={"Cookie": f"scs_dashboard={cookie}"}).__enter__()
     operator.request("/ui/logout", {"csrf": operator.csrf()})
     assert closed(on_b) == 4401
+
+
+def test_a_revoked_agent_key_is_refused_on_every_node_within_a_second(database):
+    """Two nodes on one PostgreSQL database in IDENTITY_MODE=verified: a key registered once opens
+    both; revoked once, both refuse it within a second."""
+    import re
+    import time
+    from rawhttp import post
+    a = node(database, IDENTITY_MODE="verified")
+    b = node(database, like=a, IDENTITY_MODE="verified")
+    added = subprocess.run([BIN, "agents", "add", "roaming", "--type", "claude"], env=a.env, capture_output=True, text=True, check=True)
+    key = re.search(r"key: (sca_\S+)", added.stdout).group(1)
+    ping = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
+    for srv in (a, b):
+        assert post(srv, ping, key=False, headers={"X-API-Key": key})[0] != 401
+    subprocess.run([BIN, "agents", "revoke", "roaming"], env=b.env, capture_output=True, text=True, check=True)
+    revoked_at = time.monotonic()
+    for srv in (a, b):
+        while post(srv, ping, key=False, headers={"X-API-Key": key})[0] != 401:
+            assert time.monotonic() - revoked_at < 1.5, "a revoked key still opened a node after 1.5 s"
+            time.sleep(0.05)
