@@ -126,6 +126,7 @@ public struct ServerApplication: Sendable {
             clock: clock, logger: parts.logger, version: version)
         dependencies.trustedProxies = http.trustedProxies
         dependencies.dashboardHosts = http.dashboardHosts
+        dependencies.identityMode = parts.configuration.auth.identityMode
         return dependencies
     }
 

@@ -81,7 +81,8 @@ public protocol ToolStore: SessionStore, MessageStore, AuditStore, ActivityStore
 }
 
 /// What the dashboard reads and its sign-ins (`DashboardDependencies`).
-public protocol DashboardStore: SessionStore, MessageStore, MemoryStore, AuditStore, DashboardLoginStore, DashboardQueryStore {}
+public protocol DashboardStore: SessionStore, MessageStore, MemoryStore, AuditStore, DashboardLoginStore, DashboardQueryStore,
+    RegisteredAgentStore {}
 
 /// What the peer relay reads back when another node announces a change (docs/POSTGRESQL.md,
 /// "Live events across nodes").

@@ -76,12 +76,13 @@ extension Dashboard {
                 <td>\(entry.agent.agentType)</td><td>\(Layout.time(entry.agent.lastSeen))</td><td class="sessions">\(sessions.map { $0 + "<br>" })</td></tr>
                 """
         }
+        let registered = try await registeredAgentsSection(viewer)
         let body: HTML = items.isEmpty
-            ? "<h1>Agents</h1><p class=\"empty\">No agent has called a session tool yet.</p>"
+            ? "<h1>Agents</h1><p class=\"empty\">No agent has called a session tool yet.</p>\(registered)"
             : """
                 <h1>Agents</h1><p class="muted">Who called tools on which session, most recent first.</p>
                 <div class="scroll"><table class="list" id="agents"><thead><tr><th>Agent</th><th>Type</th><th>Last seen</th><th>Sessions</th></tr></thead>
-                <tbody>\(items)</tbody></table></div>
+                <tbody>\(items)</tbody></table></div>\(registered)
                 """
         return Self.html(Layout.page("Agents", viewer: viewer, active: .agents, body: body))
     }

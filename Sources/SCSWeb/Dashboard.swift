@@ -53,6 +53,11 @@ public struct Dashboard: Sendable {
         ui.get("memory") { request, _ in try await page(request) { viewer in try await memoryPage(request, viewer) } }
         ui.get("memory/value") { request, _ in try await page(request) { viewer in try await memoryValue(request, viewer) } }
         ui.get("agents") { request, _ in try await page(request) { viewer in try await agentsPage(viewer) } }
+        for action in ["register", "rotate", "revoke", "remove"] {
+            ui.post("agents/\(action)") { request, _ in
+                try await form(request) { viewer, fields in try await changeRegisteredAgent(action, fields: fields, viewer) }
+            }
+        }
         ui.get("health") { request, _ in try await page(request) { viewer in await healthPage(request, viewer) } }
         ui.post("workers/restart") { request, _ in
             try await form(request) { viewer, fields in try await restartWorker(fields: fields, viewer) }

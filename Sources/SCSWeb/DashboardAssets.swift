@@ -65,6 +65,7 @@ enum DashboardStyle {
         .notice.ok{background:#e3f5ea;color:#14532d}.hidden{display:none!important}
         .filters{display:flex;gap:.5em;flex-wrap:wrap;align-items:center;margin:.6em 0 1em}.filters input[type=search]{min-width:16em}
         form.inline{display:inline}
+        form.inline+form.inline{margin-left:.35rem}
         .scroll{overflow-x:auto}
         table.list{width:100%;border-collapse:collapse;background:var(--panel);border:1px solid var(--line);border-radius:8px}
         table.list th,table.list td{text-align:left;padding:.5em .7em;border-bottom:1px solid var(--line);vertical-align:top}

@@ -58,6 +58,8 @@ public struct DashboardDependencies: Sendable {
     public var version: String
     /// Proxies whose `X-Forwarded-For` names the client (the sign-in throttle's key).
     public var trustedProxies = TrustedProxies.none
+    /// `IDENTITY_MODE`, shown beside the registered agents.
+    public var identityMode = IdentityMode.open
     /// Host names the dashboard answers to (`DASHBOARD_HOSTS`; empty: any).
     public var dashboardHosts: [String] = []
     /// Password checks (scrypt) at once, and waiting; more are refused with 503.

@@ -234,6 +234,49 @@ def test_an_admin_restarts_a_worker_from_the_page_and_a_non_admin_cannot(dash, b
     assert status == 403 and memory_pid() == after
 
 
+def test_the_operator_registers_rotates_and_revokes_an_agent_and_its_key_is_its_identity(dash, browser):
+    from rawhttp import post, tool
+    sign_in(browser, dash, password=PASSWORD, path="/ui/agents")
+    browser.find_element(By.NAME, "agent_id").send_keys("page-agent")
+    browser.find_element(By.ID, "register-button").click()
+    key = WebDriverWait(browser, 5).until(ready.presence_of_element_located((By.ID, "agent-key"))).text.strip()
+    assert key.startswith("sca_")
+    shot(browser, "agent-key")
+    # The key opens /mcp and is the agent, with no token.
+    status, headers, _ = post(dash, {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}}, key=False, headers={"X-API-Key": key})
+    assert status == 200
+    created = tool(dash, headers["Mcp-Session-Id"], "create_session", {"purpose": "keyed from the page"}, headers={"X-API-Key": key})
+    assert created["structuredContent"]["success"], created
+    browser.get(dash.url + "/ui/agents")
+    row = browser.find_element(By.CSS_SELECTOR, "tr[data-agent='page-agent']")
+    assert "read, write" in row.text
+    shot(browser, "agents")
+    # Rotated: a new key is shown, the old one is refused at the door.
+    row.find_element(By.CSS_SELECTOR, "button[data-action='rotate']").click()
+    rotated = WebDriverWait(browser, 5).until(ready.presence_of_element_located((By.ID, "agent-key"))).text.strip()
+    assert rotated.startswith("sca_") and rotated != key
+    ping = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
+    deadline = time.monotonic() + 1.5
+    while post(dash, ping, key=False, headers={"X-API-Key": key})[0] != 401:
+        assert time.monotonic() < deadline, "a rotated-out key still opened /mcp"
+        time.sleep(0.05)
+    # Revoked: listed as revoked, and the new key is refused too.
+    browser.get(dash.url + "/ui/agents")
+    browser.find_element(By.CSS_SELECTOR, "tr[data-agent='page-agent'] button[data-action='revoke']").click()
+    WebDriverWait(browser, 5).until(ready.text_to_be_present_in_element((By.CSS_SELECTOR, "tr[data-agent='page-agent']"), "revoked"))
+    deadline = time.monotonic() + 1.5
+    while post(dash, ping, key=False, headers={"X-API-Key": rotated})[0] != 401:
+        assert time.monotonic() < deadline, "a revoked key still opened /mcp"
+        time.sleep(0.05)
+    # An agent signed in to the dashboard sees no such section, and a forged form is refused.
+    agent = Agent(dash, "not-the-operator")
+    client = Browserless(dash)
+    client.sign_in(token=agent.token)
+    assert "register-agent" not in client.request("/ui/agents")[2]
+    assert client.request("/ui/agents/register", {"agent_id": "sneaky", "agent_type": "claude", "csrf": client.csrf("/ui/agents")})[0] == 403
+
+
 def test_the_composer_posts_as_the_person_and_wakes_an_agents_long_poll(dash, browser):
     agent = Agent(dash, "waiting-agent")
     session = agent.session("Human in the loop")
