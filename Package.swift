@@ -125,6 +125,7 @@ let package = Package(
             name: "SCSTools",
             dependencies: [
                 "SCSCore", "SCSMCP", "SCSAuth", "SCSStorage", "SCSLive", .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -60,6 +60,8 @@ public struct ServerApplication: Sendable {
         environment.longestWait = parts.longestWait
         environment.identityMode = configuration.auth.identityMode
         environment.agentKeys = agentKeys
+        environment.quotas = AgentQuotas(
+            configuration: configuration.auth.quotas, clock: clock, knownTypes: Set(environment.policy.agentTypes.keys))
         let tools = ToolCatalog.tools(environment)
         let server = MCPServer(
             info: .init(version: parts.version), tools: tools,

@@ -15,6 +15,8 @@ public struct AuthConfiguration: Sendable, Equatable {
     public var auditRetentionDays: Double
     /// `IDENTITY_MODE` (default `open`).
     public var identityMode: IdentityMode
+    /// Per-agent quotas.
+    public var quotas = QuotaConfiguration()
 
     public init(
         jwtTokenExpiry: Double = 86_400, protectedTokenLifetime: Double = 3_600, auditRetentionDays: Double = 30,
@@ -33,6 +35,7 @@ public struct AuthConfiguration: Sendable, Equatable {
             auditRetentionDays: try env.number("AUDIT_LOG_RETENTION_DAYS", default: 30, range: 1...3_650),
             identityMode: try Self.identityMode(env["IDENTITY_MODE"])
         )
+        quotas = try QuotaConfiguration(environment: env)
     }
 
     static func identityMode(_ text: String?) throws(ConfigurationError) -> IdentityMode {

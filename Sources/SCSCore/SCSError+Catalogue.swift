@@ -207,3 +207,14 @@ extension SCSError {
         severity: .warning, suggestions: ["Ask the operator to run `scs agents add <agent_id> --type <type>`"],
         context: ["identity_mode": "verified"])
 }
+
+extension SCSError {
+    public static let rateLimitedCode = Code("RATE_LIMITED")
+
+    /// An agent went past its quota of `kind` calls; it may try again after `retryAfter` seconds.
+    public static func rateLimited(_ kind: String, retryAfter: Int) -> SCSError {
+        SCSError(
+            code: rateLimitedCode, message: "Too many \(kind) calls for this agent: try again in \(max(1, retryAfter)) s",
+            severity: .warning, recoverable: true, context: ["quota": .string(kind)], retryAfter: max(1, retryAfter))
+    }
+}

@@ -44,7 +44,7 @@ public final class ToolHarness: Sendable {
     /// `longestWait` bounds `wait_for_messages` (short, so that a test of a timeout is quick).
     public init(
         clock: any WallClock = SystemClock(), resultBudget: Int = Limits.resultBytes, adminKeyRequired: Bool = false, longestWait: Double = 5,
-        identityMode: IdentityMode = .open
+        identityMode: IdentityMode = .open, quotas: QuotaConfiguration? = nil
     ) throws {
         database = try TemporaryDatabase()
         self.clock = clock
@@ -59,6 +59,7 @@ public final class ToolHarness: Sendable {
         parts.longestWait = longestWait
         parts.tokenCacheLifetime = 0
         parts.configuration.auth.identityMode = identityMode
+        if let quotas { parts.configuration.auth.quotas = quotas }
         application = ServerApplication(parts)
         environment = application.environment
         server = application.server

@@ -98,6 +98,11 @@ public struct ToolCall: Sendable {
         env.audit.write(auditEvent(event, agentID: agentID, sessionID: sessionID, metadata))
     }
 
+    /// Counts a call of `kind` against `identity`'s quota (`RATE_LIMITED` past it).
+    func charge(_ kind: AgentQuotas.Kind, _ identity: AgentIdentity) throws {
+        try env.quotas?.charge(kind, identity)
+    }
+
     func requireWrite(_ identity: AgentIdentity) throws {
         guard identity.canWrite else { throw SCSError.writeRequired(identity.permissions) }
     }

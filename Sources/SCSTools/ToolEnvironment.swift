@@ -36,6 +36,8 @@ public struct ToolEnvironment: Sendable {
     public var identityMode: IdentityMode = .open
     /// Registered agents' keys; a request that presented one is that agent.
     public var agentKeys: AgentKeys?
+    /// Per-agent quotas (nil: none).
+    public var quotas: AgentQuotas?
 
     public init(
         storage: any ToolStore, tokens: TokenService, search: any SearchBackend, memory: any MemoryBackend, hub: NotificationHub,

@@ -30,6 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
               SCS_SEARCH_WORKERS       search worker processes (default: number of cores)
               SCS_SEARCH_AFFINITY      on (default): a session's searches go to one worker; off: least busy
               JWT_TOKEN_EXPIRY, AUDIT_LOG_RETENTION_DAYS, CORS_ORIGINS
+              SCS_QUOTA_WRITES_PER_SECOND, SCS_QUOTA_SEARCHES_PER_SECOND, SCS_QUOTA_SESSIONS_PER_HOUR
+                                per-agent quotas (200, 100, 1000); past one: RATE_LIMITED with retry_after
               IDENTITY_MODE     open (default: the API key may claim any agent id) or verified (every
                                 caller presents its registered agent key, `scs agents add`)
               ADMIN_API_KEY     optional: admin only for authenticate_agent calls that present it

@@ -15,6 +15,7 @@ struct DeleteMemory: Tool {
 
     static func handle(_ arguments: MemoryKeyArguments, _ call: ToolCall) async throws -> JSONObject {
         let identity = try await call.caller(arguments.authToken, onOptional: arguments.sessionID)
+        try call.charge(.write, identity)
         try await call.env.memory.delete(MemoryEntryRequest(agent: identity, key: arguments.key, sessionID: arguments.sessionID))
         call.publish(.memoryChanged(MemoryChange(
             kind: .deleted, agentID: identity.agentID, key: arguments.key, scope: MemoryScope(sessionID: arguments.sessionID), at: call.now)))

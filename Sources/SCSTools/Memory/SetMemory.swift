@@ -50,6 +50,7 @@ struct SetMemory: Tool {
     static func handle(_ arguments: Arguments, _ call: ToolCall) async throws -> JSONObject {
         let sessionID = arguments.sessionID
         let identity = try await call.caller(arguments.authToken, onOptional: sessionID)
+        try call.charge(.write, identity)
         let entry = try await call.env.memory.set(MemorySetRequest(
             agent: identity, key: arguments.key, value: arguments.value, sessionID: sessionID,
             expiresIn: arguments.expiresIn, metadata: arguments.metadata, overwrite: arguments.overwrite))

@@ -41,6 +41,7 @@ struct AddMessage: Tool {
     static func handle(_ arguments: Arguments, _ call: ToolCall) async throws -> JSONObject {
         let sessionID = arguments.session.sessionID
         let identity = try await call.caller(arguments.session.authToken, on: sessionID)
+        try call.charge(.write, identity)
         try call.requireWrite(identity)
         let visibility = try arguments.visibility.map(Visibility.parse) ?? .public
         if visibility == .adminOnly { try call.requireAdmin(identity) }

@@ -27,6 +27,7 @@ struct SetMessageVisibility: Tool {
 
     static func handle(_ arguments: Arguments, _ call: ToolCall) async throws -> JSONObject {
         let identity = try await call.caller(arguments.authToken)
+        try call.charge(.write, identity)
         let target = try Visibility.parse(arguments.visibility)
         let message = try await call.visibleMessage(arguments.messageID, to: identity)
         await call.env.activity.record(sessionID: message.sessionID, agent: identity, at: call.now)

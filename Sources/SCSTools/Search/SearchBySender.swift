@@ -25,6 +25,7 @@ struct SearchBySender: Tool {
     static func handle(_ arguments: Arguments, _ call: ToolCall) async throws -> JSONObject {
         let sessionID = arguments.session.sessionID
         let identity = try await call.caller(arguments.session.authToken, on: sessionID)
+        try call.charge(.search, identity)
         let page = try await call.env.storage.messages(
             MessageQuery(sessionID: sessionID, sender: arguments.sender, order: .descending, limit: arguments.limit, maxBytes: call.env.resultBudget),
             reader: identity)

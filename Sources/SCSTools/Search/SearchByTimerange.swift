@@ -30,6 +30,7 @@ struct SearchByTimerange: Tool {
         guard let since = ToolCall.parseTime(arguments.start), let until = ToolCall.parseTime(arguments.end) else { throw ToolCall.invalidDatetime }
         let sessionID = arguments.session.sessionID
         let identity = try await call.caller(arguments.session.authToken, on: sessionID)
+        try call.charge(.search, identity)
         let page = try await call.env.storage.messages(
             MessageQuery(
                 sessionID: sessionID, since: since, until: until, order: .ascending, limit: arguments.limit, maxBytes: call.env.resultBudget),

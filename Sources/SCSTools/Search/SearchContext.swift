@@ -51,6 +51,7 @@ struct SearchContext: Tool {
         let started = DispatchTime.now().uptimeNanoseconds
         let sessionID = arguments.session.sessionID
         let identity = try await call.caller(arguments.session.authToken, on: sessionID)
+        try call.charge(.search, identity)
         let result = try await call.env.search.search(SearchQuery(
             sessionID: sessionID, query: arguments.query, reader: identity, threshold: arguments.threshold, limit: arguments.limit,
             searchMetadata: arguments.searchMetadata, scope: arguments.scope))

@@ -25,6 +25,7 @@ struct CreateSession: Tool {
 
     static func handle(_ arguments: Arguments, _ call: ToolCall) async throws -> JSONObject {
         let identity = try await call.caller(arguments.authToken)
+        try call.charge(.session, identity)
         try call.requireWrite(identity)
         let purpose = TextSanitizer.sanitize(arguments.purpose)
         guard !purpose.isEmpty else { throw SCSError.emptyAfterSanitization(field: "purpose") }
