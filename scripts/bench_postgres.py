@@ -90,7 +90,9 @@ def start_nodes(work, name, count, database_url, postmaster):
 
 
 def start_with_env(work, env_file, secrets, extra):
-    env = dict(os.environ, HOME=work, SCS_DATA_DIR=os.path.join(work, "scs-data"), SCS_ENV_FILE=env_file, LOG_LEVEL="WARNING", **extra)
+    # As in bench.py: the load generator's agents go far past the per-agent quotas, set out of reach.
+    quotas = {"SCS_QUOTA_WRITES_PER_SECOND": "1000000", "SCS_QUOTA_SEARCHES_PER_SECOND": "1000000", "SCS_QUOTA_SESSIONS_PER_HOUR": "100000000"}
+    env = dict(os.environ, HOME=work, SCS_DATA_DIR=os.path.join(work, "scs-data"), SCS_ENV_FILE=env_file, LOG_LEVEL="WARNING", **{**quotas, **extra})
     port = bench.free_port()
     log_path = os.path.join(work, "scs.log")
     process = subprocess.Popen([bench.SCS, "serve", "--port", str(port)], env=env, stdout=open(log_path, "w"), stderr=subprocess.STDOUT)
