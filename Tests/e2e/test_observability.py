@@ -145,3 +145,28 @@ def test_a_request_id_is_on_the_supervisor_and_worker_log_lines():
     assert any(line.get("request_id") == own and line["label"] == "scs.worker.search" for line in lines)
     for secret in (srv.api_key, srv.secrets["JWT_SECRET_KEY"], token):
         assert secret not in text
+
+
+async def test_quota_refusals_are_counted_by_kind_and_agent_type():
+    """A server with quotas of one a second (bursts of two): the third quick post, or search, is
+    refused with RATE_LIMITED and retry_after, and /metrics counts it by kind and agent type; an
+    agent type the server does not know counts as `other`."""
+    srv = Server()
+    srv.env.update(SCS_QUOTA_WRITES_PER_SECOND="1", SCS_QUOTA_SEARCHES_PER_SECOND="1")
+    srv.start()
+    try:
+        async with connect(srv) as session:
+            writer = await authenticate(session, "quota-claude", "claude")
+            sid = (await call(session, "create_session", purpose="quota", auth_token=writer))["session_id"]
+            reader = await authenticate(session, "quota-made-up", "made-up-type")  # an unknown type: read only
+            for tool, arguments, token in (("add_message", {"content": "post"}, writer), ("search_context", {"query": "post"}, reader)):
+                answers = [(await call_raw(session, tool, session_id=sid, auth_token=token, **arguments)).structured_content for _ in range(3)]
+                assert [a.get("success", False) for a in answers[:2]] == [True, True], answers
+                assert answers[2]["code"] == "RATE_LIMITED" and answers[2]["retry_after"] >= 1 and answers[2]["recoverable"] is True
+        status, _, text = scrape(srv, {"X-API-Key": srv.api_key})
+        samples = parse(text)
+        assert status == 200
+        assert value(samples, "scs_quota_refusals_total", kind="write", agent_type="claude") == 1
+        assert value(samples, "scs_quota_refusals_total", kind="search", agent_type="other") == 1
+    finally:
+        srv.stop()
