@@ -32,10 +32,9 @@ public final class AgentKeys: Sendable {
     /// Whether `credential` is shaped like an agent key (it may still be unknown or revoked).
     public static func isAgentKey(_ credential: String?) -> Bool { credential?.hasPrefix(prefix) == true }
 
-    /// A fresh key: `sca_` and the URL-safe base64 of 32 random bytes.
+    /// A fresh key: `sca_` and the URL-safe base64 of 32 random bytes (unpadded).
     public static func generate() -> String {
-        prefix + Data(SecretGenerator.randomBytes(32)).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        prefix + SecretGenerator.fernetKey().replacingOccurrences(of: "=", with: "")
     }
 
     /// The agent `key` identifies, with the permissions it was registered with (never more than

@@ -75,9 +75,8 @@ struct AgentsCommand: AsyncParsableCommand {
                 print("key: \(key)")
                 print("Shown once: it is kept only as a digest. It goes in X-API-Key (or Authorization: Bearer) instead of the API key.")
                 if let client {
-                    let env = (try? environment.loadEnvironment(workingDirectoryFile: false)) ?? ConfigEnvironment(environment.processEnvironment)
-                    let host = env["MCP_CLIENT_HOST"] ?? env["HTTP_HOST"].map { $0 == "0.0.0.0" ? "127.0.0.1" : $0 } ?? "127.0.0.1"
-                    let url = url ?? "http://\(host):\(env["HTTP_PORT"] ?? "23456")/mcp/"
+                    let env = ClientConfigCommand.environment(environment)
+                    let url = url ?? "http://\(ClientConfigCommand.host(env)):\(ClientConfigCommand.port(env))/mcp/"
                     let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
                     print("")
                     print(ClientConfigCommand.snippet(client, url: url, key: key, binary: binary, scope: nil))

@@ -37,9 +37,9 @@ struct ClientConfigCommand: ParsableCommand {
     @OptionGroup var environment: EnvironmentOptions
 
     func run() throws {
-        let env = (try? environment.loadEnvironment(workingDirectoryFile: false)) ?? ConfigEnvironment(environment.processEnvironment)
-        let host = host ?? env["MCP_CLIENT_HOST"] ?? env["HTTP_HOST"].map { $0 == "0.0.0.0" ? "127.0.0.1" : $0 } ?? "127.0.0.1"
-        let port = port ?? env["HTTP_PORT"].flatMap(Int.init) ?? 23456
+        let env = Self.environment(environment)
+        let host = host ?? Self.host(env)
+        let port = port ?? Self.port(env)
         // The printed configuration carries the API key: only --url may point it at another machine.
         guard self.url != nil || ConfigEnvironment.isLoopback(host) else {
             printError("scs client-config: \(host) is not this machine; name the server with --url to mean it")
@@ -54,6 +54,18 @@ struct ClientConfigCommand: ParsableCommand {
             print(Self.snippet(each, url: url, key: key, binary: binary, scope: scope))
         }
     }
+
+    /// The env files (never ./.env: they may hold the API key) and the process environment.
+    static func environment(_ options: EnvironmentOptions) -> ConfigEnvironment {
+        (try? options.loadEnvironment(workingDirectoryFile: false)) ?? ConfigEnvironment(options.processEnvironment)
+    }
+
+    /// The host clients reach: MCP_CLIENT_HOST, else HTTP_HOST (0.0.0.0 as 127.0.0.1), else 127.0.0.1.
+    static func host(_ env: ConfigEnvironment) -> String {
+        env["MCP_CLIENT_HOST"] ?? env["HTTP_HOST"].map { $0 == "0.0.0.0" ? "127.0.0.1" : $0 } ?? "127.0.0.1"
+    }
+
+    static func port(_ env: ConfigEnvironment) -> Int { env["HTTP_PORT"].flatMap(Int.init) ?? 23456 }
 
     static func json(_ value: JSONValue) -> String { value.compactText }
 
